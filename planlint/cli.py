@@ -1,0 +1,88 @@
+"""Command line entry point: `planlint <command> ...`. Tests call `main([...])`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import Protocol, cast
+
+from planlint import __version__
+from planlint.errors import PlanlintError
+
+
+class Command(Protocol):
+    """What a module under planlint/commands/ provides."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
+# Explicit registry: command name -> module. Modules are imported only when their command runs, so
+# `planlint --version` and `planlint check` never pay for the GitHub client or cfn-lint.
+COMMANDS: dict[str, str] = {
+    "check": "planlint.commands.check",
+    "rules": "planlint.commands.rules",
+}
+
+# Help text shown by `planlint --help` without importing every command module.
+SUMMARIES: dict[str, str] = {
+    "check": "judge plans or change sets: what destroys or replaces stateful resources",
+    "rules": "list the loaded rules or show one rule's documentation",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors go through the one handler (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class UsageError(PlanlintError):
+    """Bad command-line usage."""
+
+
+def _load(name: str) -> Command:
+    return cast(Command, importlib.import_module(COMMANDS[name]))
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="planlint",
+        description="Stop infrastructure changes from destroying or replacing stateful resources "
+        "unless a peer approved that exact change.",
+    )
+    parser.add_argument("--version", action="version", version=f"planlint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        if name == command:
+            module = _load(name)
+            module.add_arguments(sub.add_parser(name, help=SUMMARIES.get(name), description=module.HELP))
+        else:
+            sub.add_parser(name, help=SUMMARIES.get(name), add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in args_list if not a.startswith("-")), None)
+    try:
+        parser = build_parser(command if command in COMMANDS else None)
+        args = parser.parse_args(args_list)
+        if args.command is None:
+            parser.print_help()
+            return 2
+        return _load(args.command).run(args)
+    except PlanlintError as exc:
+        print(f"planlint: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planlint: interrupted", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 2

@@ -1,0 +1,178 @@
+"""The one change model every loader produces and every rule, reporter and gate reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Platform = Literal["terraform", "cloudformation"]
+
+# Normalised actions. A replacement is one action ("replace") with an order, never a delete plus a create,
+# so a rule written once matches both tools.
+Action = Literal["create", "update", "delete", "replace", "forget", "import", "move", "read", "no-op"]
+ACTIONS: frozenset[str] = frozenset(
+    ("create", "update", "delete", "replace", "forget", "import", "move", "read", "no-op")
+)
+DESTRUCTIVE_ACTIONS: frozenset[str] = frozenset(("delete", "replace"))
+
+ReplaceOrder = Literal["delete_first", "create_first", "unknown"]
+Enforcement = Literal["info", "warn", "approve", "deny"]
+ENFORCEMENTS: tuple[Enforcement, ...] = ("info", "warn", "approve", "deny")
+GATED_ENFORCEMENTS: frozenset[str] = frozenset(("approve", "deny"))
+Severity = Literal["low", "medium", "high", "critical"]
+SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
+Decision = Literal["pass", "approval_required", "denied", "approved", "error"]
+
+REDACTED = "(sensitive value)"
+
+
+class Values:
+    """Before/after attribute values of one change, decoded on first use with sensitive leaves redacted.
+
+    Loaders hand over a decoder per side so that a 100k-resource plan never builds object trees for the
+    99k changes no rule looks at. The decoder must already have applied the sensitivity mask.
+    """
+
+    __slots__ = ("_after", "_before", "_decode_after", "_decode_before")
+
+    _UNSET: Any = object()
+
+    def __init__(
+        self,
+        decode_before: Callable[[], Any] | None = None,
+        decode_after: Callable[[], Any] | None = None,
+    ) -> None:
+        self._decode_before = decode_before
+        self._decode_after = decode_after
+        self._before: Any = Values._UNSET
+        self._after: Any = Values._UNSET
+
+    @classmethod
+    def of(cls, before: Any, after: Any) -> Values:
+        """Values already decoded and redacted."""
+        return cls(lambda: before, lambda: after)
+
+    def before(self) -> Any:
+        if self._before is Values._UNSET:
+            self._before = self._decode_before() if self._decode_before else None
+        return self._before
+
+    def after(self) -> Any:
+        if self._after is Values._UNSET:
+            self._after = self._decode_after() if self._decode_after else None
+        return self._after
+
+
+NO_VALUES = Values()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where a change is declared: a .tf block or a template resource."""
+
+    path: str
+    line: int
+    end_line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceChange:
+    """One planned change to one resource instance (Terraform) or logical resource (CloudFormation)."""
+
+    address: str  # Terraform address with module and index; CloudFormation "Nested/Child/LogicalId"
+    type: str  # aws_db_instance, AWS::RDS::DBInstance
+    platform: Platform
+    actions: tuple[Action, ...]  # normalised, sorted, e.g. ("replace",), ("import", "update")
+    replace_order: ReplaceOrder | None = None
+    # Why the tool plans this: Terraform's action_reason verbatim; CloudFormation reasons are
+    # "cfn_replacement_true", "cfn_replacement_conditional", "cfn_remove", "cfn_deletion_policy_removed".
+    reason: str | None = None
+    replace_paths: tuple[str, ...] = ()  # attribute/property paths that force the replacement
+    module: str | None = None  # module.a.module.b, or the nested stack path
+    name: str = ""
+    index: int | str | None = None
+    mode: Literal["managed", "data"] = "managed"
+    provider: str | None = None
+    previous_address: str | None = None  # moved from here (a move is not a destroy)
+    deposed: str | None = None  # deposed object key
+    deferred: str | None = None  # deferral reason when it came from deferred_changes
+    importing: bool = False
+    policy_action: str | None = None  # CloudFormation PolicyAction (Delete, Retain, ReplaceAndSnapshot, ...)
+    physical_id: str | None = None
+    details: tuple[str, ...] = ()  # loader notes a reviewer should read (e.g. "RequiresRecreation: Always")
+    source: SourceLocation | None = None
+    values: Values = field(default=NO_VALUES, compare=False, repr=False)
+
+    @property
+    def is_destructive(self) -> bool:
+        return any(a in DESTRUCTIVE_ACTIONS for a in self.actions)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """Plan-level facts a rule or reviewer needs besides the changes."""
+
+    complete: bool = True
+    applyable: bool | None = None
+    errored: bool = False
+    destroy_mode: bool = False  # every change is a delete with no reason: `terraform plan -destroy`
+    drift_count: int = 0
+    deferred_count: int = 0
+    outputs_deleted: tuple[str, ...] = ()
+    nested_change_sets: tuple[str, ...] = ()
+    status: str | None = None  # CloudFormation change set Status
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One loaded input: a Terraform/OpenTofu plan or a CloudFormation change set (with its children)."""
+
+    origin: str  # path as given, or "-" for stdin
+    format: Literal["terraform", "cloudformation", "cloudformation-template"]
+    tool: str  # terraform, opentofu, cloudformation
+    tool_version: str | None
+    format_version: str | None
+    changes: tuple[ResourceChange, ...]
+    facts: PlanFacts = field(default_factory=PlanFacts)
+    scope: str = ""  # stack name for CloudFormation; "" for Terraform (the plan JSON names no workspace)
+    input_sha256: str = ""
+    notes: tuple[str, ...] = ()  # what the loader dropped or inferred, said out loud
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule matched a change (or a plan): what, why, and what it takes to proceed."""
+
+    rule_id: str
+    rule_name: str
+    title: str
+    severity: Severity
+    enforcement: Enforcement
+    message: str
+    origin: str  # which input file
+    scope: str
+    address: str
+    type: str
+    actions: tuple[Action, ...]
+    reason: str | None = None
+    replace_order: ReplaceOrder | None = None
+    replace_paths: tuple[str, ...] = ()
+    mitigation: str | None = None  # what softens it and what it does not cover
+    waived_by: str | None = None
+    location: SourceLocation | None = None
+
+    @property
+    def gated(self) -> bool:
+        return self.enforcement in GATED_ENFORCEMENTS
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Everything a reporter formats and the exit code is computed from."""
+
+    plans: tuple[Plan, ...]
+    findings: tuple[Finding, ...]
+    destructive_digest: str
+    decision: Decision
+    approval_note: str | None = None  # set by the gate/guard when evidence was weighed
