@@ -1,0 +1,66 @@
+"""`planlint check PLAN...`: judge plans or change sets and exit 0 (pass), 1 (approval needed) or 2 (error)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from planlint.decision import exit_code
+
+HELP = (
+    "Judge Terraform/OpenTofu plans (`terraform show -json`) and CloudFormation change sets "
+    "(`aws cloudformation describe-change-set`): which changes destroy or replace stateful resources, "
+    "why, and whether a peer must approve. Exit 0: nothing needs approval; 1: approval required "
+    "(or a deny finding); 2: usage, input or configuration error."
+)
+FORMATS = ("text", "json", "markdown", "sarif", "github")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="+", metavar="PLAN", help="plan/change-set JSON files; '-' reads stdin"
+    )
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--input-format",
+        choices=("terraform", "cloudformation", "cloudformation-template"),
+        help="skip detection and read every input as this format",
+    )
+    parser.add_argument(
+        "-c",
+        "--config",
+        metavar="FILE",
+        help="policy file (.planlint.yml); default $PLANLINT_CONFIG. Never read implicitly "
+        "from the working tree, which may be the change under review",
+    )
+    parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from planlint.pipeline import run_check
+    from planlint.report import render
+
+    verdict = run_check(
+        args.inputs, input_format=args.input_format, config_path=_config(args), rule_dirs=args.rules
+    )
+    to_tty = args.output is None and sys.stdout.isatty()
+    color = args.color == "always" or (args.color == "auto" and to_tty)
+    report = render(args.format, verdict, color=color)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    return exit_code(verdict.decision)
+
+
+def _config(args: argparse.Namespace) -> str | None:
+    """Only an explicit policy counts: a `.planlint.yml` in the working tree may be the change under review."""
+    return str(args.config) if args.config else os.environ.get("PLANLINT_CONFIG") or None

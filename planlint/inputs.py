@@ -1,0 +1,106 @@
+"""Read one input (file or stdin) into UTF-8 bytes, whatever encoding or container it arrived in."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from planlint.errors import InputError
+
+ZIP_MAGIC = b"PK\x03\x04"
+# What hashicorp/setup-terraform's wrapper prints around the real output when terraform_wrapper is on.
+WRAPPER_MARKERS = (b"[command]", b"terraform-bin", b"::debug::", b"stdout: ")
+RENDER_TIMEOUT_S = 300
+
+
+@dataclass(frozen=True, slots=True)
+class RawInput:
+    """An input's bytes as UTF-8 JSON/YAML text, and the sha256 of exactly what was read."""
+
+    origin: str
+    data: bytes
+    sha256: str
+    rendered_by: str | None = None  # "terraform show -json" when a binary plan was rendered
+
+
+def read_input(origin: str) -> RawInput:
+    """Read `origin` ("-" = stdin): decode UTF-16/UTF-8 BOMs, render binary plans, refuse the rest."""
+    raw = _read_bytes(origin)
+    sha = hashlib.sha256(raw).hexdigest()
+    if raw.startswith(ZIP_MAGIC):
+        return RawInput(origin, _render_binary_plan(origin), sha, rendered_by="show -json")
+    return RawInput(origin, _to_utf8(raw, origin), sha)
+
+
+def _read_bytes(origin: str) -> bytes:
+    if origin == "-":
+        if sys.stdin.isatty():
+            raise InputError("no input on stdin (pipe `terraform show -json tfplan` into it)", origin="-")
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(origin)
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            raise InputError("is a directory, expected a plan or change set file", origin) from None
+        except FileNotFoundError:
+            raise InputError("no such file", origin) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", origin) from None
+    if not data.strip():
+        raise InputError("empty input: expected the JSON of `terraform show -json` or a change set", origin)
+    return data
+
+
+def _to_utf8(raw: bytes, origin: str) -> bytes:
+    """UTF-16 with a BOM (PowerShell's `>`) and UTF-8 with a BOM become plain UTF-8."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"starts with a {codec} byte-order mark but is not valid {codec}", origin
+                ) from None
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8) :]
+    return raw
+
+
+def _render_binary_plan(origin: str) -> bytes:
+    """A saved plan file (a zip) is rendered by the tool that wrote it, or we say what to run."""
+    if origin == "-":
+        raise InputError("stdin holds a binary plan file; pipe `terraform show -json PLANFILE` instead", "-")
+    tool = next((t for t in ("terraform", "tofu") if shutil.which(t)), None)
+    if tool is None:
+        raise InputError(
+            f"is a binary plan file and neither terraform nor tofu is on PATH; render it where the "
+            f"workspace is initialised: `terraform show -json {origin} > plan.json`, then run planlint on plan.json",
+            origin,
+        )
+    env = dict(os.environ, TF_IN_AUTOMATION="1")
+    try:
+        done = subprocess.run(
+            [tool, "show", "-json", origin],
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
+            env=env,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InputError(f"`{tool} show -json` failed to run: {exc}", origin) from None
+    if done.returncode != 0:
+        first = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+        raise InputError(f"`{tool} show -json` exited {done.returncode}: {first}", origin)
+    return done.stdout
+
+
+def looks_like_wrapper_output(data: bytes) -> bool:
+    head = data[:4096]
+    return any(marker in head for marker in WRAPPER_MARKERS)

@@ -1,0 +1,128 @@
+"""Detect what each input is and hand it to its loader. Nothing after this module knows formats."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from planlint.errors import InputError
+from planlint.inputs import RawInput, looks_like_wrapper_output, read_input
+from planlint.model import Plan
+
+INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template")
+
+EXPECTED = (
+    "expected the JSON of `terraform show -json PLANFILE` (or `tofu show -json`) or of "
+    "`aws cloudformation describe-change-set --output json`"
+)
+
+
+def load_inputs(origins: Sequence[str], input_format: str | None = None) -> list[Plan]:
+    """Load every input; CloudFormation root and nested child change sets are linked across files."""
+    if input_format is not None and input_format not in INPUT_FORMATS:
+        raise InputError(f"unknown --input-format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+    if "-" in origins and origins.count("-") > 1:
+        raise InputError("stdin ('-') can be given only once")
+    plans: list[Plan | None] = []
+    change_sets: list[tuple[str, dict[str, Any], str]] = []
+    templates: list[RawInput] = []
+    for origin in origins:
+        raw = read_input(origin)
+        kind, plan, parsed = _load_one(raw, input_format)
+        if kind == "cloudformation":
+            change_sets.append((raw.origin, parsed, raw.sha256))
+            plans.append(None)
+        elif kind == "cloudformation-template":
+            templates.append(raw)
+            plans.append(None)
+        else:
+            plans.append(plan)
+    loaded = [p for p in plans if p is not None]
+    if change_sets:
+        loaded.extend(LOADERS["cloudformation"](change_sets))
+    if templates:
+        loaded.extend(LOADERS["cloudformation-template"](templates))
+    return loaded
+
+
+def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None, Any]:
+    from planlint.loaders import terraform
+
+    text_start = raw.data.lstrip()[:1]
+    if input_format == "cloudformation-template" or (
+        input_format is None and text_start not in (b"{", b"[") and _looks_like_template(raw.data)
+    ):
+        return "cloudformation-template", None, None
+    if text_start not in (b"{", b"["):
+        if looks_like_wrapper_output(raw.data):
+            raise InputError(
+                "starts with text from setup-terraform's wrapper, not JSON; set `terraform_wrapper: false` "
+                "on hashicorp/setup-terraform (or run terraform-bin) and write `terraform show -json` to a file",
+                raw.origin,
+            )
+        raise InputError(f"is not JSON; {EXPECTED}", raw.origin)
+    if input_format == "cloudformation":
+        return "cloudformation", None, _parse_json(raw)
+    doc = terraform.decode_document(raw.data, raw.origin) if input_format != "cloudformation" else None
+    if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
+        return "terraform", terraform.load_terraform(doc, raw.origin, raw.sha256), None
+    reason = terraform.not_a_plan_reason(doc) if doc is not None else None
+    if reason is not None:
+        raise InputError(reason, raw.origin)
+    parsed = _parse_json(raw)
+    if input_format is None and isinstance(parsed, dict):
+        if _is_change_set(parsed):
+            return "cloudformation", None, parsed
+        if "Resources" in parsed and (
+            "AWSTemplateFormatVersion" in parsed or isinstance(parsed["Resources"], dict)
+        ):
+            return "cloudformation-template", None, None
+    if input_format == "terraform":
+        raise InputError(
+            "is not a Terraform plan (no format_version with resource_changes/planned_values)", raw.origin
+        )
+    raise InputError(f"is not a plan or change set: {EXPECTED}", raw.origin)
+
+
+def _parse_json(raw: RawInput) -> Any:
+    try:
+        return json.loads(raw.data)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"not valid JSON ({exc})", raw.origin) from None
+
+
+def _looks_like_template(data: bytes) -> bool:
+    head = data[:65536]
+    return b"AWSTemplateFormatVersion" in head or b"\nResources:" in head or head.startswith(b"Resources:")
+
+
+def _is_change_set(doc: dict[str, Any]) -> bool:
+    from planlint.loaders.cloudformation import is_change_set
+
+    return is_change_set(doc)
+
+
+def _load_cloudformation(docs: Sequence[tuple[str, dict[str, Any], str]]) -> list[Plan]:
+    from planlint.loaders.cloudformation import load_cloudformation
+
+    return load_cloudformation(docs)
+
+
+def _load_templates(raws: Sequence[RawInput]) -> list[Plan]:
+    try:
+        from planlint.templates import load_templates  # type: ignore[import-not-found, attr-defined, unused-ignore]
+    except ImportError:
+        raise InputError(
+            "looks like a CloudFormation template; template checks are not available in this build",
+            raws[0].origin,
+        ) from None
+    result: list[Plan] = load_templates(raws)
+    return result
+
+
+# Explicit registry: format -> loader for formats that are loaded as a group.
+LOADERS: dict[str, Callable[[Any], list[Plan]]] = {
+    "cloudformation": _load_cloudformation,
+    "cloudformation-template": _load_templates,
+}

@@ -1,0 +1,260 @@
+"""Terraform / OpenTofu `show -json` plans (format_version 0.1 to 1.x) into the change model.
+
+Only the fields rules read are decoded (msgspec structs); attribute values stay raw bytes until a rule
+asks for them, and are redacted with the plan's own sensitivity masks when they are decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from planlint.errors import InputError
+from planlint.model import Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
+from planlint.redact import redact
+
+SUPPORTED_MAJOR_VERSIONS = ("0", "1")
+ABSENT = msgspec.Raw(b"")  # msgspec cannot make Raw optional; an empty Raw means "key not present"
+
+
+class Importing(msgspec.Struct):
+    id: str | None = None
+
+
+class Change(msgspec.Struct):
+    actions: list[str]
+    before: msgspec.Raw = msgspec.Raw(b"null")
+    after: msgspec.Raw = msgspec.Raw(b"null")
+    before_sensitive: msgspec.Raw = msgspec.Raw(b"false")
+    after_sensitive: msgspec.Raw = msgspec.Raw(b"false")
+    replace_paths: list[list[str | int]] | None = None
+    importing: Importing | None = None
+
+
+class RawResourceChange(msgspec.Struct):
+    address: str
+    type: str
+    change: Change
+    name: str = ""
+    mode: str = "managed"
+    module_address: str | None = None
+    index: int | str | None = None
+    deposed: str | None = None
+    provider_name: str | None = None
+    previous_address: str | None = None
+    action_reason: str | None = None
+
+
+class DeferredChange(msgspec.Struct):
+    resource_change: RawResourceChange
+    reason: str = "unknown"
+
+
+class OutputChange(msgspec.Struct):
+    actions: list[str]
+
+
+class Document(msgspec.Struct):
+    """A JSON document that may be a plan; the other fields exist to recognise what it is instead."""
+
+    format_version: str | None = None
+    terraform_version: str | None = None
+    resource_changes: list[RawResourceChange] | None = None
+    deferred_changes: list[DeferredChange] | None = None
+    resource_drift: list[msgspec.Raw] | None = None
+    output_changes: dict[str, OutputChange] | None = None
+    complete: bool | None = None
+    applyable: bool | None = None
+    errored: bool | None = None
+    planned_values: msgspec.Raw = ABSENT
+    configuration: msgspec.Raw = ABSENT
+    prior_state: msgspec.Raw = ABSENT
+    # Not a plan, but we want to say what it is:
+    values: msgspec.Raw = ABSENT  # `terraform show -json` of a state
+    plan_format_version: str | None = None  # HCP Terraform redacted plan
+    lineage: str | None = None  # raw terraform.tfstate
+    serial: int | None = None
+
+
+# Terraform's action lists -> normalised actions and replace order.
+ACTION_LISTS: dict[tuple[str, ...], tuple[tuple[Action, ...], ReplaceOrder | None]] = {
+    ("no-op",): (("no-op",), None),
+    ("create",): (("create",), None),
+    ("read",): (("read",), None),
+    ("update",): (("update",), None),
+    ("delete",): (("delete",), None),
+    ("delete", "create"): (("replace",), "delete_first"),
+    ("create", "delete"): (("replace",), "create_first"),
+    ("forget",): (("forget",), None),
+    ("create", "forget"): (("create", "forget"), None),
+}
+
+_decoder = msgspec.json.Decoder(Document)
+
+
+def decode_document(data: bytes, origin: str) -> Document:
+    """One pass over the bytes; errors name the JSON path msgspec reports."""
+    try:
+        return _decoder.decode(data)
+    except msgspec.ValidationError as exc:
+        raise InputError(f"not a valid Terraform plan: {exc}", origin) from None
+    except msgspec.DecodeError as exc:
+        raise InputError(f"not valid JSON ({_decode_problem(exc)})", origin) from None
+
+
+def _decode_problem(exc: msgspec.DecodeError) -> str:
+    text = str(exc)
+    return "truncated: the file ends in the middle of the JSON" if "truncated" in text else text
+
+
+def is_plan(doc: Document) -> bool:
+    return doc.format_version is not None and (
+        doc.resource_changes is not None
+        or bool(doc.planned_values)
+        or bool(doc.configuration)
+        or doc.deferred_changes is not None
+    )
+
+
+def not_a_plan_reason(doc: Document) -> str | None:
+    """Why a Terraform-looking JSON document is not a `show -json` plan, or None if it is one."""
+    if doc.plan_format_version is not None and doc.format_version is None:
+        return (
+            "is an HCP Terraform redacted plan (plan_format_version), which omits values planlint needs; "
+            "download the JSON plan with `terraform show -json` instead"
+        )
+    if doc.lineage is not None or doc.serial is not None:
+        return "is a Terraform state file, not a plan; run `terraform plan -out tfplan && terraform show -json tfplan`"
+    if doc.format_version is not None and bool(doc.values) and not is_plan(doc):
+        return "is `terraform show -json` of a state, not of a plan; pass the saved plan file: `terraform show -json tfplan`"
+    return None
+
+
+def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
+    """Normalise a decoded plan document; refuse plans that cannot be trusted."""
+    version = doc.format_version or ""
+    if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
+        raise InputError(
+            f"unsupported plan format_version {version!r} (planlint reads 0.x and 1.x); upgrade planlint",
+            origin,
+        )
+    deferred = [
+        _change(d.resource_change, origin, f"deferred_changes[{i}]", d.reason)
+        for i, d in enumerate(doc.deferred_changes or ())
+    ]
+    if doc.errored:
+        raise InputError(
+            "the plan errored (errored: true): Terraform did not finish planning; fix the errors "
+            "and plan again",
+            origin,
+        )
+    if doc.complete is False or deferred:
+        raise InputError(_incomplete_message(deferred), origin)
+    changes = tuple(
+        _change(rc, origin, f"resource_changes[{i}]", None) for i, rc in enumerate(doc.resource_changes or ())
+    )
+    return Plan(
+        origin=origin,
+        format="terraform",
+        tool=_tool(changes),
+        tool_version=doc.terraform_version,
+        format_version=doc.format_version,
+        changes=changes,
+        facts=PlanFacts(
+            complete=True,
+            applyable=doc.applyable,
+            errored=False,
+            destroy_mode=_is_destroy_mode(changes),
+            drift_count=len(doc.resource_drift or ()),
+            outputs_deleted=tuple(
+                sorted(name for name, oc in (doc.output_changes or {}).items() if "delete" in oc.actions)
+            ),
+        ),
+        input_sha256=sha256,
+    )
+
+
+def _incomplete_message(deferred: Sequence[ResourceChange]) -> str:
+    message = (
+        "the plan is incomplete (complete: false): applying it would plan again and do more than was judged"
+    )
+    if deferred:
+        destructive = [c.address for c in deferred if c.is_destructive]
+        message += f"; {len(deferred)} change(s) deferred"
+        if destructive:
+            message += f", including destructive ones: {', '.join(destructive[:5])}"
+    return message + ". Resolve the deferral (e.g. plan the dependency first) and plan again"
+
+
+def _change(rc: RawResourceChange, origin: str, where: str, deferred_reason: str | None) -> ResourceChange:
+    key = tuple(rc.change.actions)
+    try:
+        actions, order = ACTION_LISTS[key]
+    except KeyError:
+        raise InputError(
+            f"{where} ({rc.address}): unknown action list {list(key)}; planlint will not guess what it does",
+            origin,
+        ) from None
+    if rc.previous_address and rc.previous_address != rc.address:
+        actions = (*actions, "move")
+    if rc.change.importing is not None:
+        actions = (*actions, "import")
+    if len(actions) > 1:
+        actions = tuple(sorted(a for a in actions if a != "no-op")) or ("no-op",)
+    address = rc.address if rc.deposed is None else f"{rc.address} (deposed {rc.deposed})"
+    change = rc.change
+    return ResourceChange(
+        address=address,
+        type=rc.type,
+        platform="terraform",
+        actions=actions,
+        replace_order=order,
+        reason=rc.action_reason,
+        replace_paths=tuple(_path_text(p) for p in change.replace_paths or ()),
+        module=rc.module_address,
+        name=rc.name,
+        index=rc.index,
+        mode="data" if rc.mode == "data" else "managed",
+        provider=rc.provider_name,
+        previous_address=rc.previous_address,
+        deposed=rc.deposed,
+        deferred=deferred_reason,
+        importing=change.importing is not None,
+        values=Values(
+            lambda: _decode_side(change.before, change.before_sensitive),
+            lambda: _decode_side(change.after, change.after_sensitive),
+        ),
+    )
+
+
+def _decode_side(value: msgspec.Raw, mask: msgspec.Raw) -> Any:
+    decoded = msgspec.json.decode(value)
+    sensitive = msgspec.json.decode(mask) if mask else False
+    return redact(decoded, sensitive)
+
+
+def _path_text(path: Sequence[str | int]) -> str:
+    """["tags", "Name"] -> tags["Name"]; ["ebs_block_device", 0, "size"] -> ebs_block_device[0].size."""
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        elif text and not step.isidentifier():
+            text += f'["{step}"]'
+        else:
+            text += f".{step}" if text else step
+    return text
+
+
+def _tool(changes: Sequence[ResourceChange]) -> str:
+    if any(c.provider and c.provider.startswith("registry.opentofu.org/") for c in changes):
+        return "opentofu"
+    return "terraform"
+
+
+def _is_destroy_mode(changes: Sequence[ResourceChange]) -> bool:
+    """`plan -destroy`: every managed change deletes, none for a reason of its own."""
+    managed = [c for c in changes if c.mode == "managed" and c.actions != ("no-op",)]
+    return bool(managed) and all(c.actions == ("delete",) and c.reason is None for c in managed)

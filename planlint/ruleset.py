@@ -1,0 +1,212 @@
+"""Rules are data: YAML files (one rule per file, named by id) turned into `Rule` records."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from planlint.catalogue import Catalogue, load_catalogue
+from planlint.errors import RuleError
+from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Severity
+
+ID_PATTERN = re.compile(r"^PL[0-9]{3}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+ABSENT: Any = object()  # an attribute condition side that was not given
+MESSAGE_FIELDS = frozenset(
+    ("address", "type", "class", "what", "action_text", "reason_text", "paths", "module", "scope")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeCondition:
+    path: tuple[str, ...]
+    before: Any = ABSENT
+    after: Any = ABSENT
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    platforms: frozenset[str] | None = None
+    catalogue: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    actions: frozenset[str] | None = None
+    reasons: frozenset[str] | None = None
+    reasons_not: frozenset[str] = frozenset()
+    addresses: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    attributes: tuple[AttributeCondition, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """How a mitigation changes a finding of this rule."""
+
+    severity: Severity | None = None
+    enforcement: Enforcement | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    enforcement: Enforcement
+    match: Match
+    message: str
+    mitigations: Mapping[str, Effect]
+    docs: Mapping[str, Any]
+    path: str
+    raw: Mapping[str, Any] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    catalogue: Catalogue
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+def builtin_rules_dir() -> Path:
+    """`planlint/rules` inside an installed wheel, or the repository's `rules/` in a source checkout."""
+    packaged = Path(str(resources.files("planlint"))) / "rules"
+    for candidate in (packaged, Path(__file__).resolve().parent.parent / "rules"):
+        if (candidate / "catalogue").is_dir():
+            return candidate
+    raise RuleError("built-in rules not found: the installation is broken (reinstall planlint)")
+
+
+def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = False) -> RuleSet:
+    """Built-in rules and catalogue, plus rule files from `extra_dirs` (always schema-validated).
+
+    Built-in rules are validated against the schema by the test suite, not on every run: jsonschema
+    costs more to import than the whole check of a small plan.
+    """
+    builtin = builtin_rules_dir()
+    catalogue = load_catalogue(
+        builtin / "catalogue", ((p, read_yaml(p)) for p in sorted((builtin / "catalogue").glob("*.yaml")))
+    )
+    rules: dict[str, Rule] = {}
+    names: dict[str, Rule] = {}
+    for directory, validate in [(builtin, validate_builtin), *((Path(d), True) for d in extra_dirs)]:
+        if not directory.is_dir():
+            raise RuleError("rule directory does not exist", str(directory))
+        for path in sorted(directory.glob("PL*.yaml")):
+            rule = parse_rule(read_yaml(path), str(path), validate=validate)
+            if path.stem != rule.id:
+                raise RuleError(f"rule id {rule.id} must live in a file named {rule.id}.yaml", str(path))
+            for seen, key in ((rules, rule.id), (names, rule.name)):
+                if key in seen:
+                    raise RuleError(f"duplicate rule {key} (also in {seen[key].path})", str(path))
+            rules[rule.id] = rule
+            names[rule.name] = rule
+    return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+
+
+def read_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except OSError as exc:
+        raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise RuleError(f"{where}invalid YAML: {getattr(exc, 'problem', None) or exc}", str(path)) from None
+    except UnicodeDecodeError:
+        raise RuleError("not UTF-8 text", str(path)) from None
+
+
+def rule_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        resources.files("planlint").joinpath("schemas/rule.schema.json").read_text(encoding="utf-8")
+    )
+    return schema
+
+
+def validate_rule_document(doc: Any, origin: str) -> None:
+    """Validate against rule.schema.json; the first error becomes a one-line RuleError."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(rule_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(doc))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise RuleError(f"{where}: {error.message}", origin)
+
+
+def parse_rule(doc: Any, origin: str, *, validate: bool = True) -> Rule:
+    if validate:
+        validate_rule_document(doc, origin)
+    if not isinstance(doc, dict):
+        raise RuleError("a rule file must be a mapping", origin)
+    try:
+        rule_id, name = str(doc["id"]), str(doc["name"])
+        severity, enforcement = doc["severity"], doc["enforcement"]
+        if not ID_PATTERN.match(rule_id) or not NAME_PATTERN.match(name):
+            raise RuleError(f"bad id {rule_id!r} or name {name!r}", origin)
+        if severity not in SEVERITIES or enforcement not in ENFORCEMENTS:
+            raise RuleError(f"bad severity {severity!r} or enforcement {enforcement!r}", origin)
+        message = str(doc["message"])
+        _check_message(message, origin)
+        return Rule(
+            id=rule_id,
+            name=name,
+            title=str(doc["title"]),
+            severity=severity,
+            enforcement=enforcement,
+            match=_match(doc["match"]),
+            message=message,
+            mitigations={
+                k: Effect(v.get("severity"), v.get("enforcement"))
+                for k, v in (doc.get("mitigations") or {}).items()
+            },
+            docs=doc["docs"],
+            path=origin,
+            raw=doc,
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(f"malformed rule ({exc!r}); validate it with the rule schema", origin) from None
+
+
+def _check_message(message: str, origin: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(message) if name is not None}
+    except ValueError as exc:
+        raise RuleError(f"message: bad template ({exc})", origin) from None
+    unknown = fields - MESSAGE_FIELDS
+    if unknown:
+        raise RuleError(f"message: unknown field(s) {sorted(unknown)}; use {sorted(MESSAGE_FIELDS)}", origin)
+
+
+def _set(values: Iterable[str] | None) -> frozenset[str] | None:
+    return frozenset(values) if values is not None else None
+
+
+def _match(spec: Mapping[str, Any]) -> Match:
+    return Match(
+        platforms=_set(spec.get("platforms")),
+        catalogue=_set(spec.get("catalogue")),
+        types=_set(spec.get("types")),
+        actions=_set(spec.get("actions")),
+        reasons=_set(spec.get("reasons")),
+        reasons_not=frozenset(spec.get("reasons_not") or ()),
+        addresses=tuple(spec.get("addresses") or ()),
+        modules=tuple(spec.get("modules") or ()),
+        attributes=tuple(
+            AttributeCondition(
+                tuple(str(c["path"]).split(".")), c.get("before", ABSENT), c.get("after", ABSENT)
+            )
+            for c in spec.get("attributes") or ()
+        ),
+    )
