@@ -1,0 +1,63 @@
+"""Output formats: one module per format behind one interface, `(verdict) -> str`.
+
+Each wrapper imports its module only when called, so `planlint check --format json` never imports rich.
+Reporters format a Verdict; they never analyse it and never read before/after values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from planlint.errors import ConfigError
+from planlint.model import Verdict
+
+
+def _text(verdict: Verdict) -> str:
+    from planlint.report import text
+
+    return text.render(verdict, color=False)
+
+
+def _json(verdict: Verdict) -> str:
+    from planlint.report import json_report
+
+    return json_report.render(verdict)
+
+
+def _markdown(verdict: Verdict) -> str:
+    from planlint.report import markdown
+
+    return markdown.render(verdict)
+
+
+def _sarif(verdict: Verdict) -> str:
+    from planlint.report import sarif
+
+    return sarif.render(verdict)
+
+
+def _github(verdict: Verdict) -> str:
+    from planlint.report import github
+
+    return github.render(verdict)
+
+
+REPORTERS: dict[str, Callable[[Verdict], str]] = {
+    "text": _text,
+    "json": _json,
+    "markdown": _markdown,
+    "sarif": _sarif,
+    "github": _github,
+}
+
+
+def render(fmt: str, verdict: Verdict, *, color: bool = False) -> str:
+    """Format `verdict` as `fmt`; `color` applies to the text format only (pass it when stdout is a TTY)."""
+    if fmt == "text":
+        from planlint.report import text
+
+        return text.render(verdict, color=color)
+    reporter = REPORTERS.get(fmt)
+    if reporter is None:
+        raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(REPORTERS)}")
+    return reporter(verdict)

@@ -1,0 +1,94 @@
+"""GitHub Actions workflow commands: one annotation per finding, then one for the decision.
+
+`::error file=F,line=N,title=T::MESSAGE`; escaping follows the Actions toolkit (`@actions/core`
+command.ts): data escapes % CR LF, property values additionally escape : and ,.
+"""
+
+from __future__ import annotations
+
+from planlint.model import Enforcement, Finding, Verdict
+from planlint.report.wording import (
+    DECISION_TEXT,
+    action_text,
+    change_counts,
+    counts_text,
+    forced_by,
+    next_steps,
+    sentence,
+    short_digest,
+    why,
+)
+
+COMMAND: dict[Enforcement, str] = {"deny": "error", "approve": "error", "warn": "warning", "info": "notice"}
+DECISION_COMMAND: dict[str, str] = {
+    "pass": "notice",
+    "approved": "notice",
+    "approval_required": "error",
+    "denied": "error",
+    "error": "error",
+}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    """One workflow command line; properties that are None are left out."""
+    props = ",".join(
+        f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None
+    )
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def render(verdict: Verdict) -> str:
+    lines = [_annotation(f) for f in verdict.findings]
+    for plan in verdict.plans:
+        for note in plan.notes:
+            lines.append(command("notice", note, file=_file(plan.origin), title="planlint: input note"))
+    summary = (
+        f"{DECISION_TEXT[verdict.decision]}. {len(verdict.findings)} finding(s) in "
+        f"{len(verdict.plans)} input(s): "
+        + "; ".join(f"{p.origin}: {counts_text(change_counts(p))}" for p in verdict.plans)
+        + f". Destructive digest {short_digest(verdict.destructive_digest)}.\n"
+        + (sentence(f"Approval: {verdict.approval_note}") + "\n" if verdict.approval_note else "")
+        + "\n".join(next_steps(verdict))
+    )
+    lines.append(command(DECISION_COMMAND[verdict.decision], summary, title=f"planlint: {verdict.decision}"))
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(finding: Finding) -> str:
+    parts = [
+        sentence(finding.message),
+        f"Action: {action_text(finding.actions, finding.replace_order)}.",
+        f"Why: {why(finding)}.",
+    ]
+    if finding.replace_paths:
+        parts.append(f"Forced by: {forced_by(finding)}.")
+    if finding.mitigation:
+        parts.append(sentence(f"Mitigation: {finding.mitigation}"))
+    if finding.waived_by is not None:
+        parts.append(sentence(f"Waived by {finding.waived_by}"))
+    name = "notice" if finding.waived_by is not None else COMMAND[finding.enforcement]
+    file: str | None = _file(finding.origin)
+    line: int | None = None
+    end_line: int | None = None
+    if finding.location is not None:
+        file, line, end_line = finding.location.path, finding.location.line, finding.location.end_line
+    return command(
+        name,
+        "\n".join(parts),
+        title=f"{finding.rule_id} {finding.title}: {finding.address}",
+        file=file,
+        line=line,
+        endLine=end_line,
+    )
+
+
+def _file(origin: str) -> str | None:
+    return None if origin in ("", "-") else origin

@@ -1,0 +1,198 @@
+"""Human words for the codes in a Verdict: actions, reasons, policy actions, decisions, next steps.
+
+Every reporter takes its words from here so that text, markdown, SARIF and annotations say the same
+thing. Nothing here reads before/after values: only codes, addresses and attribute paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from planlint.model import Decision, Enforcement, Finding, Plan, ReplaceOrder, Verdict
+
+# Terraform's `action_reason` values (terraform show -json, "resource_changes[].action_reason") and
+# the CloudFormation codes our loader uses for Replacement / Remove / DeletionPolicy changes.
+REASON_TEXT: dict[str, str] = {
+    "replace_because_cannot_update": "an attribute that cannot be updated in place changed",
+    "replace_by_request": "replacement was requested (-replace)",
+    "replace_because_tainted": "the object is tainted",
+    "replace_by_triggers": "replace_triggered_by",
+    "delete_because_no_resource_config": "its resource block was removed from the configuration",
+    "delete_because_no_module": "its module call was removed from the configuration",
+    "delete_because_count_index": "its count index is no longer in range",
+    "delete_because_each_key": "its for_each key is no longer in the map or set",
+    "delete_because_wrong_repetition": "count/for_each was added or removed, so its address changed",
+    "delete_because_no_move_target": "a moved block points at an address that does not exist",
+    "read_because_config_unknown": "the data source's configuration is not known until apply",
+    "read_because_dependency_pending": "the data source depends on a change that is still pending",
+    "read_because_check_nested": "the data source is read by a check block",
+    "cfn_replacement_true": "a property that requires replacement changed (Replacement: True)",
+    "cfn_replacement_conditional": (
+        "a property that may require replacement changed (Replacement: Conditional); "
+        "CloudFormation decides at execution"
+    ),
+    "cfn_remove": "the resource was removed from the template",
+    "cfn_deletion_policy_removed": "its DeletionPolicy protection was removed or weakened",
+}
+
+ACTION_TEXT: dict[str, str] = {
+    "create": "created",
+    "update": "updated in place",
+    "delete": "destroyed",
+    "replace": "replaced",
+    "forget": "removed from state (the real object is kept)",
+    "import": "imported",
+    "move": "moved to a new address",
+    "read": "read",
+    "no-op": "unchanged",
+}
+
+# Short column words for counts: "2 to destroy".
+ACTION_COUNT_TEXT: dict[str, str] = {
+    "create": "to create",
+    "update": "to update",
+    "delete": "to destroy",
+    "replace": "to replace",
+    "forget": "to forget",
+    "import": "to import",
+    "move": "to move",
+    "read": "to read",
+    "no-op": "unchanged",
+}
+# Order in which counts are listed: the destructive ones first, because those are what people look for.
+ACTION_ORDER: tuple[str, ...] = (
+    "delete",
+    "replace",
+    "forget",
+    "update",
+    "create",
+    "import",
+    "move",
+    "read",
+    "no-op",
+)
+
+REPLACE_ORDER_TEXT: dict[str, str] = {
+    "delete_first": "old object destroyed first, then the new one created",
+    "create_first": "new object created first, then the old one destroyed",
+    "unknown": "replacement order not known",
+}
+
+# CloudFormation PolicyAction: what happens to the physical resource and its data.
+POLICY_ACTION_TEXT: dict[str, str] = {
+    "Delete": "deleted together with its data",
+    "Retain": "retained: removed from the stack but kept in the account",
+    "Snapshot": "snapshotted, then deleted",
+    "ReplaceAndDelete": "replaced; the old resource and its data are deleted",
+    "ReplaceAndRetain": "replaced; the old resource is kept in the account",
+    "ReplaceAndSnapshot": "replaced; the old resource is snapshotted, then deleted",
+}
+
+ENFORCEMENT_TEXT: dict[Enforcement, str] = {
+    "info": "info: shown only",
+    "warn": "warning: does not block",
+    "approve": "needs a peer's approval",
+    "deny": "denied: no approval unblocks it",
+}
+
+DECISION_TEXT: dict[Decision, str] = {
+    "pass": "pass: nothing needs approval",
+    "approved": "approved: every change that needs approval has it",
+    "approval_required": "approval required: destructive changes need a peer's approval",
+    "denied": "denied: the plan contains a change no approval can unblock",
+    "error": "error: planlint could not judge the input (fail closed)",
+}
+
+
+def reason_text(reason: str | None) -> str | None:
+    """Words for a reason code; an unknown code is shown verbatim rather than hidden."""
+    if reason is None:
+        return None
+    return REASON_TEXT.get(reason, reason)
+
+
+def action_text(actions: Iterable[str], replace_order: ReplaceOrder | None = None) -> str:
+    """'replaced (old object destroyed first, then the new one created)', 'imported and updated in place'."""
+    actions = tuple(actions)
+    words = [ACTION_TEXT.get(a, a) for a in actions]
+    text = " and ".join(words) if words else "unchanged"
+    if replace_order and "replace" in actions:
+        text += f" ({REPLACE_ORDER_TEXT[replace_order]})"
+    return text
+
+
+def policy_action_text(policy_action: str | None) -> str | None:
+    if policy_action is None:
+        return None
+    return POLICY_ACTION_TEXT.get(policy_action, policy_action)
+
+
+def why(finding: Finding) -> str:
+    """Why the tool plans the change, in words (the replace order is part of `action_text`)."""
+    return reason_text(finding.reason) or "no reason given by the plan"
+
+
+def sentence(text: str) -> str:
+    """`text` ending in a full stop, so parts can be joined into one message."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def forced_by(finding: Finding) -> str:
+    """The attribute paths that force a replacement, comma separated ('' when none)."""
+    return ", ".join(finding.replace_paths)
+
+
+def change_counts(plan: Plan) -> dict[str, int]:
+    """How many changes carry each action (a change with ('import', 'update') counts for both)."""
+    counts: dict[str, int] = {}
+    for change in plan.changes:
+        for action in change.actions:
+            counts[action] = counts.get(action, 0) + 1
+    return {a: counts[a] for a in sorted(counts, key=_action_rank)}
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """'1 to destroy, 2 to create' (no-ops left out); 'no changes' when there is nothing to do."""
+    parts = [
+        f"{n} {ACTION_COUNT_TEXT.get(a, a)}"
+        for a, n in sorted(counts.items(), key=lambda item: _action_rank(item[0]))
+        if a != "no-op" and n
+    ]
+    return ", ".join(parts) if parts else "no changes"
+
+
+def next_steps(verdict: Verdict) -> tuple[str, ...]:
+    """What a person (or agent) has to do now, for the verdict's decision."""
+    short = short_digest(verdict.destructive_digest)
+    if verdict.decision == "pass":
+        return ("Nothing to do: no change needs approval.",)
+    if verdict.decision == "approved":
+        return (f"Approved for destructive digest {short}; a new destructive change needs a new approval.",)
+    if verdict.decision == "denied":
+        return (
+            "A deny finding cannot be approved: change the configuration so the plan no longer "
+            "contains it, or change the policy through its owners.",
+        )
+    if verdict.decision == "error":
+        return ("Fix the input error reported by planlint and run it again; nothing was judged.",)
+    return (
+        "A peer (not the author, not a bot, with write access) must approve exactly this destructive "
+        f"change set (digest {short}), after the latest push.",
+        "In a pull request with the planlint GitHub Action: the peer adds the approval label "
+        "(by default the label planlint:approve-destroy). A new destructive change invalidates the approval.",
+        "Or change the configuration so nothing stateful is destroyed or replaced "
+        "(for example keep the resource, add a moved block, or set a retain/snapshot policy).",
+    )
+
+
+def short_digest(digest: str) -> str:
+    """'pl1:0123456789ab' from 'pl1:<64 hex>': enough to recognise, not to approve by."""
+    prefix, _, hexdigest = digest.rpartition(":")
+    if not hexdigest:
+        return "(none)"
+    return f"{prefix}:{hexdigest[:12]}" if prefix else hexdigest[:12]
+
+
+def _action_rank(action: str) -> int:
+    return ACTION_ORDER.index(action) if action in ACTION_ORDER else len(ACTION_ORDER)

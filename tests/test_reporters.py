@@ -1,0 +1,506 @@
+"""Every output format, on synthetic verdicts (tests/fixtures/report/synthetic_verdicts.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from planlint.decision import exit_code
+from planlint.errors import ConfigError
+from planlint.model import Finding, SourceLocation, Verdict
+from planlint.report import REPORTERS, render, wording
+from planlint.report import github as github_report
+from planlint.report import markdown as markdown_report
+from planlint.report import sarif as sarif_report
+from planlint.report import text as text_report
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
+SCHEMA = Path(__file__).resolve().parent.parent / "planlint" / "schemas" / "report.schema.json"
+
+
+def _load_synthetic() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("synthetic_verdicts", FIXTURES / "synthetic_verdicts.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+synthetic = _load_synthetic()
+
+VERDICTS: dict[str, Callable[[], Verdict]] = {
+    "with-findings": synthetic.verdict_with_findings,
+    "no-findings": synthetic.verdict_without_findings,
+    "multiple-inputs": synthetic.verdict_multiple_inputs,
+    "hostile": synthetic.verdict_hostile,
+}
+
+
+def _all_outputs(verdict: Verdict) -> dict[str, str]:
+    outputs = {name: reporter(verdict) for name, reporter in REPORTERS.items()}
+    outputs["text-color"] = text_report.render(verdict, color=True)
+    return outputs
+
+
+def _schema_validator():  # type: ignore[no-untyped-def]
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+# --- the same decision, digest and findings in every format ---------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_every_format_shows_decision_digest_and_findings(name: str) -> None:
+    verdict = VERDICTS[name]()
+    outputs = _all_outputs(verdict)
+    report = json.loads(outputs["json"])
+    assert report["decision"] == verdict.decision
+    assert report["destructive_digest"] == verdict.destructive_digest
+    assert [f["address"] for f in report["findings"]] == [f.address for f in verdict.findings]
+    short = wording.short_digest(verdict.destructive_digest)
+    for fmt in ("text", "markdown", "github"):
+        assert short in outputs[fmt], fmt
+    assert verdict.destructive_digest in outputs["text"]
+    assert verdict.destructive_digest in outputs["markdown"]
+    log = json.loads(outputs["sarif"])
+    assert log["runs"][0]["properties"]["decision"] == verdict.decision
+    assert log["runs"][0]["properties"]["destructive_digest"] == verdict.destructive_digest
+    assert [r["properties"]["address"] for r in log["runs"][0]["results"]] == [
+        f.address for f in verdict.findings
+    ]
+    decision_words = wording.DECISION_TEXT[verdict.decision]
+    for fmt in ("text", "markdown", "github"):
+        assert decision_words in outputs[fmt], fmt
+    for finding in verdict.findings:
+        for fmt in ("text", "github"):
+            assert finding.rule_id in outputs[fmt]
+
+
+def test_findings_show_reason_replace_order_and_paths() -> None:
+    verdict = synthetic.verdict_with_findings()
+    reason = "an attribute that cannot be updated in place changed"
+    order = "old object destroyed first, then the new one created"
+    outputs = _all_outputs(verdict)
+    for fmt in ("markdown", "github", "sarif"):
+        assert reason in outputs[fmt], fmt
+        assert order in outputs[fmt], fmt
+        assert "storage_encrypted" in outputs[fmt].replace("\\_", "_"), fmt
+    plain_text = text_report.render(verdict, width=400)  # wide enough that no cell wraps
+    assert "forced by: engine, storage_encrypted" in plain_text
+    assert reason in plain_text
+    assert "force_destroy is false" in plain_text
+
+
+def test_exit_code_in_json_matches_the_one_exit_code_function() -> None:
+    for decision in ("pass", "approved", "approval_required", "denied", "error"):
+        verdict = Verdict(plans=(), findings=(), destructive_digest="", decision=decision)  # type: ignore[arg-type]
+        assert json.loads(REPORTERS["json"](verdict))["exit_code"] == exit_code(decision)  # type: ignore[arg-type]
+
+
+def test_reporters_are_deterministic() -> None:
+    for make in VERDICTS.values():
+        first = _all_outputs(make())
+        second = _all_outputs(make())
+        assert first == second
+
+
+# --- secrets never leave ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_sensitive_value_in_before_after_never_printed(name: str) -> None:
+    verdict = VERDICTS[name]()
+    # the synthetic plans carry the secret in before/after of the database change
+    carriers = [c for p in verdict.plans for c in p.changes if c.values.before()]
+    if name in ("with-findings", "multiple-inputs"):
+        assert carriers and carriers[0].values.before()["password"] == synthetic.SECRET
+    for fmt, output in _all_outputs(verdict).items():
+        assert synthetic.SECRET not in output, fmt
+        assert "hunter2" not in output, fmt
+        assert "postgres" not in output, fmt  # an ordinary after value is not printed either
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def test_text_groups_findings_per_input_in_plan_order() -> None:
+    output = REPORTERS["text"](synthetic.verdict_multiple_inputs())
+    positions = [
+        output.index("stacks/prod/plan.json"),
+        output.index("module.data.aws_db_instance.main"),
+        output.index("changesets/data-stack.json"),
+        output.index("AWS::DynamoDB::Table"),
+        output.index("Decision:"),
+    ]
+    assert positions == sorted(positions)
+    assert "Changes: 1 to destroy, 1 to replace, 1 to update, 1 to create, 1 to import" in output
+    assert "Note: synthetic note: 1 drifted resource ignored" in output
+    assert "waived by: .planlint.yml waivers[0]" in output
+
+
+def test_text_colour_only_when_asked() -> None:
+    verdict = synthetic.verdict_with_findings()
+    assert "\x1b[" not in text_report.render(verdict, color=False)
+    assert "\x1b[" in text_report.render(verdict, color=True)
+    assert "\x1b[" not in REPORTERS["text"](verdict)
+
+
+def test_text_no_findings_says_so_and_what_next() -> None:
+    output = REPORTERS["text"](synthetic.verdict_without_findings())
+    assert "No findings." in output
+    assert "Changes: 1 to create" in output
+    assert "Nothing to do" in output
+
+
+def test_text_prints_markup_literally_and_never_terminal_escapes() -> None:
+    hostile = synthetic.hostile_finding()
+    finding = Finding(
+        **{**_fields(hostile), "address": "aws_s3_bucket.x\x1b[2J\x1b]0;pwned\x07[bold]y[/bold]"}
+    )
+    verdict = Verdict(plans=(), findings=(finding,), destructive_digest="", decision="denied")
+    for color in (False, True):
+        output = text_report.render(verdict, color=color, width=300)
+        assert "\x1b[2J" not in output
+        assert "\x1b]0;" not in output
+        assert "\\x1b[2J" in output
+        assert "[bold]y[/bold]" in output
+    assert "Findings not tied to one input" in text_report.render(verdict)
+
+
+def test_text_has_no_trailing_blanks() -> None:
+    output = REPORTERS["text"](synthetic.verdict_multiple_inputs())
+    assert all(line == line.rstrip() for line in output.splitlines())
+
+
+# --- markdown -----------------------------------------------------------------------------------
+
+
+def _split_row(row: str) -> list[str]:
+    """Cells of a GFM table row: split on pipes that are not backslash-escaped."""
+    assert row.startswith("| ") and row.endswith(" |")
+    return re.split(r"(?<!\\)\|", row[1:-1])
+
+
+def test_markdown_escapes_plan_text_in_cells() -> None:
+    output = REPORTERS["markdown"](synthetic.verdict_hostile())
+    rows = [line for line in output.splitlines() if line.startswith("| ")]
+    header, finding_row = rows[0], rows[1]
+    assert len(_split_row(finding_row)) == len(_split_row(header)) == 6
+    assert "<script>" not in output
+    assert "&lt;script&gt;" in output
+    assert "<b>" not in output
+    assert "\\`" in finding_row and "\\|" in finding_row
+    assert "@team" not in output  # no mention of a team from plan text
+    assert "\\*\\*bold\\*\\*" in finding_row
+    notes_row = rows[-1]
+    assert len(_split_row(notes_row)) == 4
+    assert "\n" not in notes_row
+
+
+def test_markdown_inline_escaping_table() -> None:
+    assert markdown_report.inline("a|b") == "a\\|b"
+    assert markdown_report.inline("x`y") == "x\\`y"
+    assert markdown_report.inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
+    assert markdown_report.inline("[click](https://evil)") == "\\[click\\](https://evil)"
+    assert markdown_report.inline("a\nb\r\nc") == "a b c"
+    assert markdown_report.inline("@octocat") == "@\u200boctocat"
+    assert markdown_report.cell("  ") == "–"
+
+
+def test_markdown_table_has_the_pr_comment_columns() -> None:
+    output = REPORTERS["markdown"](synthetic.verdict_with_findings())
+    assert output.startswith("## 🛑 planlint: approval required")
+    assert "| Address | Action | Why | Forced by | Rule | Enforcement |" in output
+    assert "engine, storage\\_encrypted" in output
+    assert "### What to do next" in output
+    assert "<details><summary>Inputs</summary>" in output
+    multi = REPORTERS["markdown"](synthetic.verdict_multiple_inputs())
+    assert "| Input | Address |" in multi
+    assert "**Approval:** approved by @\u200bocto-reviewer" in multi
+
+
+def test_markdown_caps_rows_for_pr_comments() -> None:
+    finding = synthetic.db_finding()
+    findings = tuple(Finding(**{**_fields(finding), "address": f"aws_db_instance.n{i}"}) for i in range(10))
+    verdict = Verdict(plans=(), findings=findings, destructive_digest="", decision="approval_required")
+    output = markdown_report.render(verdict, max_rows=3)
+    assert "aws\\_db\\_instance.n2" in output
+    assert "aws\\_db\\_instance.n3" not in output
+    assert "… and 7 more finding(s)" in output
+
+
+def test_markdown_no_findings() -> None:
+    output = REPORTERS["markdown"](synthetic.verdict_without_findings())
+    assert output.startswith("## ✅ planlint: pass")
+    assert "No findings in 1 input." in output
+    assert "| Address |" not in output
+
+
+# --- github workflow commands -------------------------------------------------------------------
+
+_COMMAND = re.compile(r"^::(?P<name>error|warning|notice)(?: (?P<props>[^:]*))?::(?P<data>.*)$")
+
+
+def _unescape_data(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def _unescape_property(text: str) -> str:
+    return _unescape_data(text.replace("%3A", ":").replace("%2C", ","))
+
+
+def _parse(line: str) -> tuple[str, dict[str, str], str]:
+    """Parse one command the way the Actions runner does (ActionCommand.TryParseV2)."""
+    match = _COMMAND.match(line)
+    assert match, line
+    props: dict[str, str] = {}
+    for pair in (match["props"] or "").split(","):
+        if pair:
+            key, _, value = pair.partition("=")
+            props[key] = _unescape_property(value)
+    return match["name"], props, _unescape_data(match["data"])
+
+
+def test_github_escaping_matches_the_actions_toolkit() -> None:
+    assert github_report.escape_data("100%\r\ndone: a,b") == "100%25%0D%0Adone: a,b"
+    assert github_report.escape_property("100%\r\ndone: a,b") == "100%25%0D%0Adone%3A a%2Cb"
+    assert github_report.command("warning", "m", file="a,b:c.tf", line=3, endLine=None) == (
+        "::warning file=a%2Cb%3Ac.tf,line=3::m"
+    )
+
+
+def test_github_commands_round_trip_hostile_text() -> None:
+    verdict = synthetic.verdict_hostile()
+    lines = REPORTERS["github"](verdict).splitlines()
+    hostile = synthetic.hostile_finding()
+    name, props, data = _parse(lines[0])
+    assert name == "error"  # deny
+    assert props["file"] == hostile.origin
+    assert props["title"] == f"{hostile.rule_id} {hostile.title}: {hostile.address}"
+    assert data.startswith(hostile.message)
+    for line in lines:
+        _parse(line)  # every line is one well-formed command
+
+
+def test_github_levels_locations_and_decision() -> None:
+    lines = REPORTERS["github"](synthetic.verdict_multiple_inputs()).splitlines()
+    parsed = [_parse(line) for line in lines]
+    db, bucket, table, note, decision = parsed
+    assert db[0] == "error" and db[1]["file"] == "modules/data/main.tf"
+    assert db[1]["line"] == "12" and db[1]["endLine"] == "30"
+    assert bucket[0] == "warning" and bucket[1]["file"] == "stacks/prod/plan.json" and "line" not in bucket[1]
+    assert table[0] == "notice"  # info, and waived
+    assert note[0] == "notice" and note[2] == "synthetic note: 1 drifted resource ignored"
+    assert decision[0] == "notice" and decision[1]["title"] == "planlint: approved"
+    empty = [_parse(x) for x in REPORTERS["github"](synthetic.verdict_without_findings()).splitlines()]
+    assert [p[0] for p in empty] == ["notice"]
+    required = _parse(REPORTERS["github"](synthetic.verdict_with_findings()).splitlines()[-1])
+    assert required[0] == "error" and "must approve" in required[2]
+
+
+# --- json ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_json_report_validates_against_the_schema(name: str) -> None:
+    validator = _schema_validator()
+    report = json.loads(REPORTERS["json"](VERDICTS[name]()))
+    errors = sorted(validator.iter_errors(report), key=str)
+    assert not errors, [e.message for e in errors]
+
+
+def test_json_schema_rejects_what_the_report_never_contains() -> None:
+    validator = _schema_validator()
+    report = json.loads(REPORTERS["json"](synthetic.verdict_with_findings()))
+    report["findings"][0]["before"] = {"password": "x"}
+    assert not validator.is_valid(report)
+    report = json.loads(REPORTERS["json"](synthetic.verdict_with_findings()))
+    report["schema_version"] = "2"
+    assert not validator.is_valid(report)
+    report = json.loads(REPORTERS["json"](synthetic.verdict_with_findings()))
+    report["findings"][0]["enforcement"] = "block"
+    assert not validator.is_valid(report)
+
+
+def test_json_inputs_counts_and_summary() -> None:
+    report = json.loads(REPORTERS["json"](synthetic.verdict_multiple_inputs()))
+    assert [i["origin"] for i in report["inputs"]] == ["stacks/prod/plan.json", "changesets/data-stack.json"]
+    prod, stack = report["inputs"]
+    assert prod["change_counts"] == {
+        "create": 1,
+        "delete": 1,
+        "import": 1,
+        "no-op": 1,
+        "replace": 1,
+        "update": 1,
+    }
+    assert prod["changes"] == 5
+    assert stack["scope"] == "data-stack" and stack["facts"]["status"] == "CREATE_COMPLETE"
+    assert report["summary"] == {
+        "findings": 3,
+        "gated": 1,
+        "waived": 1,
+        "by_enforcement": {"info": 1, "warn": 1, "approve": 1, "deny": 0},
+    }
+    db = report["findings"][0]
+    assert db["reason_text"] == "an attribute that cannot be updated in place changed"
+    assert db["location"] == {"path": "modules/data/main.tf", "line": 12, "end_line": 30}
+    assert db["gated"] is True
+    assert report["approval_note"] == "approved by @octo-reviewer (write) after the latest push"
+    output = REPORTERS["json"](synthetic.verdict_multiple_inputs())
+    assert output == json.dumps(json.loads(output), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# --- sarif --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(VERDICTS))
+def test_sarif_structure_github_code_scanning_reads(name: str) -> None:
+    verdict = VERDICTS[name]()
+    log = json.loads(REPORTERS["sarif"](verdict))
+    assert log["version"] == "2.1.0"
+    assert log["$schema"].startswith("https://")
+    assert len(log["runs"]) == 1
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "planlint"
+    assert driver["version"] and driver["informationUri"].startswith("https://")
+    rule_ids = [rule["id"] for rule in driver["rules"]]
+    assert len(rule_ids) == len(set(rule_ids))
+    assert set(rule_ids) == {f.rule_id for f in verdict.findings}
+    for rule in driver["rules"]:
+        assert rule["shortDescription"]["text"]
+        assert "security" in rule["properties"]["tags"]
+        assert 0.0 < float(rule["properties"]["security-severity"]) <= 10.0
+    assert len(run["results"]) == len(verdict.findings)
+    for result, finding in zip(run["results"], verdict.findings, strict=True):
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"] == finding.rule_id
+        assert (
+            result["level"]
+            == {"deny": "error", "approve": "error", "warn": "warning", "info": "note"}[finding.enforcement]
+        )
+        assert result["message"]["text"].startswith(finding.message)
+        (location,) = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"]
+        assert not physical["artifactLocation"]["uri"].startswith("./")
+        assert physical["region"]["startLine"] >= 1
+        assert location["logicalLocations"][0]["name"] == finding.address
+        assert set(result["partialFingerprints"]) == {"planlint/v1"}
+        assert ("suppressions" in result) == (finding.waived_by is not None)
+
+
+def test_sarif_location_is_source_when_known_else_input_line_1() -> None:
+    results = json.loads(REPORTERS["sarif"](synthetic.verdict_with_findings()))["runs"][0]["results"]
+    db, bucket = results
+    assert db["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "modules/data/main.tf"
+    assert db["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "endLine": 30}
+    assert bucket["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stacks/prod/plan.json"
+    assert bucket["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+
+
+def test_sarif_fingerprint_stable_per_rule_and_address() -> None:
+    base = synthetic.db_finding()
+    replanned = Finding(
+        **{**_fields(base), "message": "other words", "location": SourceLocation("moved/main.tf", 99)}
+    )
+    other_address = Finding(**{**_fields(base), "address": "module.data.aws_db_instance.replica"})
+    other_rule = Finding(**{**_fields(base), "rule_id": "PL009"})
+    assert sarif_report.fingerprint(base) == sarif_report.fingerprint(replanned)
+    assert sarif_report.fingerprint(base) != sarif_report.fingerprint(other_address)
+    assert sarif_report.fingerprint(base) != sarif_report.fingerprint(other_rule)
+
+
+def test_sarif_artifact_uris() -> None:
+    assert sarif_report.artifact_uri("./stacks/prod/plan.json") == "stacks/prod/plan.json"
+    assert sarif_report.artifact_uri("odd dir/plan, v1.json") == "odd%20dir/plan%2C%20v1.json"
+    assert sarif_report.artifact_uri("stacks\\win\\plan.json") == "stacks/win/plan.json"
+    assert sarif_report.artifact_uri("/abs/plan.json") == "file:///abs/plan.json"
+    assert sarif_report.artifact_uri("-") == "stdin"
+
+
+# --- registry -----------------------------------------------------------------------------------
+
+
+def test_registry_names_and_unknown_format() -> None:
+    assert set(REPORTERS) == {"text", "json", "markdown", "sarif", "github"}
+    with pytest.raises(ConfigError, match="unknown output format 'xml'"):
+        render("xml", synthetic.verdict_without_findings())
+    assert "\x1b[" in render("text", synthetic.verdict_with_findings(), color=True)
+    assert render("json", synthetic.verdict_with_findings(), color=True) == REPORTERS["json"](
+        synthetic.verdict_with_findings()
+    )
+
+
+def test_json_sarif_markdown_github_never_import_rich() -> None:
+    code = (
+        "import sys\n"
+        "from planlint.model import Verdict\n"
+        "from planlint.report import REPORTERS\n"
+        "v = Verdict(plans=(), findings=(), destructive_digest='', decision='pass')\n"
+        "for name in ('json', 'sarif', 'markdown', 'github'):\n"
+        "    REPORTERS[name](v)\n"
+        "print('rich' in sys.modules)\n"
+        "REPORTERS['text'](v)\n"
+        "print('rich' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
+
+
+# --- wording ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "replace_because_cannot_update",
+        "replace_by_request",
+        "replace_because_tainted",
+        "replace_by_triggers",
+        "delete_because_no_resource_config",
+        "delete_because_no_module",
+        "delete_because_count_index",
+        "delete_because_each_key",
+        "delete_because_wrong_repetition",
+        "delete_because_no_move_target",
+        "read_because_config_unknown",
+        "read_because_dependency_pending",
+        "read_because_check_nested",
+        "cfn_replacement_true",
+        "cfn_replacement_conditional",
+        "cfn_remove",
+        "cfn_deletion_policy_removed",
+    ],
+)
+def test_every_reason_code_has_words(code: str) -> None:
+    text = wording.reason_text(code)
+    assert text and text != code
+
+
+def test_wording_unknown_codes_are_shown_not_hidden() -> None:
+    assert wording.reason_text("replace_because_new_thing") == "replace_because_new_thing"
+    assert wording.reason_text(None) is None
+    assert wording.policy_action_text("ReplaceAndSnapshot") == (
+        "replaced; the old resource is snapshotted, then deleted"
+    )
+    assert wording.action_text(("import", "update")) == "imported and updated in place"
+    assert wording.action_text(("replace",), "create_first").startswith("replaced (new object created first")
+    assert wording.short_digest("pl1:" + "ab" * 32) == "pl1:abababababab"
+    assert wording.short_digest("") == "(none)"
+
+
+def _fields(finding: Finding) -> dict[str, object]:
+    return {name: getattr(finding, name) for name in Finding.__dataclass_fields__}
