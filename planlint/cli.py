@@ -27,12 +27,14 @@ class Command(Protocol):
 COMMANDS: dict[str, str] = {
     "check": "planlint.commands.check",
     "rules": "planlint.commands.rules",
+    "gate": "planlint.commands.gate",
 }
 
 # Help text shown by `planlint --help` without importing every command module.
 SUMMARIES: dict[str, str] = {
     "check": "judge plans or change sets: what destroys or replaces stateful resources",
     "rules": "list the loaded rules or show one rule's documentation",
+    "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
 }
 
 

@@ -1,0 +1,212 @@
+"""`planlint gate`: judge the plan, then decide approval from live GitHub evidence (exit 0 / 1 / 2)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from planlint.errors import ConfigError, PlanlintError
+
+HELP = (
+    "Judge plans (or a `planlint check --format json` report) for a GitHub pull request and decide "
+    "whether a qualified peer approved exactly this destructive change set: the approval label added "
+    "by someone with write access who is not the author, not a bot and not the head's pusher, after "
+    "the latest push and after the gate showed the current digest. Policy is read from the PR's base "
+    "commit. Reads GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL. "
+    "Exit 0: nothing needs approval or it is approved; 1: approval required or denied; 2: error."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="*", metavar="PLAN", help="plan/change-set JSON files to judge")
+    parser.add_argument(
+        "--report", metavar="FILE", help="a `planlint check --format json` report instead of plans"
+    )
+    parser.add_argument("--input-format", choices=("terraform", "cloudformation", "cloudformation-template"))
+    parser.add_argument("--repo", metavar="OWNER/NAME", help="repository (default $GITHUB_REPOSITORY)")
+    parser.add_argument("--pr", type=int, metavar="N", help="pull request number (default: from the event)")
+    parser.add_argument(
+        "--merged-commit",
+        metavar="SHA",
+        help="apply mode: find the pull request merged as this commit (default $GITHUB_SHA)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("pr", "apply"),
+        default="pr",
+        help="pr: judge an open PR and write the comment, status and label (default); "
+        "apply: judge a merged PR's approval against a re-plan, write nothing to the PR",
+    )
+    parser.add_argument(
+        "--config",
+        default=".planlint.yml",
+        metavar="PATH",
+        help="policy path inside the repository, read from the PR's base commit (default .planlint.yml)",
+    )
+    parser.add_argument("--label", help="approval label (overrides the base commit's policy)")
+    parser.add_argument(
+        "--gate-login",
+        default=os.environ.get("PLANLINT_GATE_LOGIN", "github-actions[bot]"),
+        help="login the gate's token writes as (default github-actions[bot], the GITHUB_TOKEN identity)",
+    )
+    parser.add_argument("--head-sha", help="the head commit the plan was made from (default: the event's)")
+    parser.add_argument("--no-write", action="store_true", help="write nothing to GitHub (read-only token)")
+    parser.add_argument("--time-budget", type=float, default=120.0, help="seconds for GitHub API retries")
+
+
+def run(args: argparse.Namespace) -> int:
+    from planlint.decision import exit_code
+    from planlint.github.actions import read_env, write_outputs
+
+    env = read_env(repository=args.repo)
+    try:
+        decision = _run(args, env)
+    except PlanlintError:
+        write_outputs(env.output_path, {"decision": "error"})
+        raise
+    return exit_code(decision)
+
+
+def _run(args: argparse.Namespace, env: Any) -> Any:
+    from planlint.config import DEFAULT_POLICY, parse_policy
+    from planlint.decision import decide
+    from planlint.digest import destructive_digest
+    from planlint.gate import gather, publish
+    from planlint.gate.approval import judge
+    from planlint.gate.protected import protected_findings, protected_patterns
+    from planlint.github.actions import write_outputs, write_summary
+    from planlint.github.client import GitHubClient
+    from planlint.report import REPORTERS
+
+    if bool(args.inputs) == bool(args.report):
+        raise ConfigError("give either plan files or --report FILE (exactly one)", "planlint gate")
+    token = os.environ.get("GITHUB_TOKEN") or os.environ.get("PLANLINT_GITHUB_TOKEN")
+    if not token:
+        raise ConfigError(
+            "GITHUB_TOKEN is not set; the gate reads the pull request through the API", "planlint gate"
+        )
+    client = GitHubClient(env.api_url, token, time_budget=args.time_budget)
+    repo = env.repository
+    number = _pr_number(args, env, client)
+    pr = gather.fetch_pull(client, repo, number)
+
+    # Policy from the base commit, never from the checked-out change under review.
+    text = gather.fetch_file(client, repo, args.config, pr.base_sha)
+    policy = parse_policy(text, f"{args.config}@{pr.base_sha[:12]}") if text is not None else DEFAULT_POLICY
+    settings = policy.approval
+    if args.label:
+        settings = dataclasses.replace(settings, label=args.label)
+
+    if args.report:
+        from planlint.gate.report_input import load_report
+
+        verdict = load_report(args.report)
+    else:
+        from planlint.pipeline import run_check
+
+        verdict = run_check(args.inputs, input_format=args.input_format, policy=policy)
+
+    patterns = protected_patterns(args.config, [str(d) for d in policy.rule_dirs])
+    extra = protected_findings(gather.fetch_changed_files(client, pr, repo), patterns)
+    findings = verdict.findings + extra
+    digest = destructive_digest(findings)
+    decision = decide(findings)
+    planned_head = args.head_sha or (_event_head(env.event) if args.mode == "pr" else None)
+
+    outcome = None
+    if decision == "approval_required":
+        evidence = gather.gather_evidence(
+            client, repo, pr, settings, gate_login=args.gate_login, planned_head_sha=planned_head
+        )
+        outcome = judge(evidence, settings, digest, args.mode)
+        decision = "approved" if outcome.approved else "approval_required"
+    note = _note(outcome, settings.label)
+    verdict = dataclasses.replace(
+        verdict, findings=findings, destructive_digest=digest, decision=decision, approval_note=note
+    )
+
+    removed_from = None
+    writes = args.mode == "pr" and not args.no_write
+    if writes:
+        sticky = publish.find_sticky_comment(client, repo, pr.number, args.gate_login)
+        label_on = any(name.casefold() == settings.label.casefold() for name in pr.labels)
+        if sticky is not None and sticky.digest and sticky.digest != digest and label_on:
+            publish.remove_label(client, repo, pr.number, settings.label)
+            removed_from = sticky.digest
+        body = publish.render_comment(verdict, pr, settings.label, outcome, removed_from)
+        if sticky is not None or any(f.gated for f in findings):
+            publish.upsert_comment(client, repo, pr.number, sticky, body)
+        publish.post_status(client, repo, pr.head_sha, decision, digest, target_url=env.run_url)
+    else:
+        body = publish.render_comment(verdict, pr, settings.label, outcome, None)
+
+    write_summary(env.summary_path, body)
+    gated = sum(1 for f in findings if f.gated and f.waived_by is None)
+    write_outputs(
+        env.output_path,
+        {
+            "decision": decision,
+            "digest": digest,
+            "findings": str(len(findings)),
+            "gated": str(gated),
+            "approvers": ",".join(outcome.approvers) if outcome else "",
+            "approvals": str(len(outcome.approvers)) if outcome else "0",
+            "pr": str(pr.number),
+            "label-removed": "true" if removed_from else "false",
+        },
+    )
+    sys.stdout.write(REPORTERS["github"](verdict))
+    return decision
+
+
+def _note(outcome: Any, label: str) -> str | None:
+    if outcome is None:
+        return None
+    if outcome.approved:
+        return f"approved by {', '.join(outcome.approvers)} (label {label})"
+    return "; ".join(outcome.blockers)
+
+
+def _pr_number(args: argparse.Namespace, env: Any, client: Any) -> int:
+    if args.pr:
+        return int(args.pr)
+    if args.mode == "apply":
+        return _merged_pr(args, env, client)
+    event: Mapping[str, Any] = env.event
+    pull = event.get("pull_request")
+    number = pull.get("number") if isinstance(pull, dict) else event.get("number")
+    if not isinstance(number, int):
+        raise ConfigError(
+            "no pull request number: run on a pull_request event or pass --pr N", "planlint gate"
+        )
+    return number
+
+
+def _merged_pr(args: argparse.Namespace, env: Any, client: Any) -> int:
+    """The PR merged as this commit, from `GET /repos/{o}/{r}/commits/{sha}/pulls`."""
+    from planlint.errors import GateError
+
+    sha = args.merged_commit or os.environ.get("GITHUB_SHA")
+    if not sha:
+        raise ConfigError("apply mode needs --pr N or --merged-commit SHA (or $GITHUB_SHA)", "planlint gate")
+    where = f"GitHub API GET /repos/{env.repository}/commits/{sha}/pulls"
+    pulls = client.paginate(f"repos/{env.repository}/commits/{sha}/pulls")
+    merged = [
+        p["number"]
+        for p in pulls
+        if isinstance(p, dict) and p.get("merge_commit_sha") == sha and isinstance(p.get("number"), int)
+    ]
+    if len(merged) != 1:
+        raise GateError(f"expected one pull request merged as {sha[:12]}, found {len(merged)}", origin=where)
+    return int(merged[0])
+
+
+def _event_head(event: Mapping[str, Any]) -> str | None:
+    pull = event.get("pull_request")
+    head = pull.get("head") if isinstance(pull, dict) else None
+    sha = head.get("sha") if isinstance(head, dict) else None
+    return sha if isinstance(sha, str) else None
