@@ -102,5 +102,6 @@ def _render_binary_plan(origin: str) -> bytes:
 
 
 def looks_like_wrapper_output(data: bytes) -> bool:
-    head = data[:4096]
-    return any(marker in head for marker in WRAPPER_MARKERS)
+    """The wrapper's text comes before the JSON; a marker inside a JSON string value does not count."""
+    head = data.lstrip()[:256]
+    return not head.startswith(b"{") and any(marker in head for marker in WRAPPER_MARKERS)

@@ -54,7 +54,7 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
         input_format is None and text_start not in (b"{", b"[") and _looks_like_template(raw.data)
     ):
         return "cloudformation-template", None, None
-    if text_start not in (b"{", b"["):
+    if looks_like_wrapper_output(raw.data) or text_start not in (b"{", b"["):
         if looks_like_wrapper_output(raw.data):
             raise InputError(
                 "starts with text from setup-terraform's wrapper, not JSON; set `terraform_wrapper: false` "

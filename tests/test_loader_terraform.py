@@ -1,0 +1,276 @@
+"""Terraform/OpenTofu loader: every corpus plan loads (or is refused for its documented reason), with the
+action counts INDEX.tsv gives; plus the hostile and broken inputs the loader must refuse or decode."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import stat
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planlint.cli import main
+from planlint.errors import InputError
+from planlint.loaders import load_inputs
+from planlint.model import REDACTED, Plan
+
+# Files the loader must refuse, and the words the refusal must contain.
+REFUSED = {"terraform/terraform/show-json__plan-error__output.json": "errored"}
+INDEX_COLUMNS = (
+    "create",
+    "update",
+    "delete",
+    "replace_delete_first",
+    "replace_create_first",
+    "forget",
+    "no-op",
+    "read",
+    "import",
+)
+
+
+def _index(corpus: Path) -> list[dict[str, str]]:
+    with (corpus / "terraform" / "INDEX.tsv").open() as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def _counts(plan: Plan) -> Counter[str]:
+    """Count actions the way INDEX.tsv does (raw Terraform action lists)."""
+    counts: Counter[str] = Counter()
+    for change in plan.changes:
+        rest = [a for a in change.actions if a not in ("move", "import")]
+        if "import" in change.actions:
+            counts["import"] += 1
+        if not rest:
+            counts["no-op"] += 1
+        for action in rest:
+            counts[f"replace_{change.replace_order}" if action == "replace" else action] += 1
+    return counts
+
+
+def test_every_corpus_plan_loads_with_index_counts(corpus: Path) -> None:
+    rows = _index(corpus)
+    assert len(rows) == 165
+    for row in rows:
+        rel = row["file"].removeprefix("shared/corpus/")
+        path = corpus / rel
+        if rel in REFUSED:
+            with pytest.raises(InputError, match=REFUSED[rel]):
+                load_inputs([str(path)])
+            continue
+        [plan] = load_inputs([str(path)])
+        assert plan.format == "terraform"
+        assert plan.format_version == row["format_version"], rel
+        assert len(plan.changes) == int(row["n_resource_changes"]), rel
+        counts = _counts(plan)
+        assert {k: counts[k] for k in INDEX_COLUMNS} == {k: int(row[k]) for k in INDEX_COLUMNS}, rel
+        assert bool(plan.facts.drift_count) == (row["has_resource_drift"] == "yes"), rel
+        moved = any(c.previous_address for c in plan.changes)
+        assert moved == (row["has_previous_address"] == "yes"), rel
+
+
+def test_moves_are_not_destroys(corpus: Path) -> None:
+    [plan] = load_inputs([str(corpus / "terraform/opentofu/show-json__moved__output.json")])
+    moved = [c for c in plan.changes if c.previous_address]
+    assert moved
+    assert all("move" in c.actions and not c.is_destructive for c in moved)
+
+
+def test_replace_paths_and_reason(corpus: Path) -> None:
+    [plan] = load_inputs([str(corpus / "terraform/terraform/show-json__requires-replace__output.json")])
+    [change] = [c for c in plan.changes if "replace" in c.actions]
+    assert change.replace_order == "delete_first"
+    assert change.reason == "replace_because_cannot_update"
+    assert change.replace_paths == ("ami",)
+
+
+def test_utf16_with_bom_is_decoded(corpus: Path) -> None:
+    utf16 = corpus / "terraform/checkov/plan_encodings__tfplan_win_utf16.json"
+    utf8 = corpus / "terraform/checkov/plan_encodings__tfplan_win_utf8.json"
+    assert utf16.read_bytes()[:2] == b"\xff\xfe"
+    [a] = load_inputs([str(utf16)])
+    [b] = load_inputs([str(utf8)])
+    assert [c.address for c in a.changes] == [c.address for c in b.changes]
+    assert a.changes
+
+
+def test_sensitive_values_are_redacted_at_load(corpus: Path) -> None:
+    path = corpus / "terraform/terraform/show-json__sensitive-values__output.json"
+    raw = json.loads(path.read_text())
+    [plan] = load_inputs([str(path)])
+    secrets = {
+        json.dumps(rc["change"]["after"].get(key))
+        for rc in raw["resource_changes"]
+        for key, flag in (rc["change"].get("after_sensitive") or {}).items()
+        if flag is True
+    }
+    assert secrets
+    decoded = json.dumps([c.values.after() for c in plan.changes])
+    assert REDACTED in decoded
+    for secret in secrets:
+        assert secret not in decoded
+
+
+def _write(tmp_path: Path, doc: Any, name: str = "synthetic-plan.json") -> str:
+    path = tmp_path / name
+    path.write_bytes(doc if isinstance(doc, bytes) else json.dumps(doc).encode())
+    return str(path)
+
+
+def _plan(*changes: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": list(changes), **top}
+
+
+def _rc(address: str, actions: list[str], rtype: str = "aws_db_instance", **extra: Any) -> dict[str, Any]:
+    return {
+        "address": address,
+        "type": rtype,
+        "name": address.split(".")[-1],
+        "change": {"actions": actions, "before": {}, "after": None},
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        (_plan(errored=True), "errored"),
+        (_plan(complete=False), "incomplete"),
+        (_plan(_rc("aws_db_instance.a", ["purge"])), "unknown action list"),
+        ({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}}, "state"),
+        (
+            {"version": 4, "terraform_version": "1.5.0", "serial": 3, "lineage": "x", "resources": []},
+            "state file",
+        ),
+        ({"plan_format_version": "1.1", "resource_changes": []}, "redacted"),
+        (_plan(format_version="2.0"), "unsupported plan format_version"),
+        ({"hello": "world"}, "not a plan or change set"),
+        ([1, 2, 3], "not a valid Terraform plan"),
+        (_plan({"address": 3, "type": "x", "change": {"actions": []}}), "resource_changes"),
+    ],
+)
+def test_untrustworthy_plans_are_refused(tmp_path: Path, doc: Any, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        load_inputs([_write(tmp_path, doc)])
+
+
+def test_deferred_delete_is_named_in_the_refusal(tmp_path: Path) -> None:
+    doc = _plan(
+        complete=False,
+        deferred_changes=[
+            {"reason": "resource_config_unknown", "resource_change": _rc("aws_db_instance.x", ["delete"])}
+        ],
+    )
+    with pytest.raises(
+        InputError, match=r"1 change\(s\) deferred, including destructive ones: aws_db_instance.x"
+    ):
+        load_inputs([_write(tmp_path, doc)])
+
+
+def test_truncated_plan_is_refused(tmp_path: Path, corpus: Path) -> None:
+    data = (corpus / "terraform/snyk-cli/tf-plan-destroy.json").read_bytes()
+    with pytest.raises(InputError, match="truncated"):
+        load_inputs([_write(tmp_path, data[: len(data) // 2])])
+
+
+def test_setup_terraform_wrapper_output_is_refused_with_the_fix(tmp_path: Path, corpus: Path) -> None:
+    body = (corpus / "terraform/snyk-cli/tf-plan-destroy.json").read_bytes()
+    wrapped = (
+        b"[command]/home/runner/work/_temp/terraform-bin show -json tfplan\n"
+        + body
+        + b"\n::debug::exitcode: 0\n"
+    )
+    with pytest.raises(InputError, match="terraform_wrapper: false"):
+        load_inputs([_write(tmp_path, wrapped)])
+
+
+def test_all_action_lists_normalise(tmp_path: Path) -> None:
+    doc = _plan(
+        _rc("a.create", ["create"]),
+        _rc("a.delete", ["delete"]),
+        _rc("a.dc", ["delete", "create"]),
+        _rc("a.cd", ["create", "delete"]),
+        _rc("a.forget", ["forget"]),
+        _rc("a.cf", ["create", "forget"]),
+        _rc("a.read", ["read"], mode="data"),
+        _rc("a.noop", ["no-op"]),
+        _rc("a.update", ["update"]),
+        _rc("a.imp", ["no-op"], change={"actions": ["no-op"], "importing": {"id": "db-1"}}),
+        _rc("a.dep", ["delete"], deposed="00000001"),
+    )
+    [plan] = load_inputs([_write(tmp_path, doc)])
+    got = {c.address: (c.actions, c.replace_order) for c in plan.changes}
+    assert got == {
+        "a.create": (("create",), None),
+        "a.delete": (("delete",), None),
+        "a.dc": (("replace",), "delete_first"),
+        "a.cd": (("replace",), "create_first"),
+        "a.forget": (("forget",), None),
+        "a.cf": (("create", "forget"), None),
+        "a.read": (("read",), None),
+        "a.noop": (("no-op",), None),
+        "a.update": (("update",), None),
+        "a.imp": (("import",), None),
+        "a.dep (deposed 00000001)": (("delete",), None),
+    }
+
+
+def test_destroy_mode_plan_is_recognised(tmp_path: Path) -> None:
+    [plan] = load_inputs([_write(tmp_path, _plan(_rc("a.x", ["delete"]), _rc("b.y", ["delete"])))])
+    assert plan.facts.destroy_mode
+    [plan] = load_inputs([_write(tmp_path, _plan(_rc("a.x", ["delete"]), _rc("b.y", ["create"])), "b.json")])
+    assert not plan.facts.destroy_mode
+
+
+def test_binary_plan_without_terraform_says_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    binary = _write(tmp_path, b"PK\x03\x04synthetic-zip", "tfplan")
+    with pytest.raises(InputError, match=r"terraform show -json .*tfplan > plan.json"):
+        load_inputs([binary])
+
+
+def test_binary_plan_is_rendered_by_terraform_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus: Path
+) -> None:
+    """A fake `terraform` (there is no real one here) that replays a corpus plan for `show -json`."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "argv.log"
+    fake = bin_dir / "terraform"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{log}"\n'
+        f'[ "$1" = show ] && [ "$2" = -json ] && exec cat "{corpus}/terraform/snyk-cli/tf-plan-destroy.json"\n'
+        "exit 1\n"
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    binary = _write(tmp_path, b"PK\x03\x04synthetic-zip", "tfplan")
+    [plan] = load_inputs([binary])
+    assert log.read_text().split() == ["show", "-json", binary]
+    assert any(c.actions == ("delete",) for c in plan.changes)
+
+
+def test_stdin_and_exit_codes(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    data = (corpus / "terraform/snyk-cli/tf-plan-destroy.json").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["check", "-", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["decision"] == "approval_required"
+    assert report["inputs"][0]["origin"] == "-"
+    assert main(["check", str(corpus / "terraform/snyk-cli/tf-plan-create.json"), "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("planlint: error: ") and "missing.json: no such file" in err
+    assert err.count("\n") == 1
