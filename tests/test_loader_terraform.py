@@ -129,7 +129,7 @@ def _rc(address: str, actions: list[str], rtype: str = "aws_db_instance", **extr
     return {
         "address": address,
         "type": rtype,
-        "name": address.split(".")[-1],
+        "name": address.rsplit(".", maxsplit=1)[-1],
         "change": {"actions": actions, "before": {}, "after": None},
         **extra,
     }
