@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from planlint.errors import InputError
 from planlint.loaders.cloudformation import is_change_set, load_cloudformation
@@ -494,3 +496,54 @@ def test_detection() -> None:
     assert is_change_set(_doc(FIXTURES / BASE)[1])
     assert not is_change_set({"format_version": "1.2", "resource_changes": []})
     assert not is_change_set({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}})
+
+
+# --- malformed input: never a traceback, always an InputError naming the file ------------------------
+
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
+)
+JSON_VALUE = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _slots(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a JSON document (the places a mutation can hit)."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_slots(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_slots(item, (*path, index)))
+    return found
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_change_sets_never_crash(corpus: Path, data: st.DataObject) -> None:
+    paths = sorted(FIXTURES.glob("synthetic-*.json")) + [
+        corpus / "cloudformation" / rel
+        for rel in (
+            "trek10-cfn-changeset-viewer/deletion-policies.json",
+            "localstack/sam-transform-add-and-remove.prop-values.json",
+            "ankon-explain-cloudformation-changeset/SampleChangeSet-multiple.json",
+        )
+    ]
+    path = data.draw(st.sampled_from(paths))
+    origin, doc, sha = _doc(path)
+    for _ in range(data.draw(st.integers(1, 3))):
+        slot = data.draw(st.sampled_from(_slots(doc)[1:]))
+        parent = doc
+        for step in slot[:-1]:
+            parent = parent[step]
+        parent[slot[-1]] = data.draw(JSON_VALUE)
+    try:
+        load_cloudformation([(origin, doc, sha)])
+    except InputError as error:
+        assert error.origin == origin and error.message

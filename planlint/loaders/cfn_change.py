@@ -340,4 +340,5 @@ def _other_details(
 
 
 def is_drifted(rc: dict[str, Any]) -> bool:
-    return rc.get("ResourceDriftStatus") in _DRIFTED
+    drift = rc.get("ResourceDriftStatus")
+    return isinstance(drift, str) and drift in _DRIFTED

@@ -105,10 +105,9 @@ def weakened(
     properties: dict[str, Any] | None,
 ) -> bool:
     """True when the change lowers the protection of DeletionPolicy / UpdateReplacePolicy."""
-    if attribute == "DeletionPolicy":
-        default = default_deletion_policy(resource_type, properties)[0]
-    else:
-        default = "Delete"
+    # UpdateReplacePolicy has no per-type exception: the old resource is deleted by default.
+    is_deletion = attribute == "DeletionPolicy"
+    default = default_deletion_policy(resource_type, properties)[0] if is_deletion else "Delete"
     old = _STRENGTH.get(before or default, 0)
     new = _STRENGTH.get(after or default, 0)
     return new < old
