@@ -547,3 +547,30 @@ def test_mutated_change_sets_never_crash(corpus: Path, data: st.DataObject) -> N
         load_cloudformation([(origin, doc, sha)])
     except InputError as error:
         assert error.origin == origin and error.message
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "weakened"),
+    [
+        ({"UpdateReplacePolicy": "Snapshot"}, {}, True),
+        ({"UpdateReplacePolicy": "Retain"}, {"UpdateReplacePolicy": "Snapshot"}, True),
+        ({}, {"UpdateReplacePolicy": "Retain"}, False),
+        ({"UpdateReplacePolicy": "Snapshot"}, {"UpdateReplacePolicy": "Retain"}, False),
+    ],
+)
+def test_policy_change_seen_only_in_scope_and_contexts(
+    before: dict[str, str], after: dict[str, str], weakened: bool
+) -> None:
+    doc = _mutated(
+        {
+            "Replacement": "False",
+            "PolicyAction": None,
+            "Scope": ["UpdateReplacePolicy"],
+            "Details": [],
+            "BeforeContext": json.dumps({"Properties": {}, **before}),
+            "AfterContext": json.dumps({"Properties": {}, **after}),
+        }
+    )
+    change = load_one_of(load_cloudformation([doc])).changes[0]
+    assert change.actions == ("update",)
+    assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details

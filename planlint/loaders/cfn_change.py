@@ -112,11 +112,11 @@ def convert(rc: dict[str, Any], where: Where) -> ResourceChange:
     if (
         reason is None
         and action == "Modify"
-        and _policy_weakened(targets, resource_type, before, after, details)
+        and _policy_weakened(targets, _scope(rc, where, what), resource_type, (before, after), details)
     ):
         reason = "cfn_deletion_policy_removed"
     elif "replace" in actions:
-        _policy_weakened(targets, resource_type, before, after, details)
+        _policy_weakened(targets, _scope(rc, where, what), resource_type, (before, after), details)
     _policy_details(
         action,
         actions=actions,
@@ -272,15 +272,29 @@ def _replace_paths(targets: list[_Target], details: list[str]) -> tuple[str, ...
     return tuple(paths)
 
 
+def _scope(rc: dict[str, Any], where: Where, what: str) -> tuple[str, ...]:
+    scope = rc.get("Scope")
+    if scope is None:
+        return ()
+    if not isinstance(scope, list) or not all(isinstance(item, str) for item in scope):
+        raise InputError(f"{what}: Scope is not a list of attribute names", where.origin)
+    return tuple(scope)
+
+
 def _policy_weakened(
-    targets: list[_Target], resource_type: str, before: Any, after: Any, details: list[str]
+    targets: list[_Target],
+    scope: tuple[str, ...],
+    resource_type: str,
+    contexts: tuple[Any, Any],
+    details: list[str],
 ) -> bool:
     """Detect a DeletionPolicy/UpdateReplacePolicy change that lowers protection (Retain/Snapshot dropped)."""
     found = False
+    before, after = contexts
     properties = cfn_policy.context_properties(before)
     for attribute in _POLICY_ATTRIBUTES:
         changed = [t for t in targets if t.attribute == attribute]
-        if not changed:
+        if not changed and attribute not in scope:
             continue
         old = cfn_policy.template_policy(before, attribute)
         new = cfn_policy.template_policy(after, attribute)
