@@ -90,9 +90,17 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
     Built-in rules are validated against the schema by the test suite, not on every run: jsonschema
     costs more to import than the whole check of a small plan.
     """
+    from planlint.rules_index import load_index
+
     builtin = builtin_rules_dir()
+    index = load_index(builtin) or {}
+
+    def document(path: Path) -> Any:
+        key = str(path.relative_to(builtin)) if path.is_relative_to(builtin) else None
+        return index[key] if key in index else read_yaml(path)
+
     catalogue = load_catalogue(
-        builtin / "catalogue", ((p, read_yaml(p)) for p in sorted((builtin / "catalogue").glob("*.yaml")))
+        builtin / "catalogue", ((p, document(p)) for p in sorted((builtin / "catalogue").glob("*.yaml")))
     )
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
@@ -100,7 +108,7 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
         if not directory.is_dir():
             raise RuleError("rule directory does not exist", str(directory))
         for path in sorted(directory.glob("PL*.yaml")):
-            rule = parse_rule(read_yaml(path), str(path), validate=validate)
+            rule = parse_rule(document(path), str(path), validate=validate)
             if path.stem != rule.id:
                 raise RuleError(f"rule id {rule.id} must live in a file named {rule.id}.yaml", str(path))
             for seen, key in ((rules, rule.id), (names, rule.name)):
