@@ -504,3 +504,19 @@ def test_wording_unknown_codes_are_shown_not_hidden() -> None:
 
 def _fields(finding: Finding) -> dict[str, object]:
     return {name: getattr(finding, name) for name in Finding.__dataclass_fields__}
+
+
+def test_one_message_formats_do_not_repeat_what_the_message_says() -> None:
+    base = synthetic.db_finding()
+    said = Finding(
+        **{
+            **_fields(base),
+            "message": "db will be replaced (old object destroyed first, then the new one created). "
+            "an attribute that cannot be updated in place changed",
+        }
+    )
+    parts = wording.explanation(said)
+    assert not any(p.startswith(("Action:", "Why:")) for p in parts)
+    assert "Forced by: engine, storage_encrypted." in parts
+    parts = wording.explanation(base)
+    assert "Why: an attribute that cannot be updated in place changed." in parts

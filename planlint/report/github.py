@@ -9,14 +9,12 @@ from __future__ import annotations
 from planlint.model import Enforcement, Finding, Verdict
 from planlint.report.wording import (
     DECISION_TEXT,
-    action_text,
     change_counts,
     counts_text,
-    forced_by,
+    explanation,
     next_steps,
     sentence,
     short_digest,
-    why,
 )
 
 COMMAND: dict[Enforcement, str] = {"deny": "error", "approve": "error", "warn": "warning", "info": "notice"}
@@ -63,17 +61,7 @@ def render(verdict: Verdict) -> str:
 
 
 def _annotation(finding: Finding) -> str:
-    parts = [
-        sentence(finding.message),
-        f"Action: {action_text(finding.actions, finding.replace_order)}.",
-        f"Why: {why(finding)}.",
-    ]
-    if finding.replace_paths:
-        parts.append(f"Forced by: {forced_by(finding)}.")
-    if finding.mitigation:
-        parts.append(sentence(f"Mitigation: {finding.mitigation}"))
-    if finding.waived_by is not None:
-        parts.append(sentence(f"Waived by {finding.waived_by}"))
+    parts = explanation(finding)
     name = "notice" if finding.waived_by is not None else COMMAND[finding.enforcement]
     file: str | None = _file(finding.origin)
     line: int | None = None

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from planlint import __version__
 from planlint.model import Enforcement, Finding, Severity, Verdict
-from planlint.report.wording import ENFORCEMENT_TEXT, action_text, forced_by, sentence, why
+from planlint.report.wording import ENFORCEMENT_TEXT, explanation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -145,16 +145,7 @@ def _logical_location(finding: Finding) -> dict[str, str]:
 
 
 def _message(finding: Finding) -> str:
-    parts = [
-        sentence(finding.message),
-        f"Action: {action_text(finding.actions, finding.replace_order)}.",
-        f"Why: {why(finding)}.",
-    ]
-    paths = forced_by(finding)
-    if paths:
-        parts.append(f"Forced by: {paths}.")
-    if finding.mitigation:
-        parts.append(sentence(f"Mitigation: {finding.mitigation}"))
+    parts = explanation(finding)
     parts.append(f"Enforcement: {ENFORCEMENT_TEXT[finding.enforcement]}.")
     if finding.origin:
         parts.append(f"Input: {finding.origin}.")

@@ -23,7 +23,9 @@ from planlint.report.wording import (
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
+    from rich.text import Text
 
 WIDTH = 120
 
@@ -112,15 +114,21 @@ def _print_plan(console: Console, plan: Plan | None, findings: list[Finding]) ->
             details.append(f"format {plan.format_version}")
         title.append(f"  ({printable(', '.join(details))})")
         console.print(title)
-        console.print(Text(f"  Changes: {counts_text(change_counts(plan))}"))
+        console.print(_indented(Text(f"Changes: {counts_text(change_counts(plan))}")))
         if plan.facts.destroy_mode:
-            console.print(Text("  Destroy plan: every resource in it is deleted.", style="yellow"))
+            console.print(_indented(Text("Destroy plan: every resource in it is deleted.", style="yellow")))
         for note in plan.notes:
-            console.print(Text(f"  Note: {printable(note)}", style="yellow"))
+            console.print(_indented(Text(f"Note: {printable(note)}", style="yellow")))
     if not findings:
-        console.print(Text("  No findings."))
+        console.print(_indented(Text("No findings.")))
         return
     console.print(_findings_table(findings))
+
+
+def _indented(text: Text) -> Padding:
+    from rich.padding import Padding
+
+    return Padding(text, (0, 0, 0, 2))
 
 
 def _findings_table(findings: list[Finding]) -> Table:

@@ -129,13 +129,31 @@ def policy_action_text(policy_action: str | None) -> str | None:
 
 def why(finding: Finding) -> str:
     """Why the tool plans the change, in words (the replace order is part of `action_text`)."""
-    return reason_text(finding.reason) or "no reason given by the plan"
+    return reason_text(finding.reason) or "the plan records no reason"
 
 
 def sentence(text: str) -> str:
     """`text` ending in a full stop, so parts can be joined into one message."""
     text = text.rstrip()
     return text if not text or text[-1] in ".!?" else text + "."
+
+
+def explanation(finding: Finding) -> list[str]:
+    """The finding as sentences for one-message formats (annotations, SARIF); skips what the message says."""
+    parts = [sentence(finding.message)]
+    actions = action_text(finding.actions, finding.replace_order)
+    if actions not in finding.message:
+        parts.append(f"Action: {actions}.")
+    reason = reason_text(finding.reason)
+    if reason and reason not in finding.message:
+        parts.append(f"Why: {reason}.")
+    if finding.replace_paths:
+        parts.append(f"Forced by: {forced_by(finding)}.")
+    if finding.mitigation:
+        parts.append(sentence(f"Mitigation: {finding.mitigation}"))
+    if finding.waived_by is not None:
+        parts.append(sentence(f"Waived by {finding.waived_by}"))
+    return parts
 
 
 def forced_by(finding: Finding) -> str:
