@@ -27,15 +27,15 @@ def run(args: argparse.Namespace) -> int:
 
     ruleset = load_ruleset(args.rules)
     if args.action == "list":
-        for rule in ruleset.rules:
+        for listed in ruleset.rules:
             sys.stdout.write(
-                f"{rule.id}  {rule.enforcement:<8} {rule.severity:<8} {rule.name}: {rule.title}\n"
+                f"{listed.id}  {listed.enforcement:<8} {listed.severity:<8} {listed.name}: {listed.title}\n"
             )
         return 0
     if not args.rule_id:
         raise ConfigError("`planlint rules show` needs a rule id, e.g. `planlint rules show PL001`")
-    found = ruleset.get(args.rule_id.upper())
-    if found is None:
+    rule = ruleset.get(args.rule_id.upper())
+    if rule is None:
         raise ConfigError(f"no rule {args.rule_id!r}; `planlint rules list` shows the loaded rules")
     out = [
         f"{rule.id} {rule.name}: {rule.title}",
