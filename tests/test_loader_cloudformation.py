@@ -574,3 +574,10 @@ def test_policy_change_seen_only_in_scope_and_contexts(
     change = load_one_of(load_cloudformation([doc])).changes[0]
     assert change.actions == ("update",)
     assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details
+
+
+def test_replace_policy_action_overrides_replacement_false() -> None:
+    doc = _mutated({"Replacement": "False", "PolicyAction": "ReplaceAndDelete"})
+    change = load_one_of(load_cloudformation([doc])).changes[0]
+    assert change.actions == ("replace",) and change.reason == "cfn_replacement_conditional", BASE
+    assert any("Replacement False but PolicyAction ReplaceAndDelete" in d for d in change.details), BASE

@@ -73,40 +73,15 @@ def convert(rc: dict[str, Any], where: Where) -> ResourceChange:
     physical_id = text_field(rc, "PhysicalResourceId", where, what)
 
     details: list[str] = []
-    actions: tuple[Action, ...]
-    reason: str | None = None
-    replace_order: ReplaceOrder | None = None
-    if action == "Add":
-        actions = ("create",)
-        if replacement == "True":
-            details.append(
-                "Replacement True on an Add is how CloudFormation reports a new resource; not a replacement"
-            )
-    elif action == "Remove":
-        actions, reason = ("delete",), "cfn_remove"
-    elif action == "Import":
-        actions = ("import",)
-    elif action == "SyncWithActual":
-        actions = ("update",)
-        details.append(
-            "SyncWithActual: only CloudFormation's record of the resource changes, not the resource"
-        )
-    elif action == "Modify":
-        if replacement is None:
-            raise InputError(
-                f"{what}: Modify without Replacement; cannot tell whether it is replaced", where.origin
-            )
-        if replacement == "False":
-            actions = ("update",)
-        else:
-            actions, replace_order = ("replace",), "unknown"
-            reason = "cfn_replacement_true" if replacement == "True" else "cfn_replacement_conditional"
-            if replacement == "Conditional":
-                details.append(
-                    "Replacement Conditional: CloudFormation decides at execution; judged as a replacement"
-                )
-    else:  # Dynamic: "exact action for the resource can't be determined" (API reference)
-        actions, reason, replace_order = _dynamic(replacement, physical_id, before, details)
+    actions, reason, replace_order = _map_action(
+        action,
+        replacement=replacement,
+        policy_action=policy_action,
+        exists=(physical_id, before),
+        where=where,
+        what=what,
+        details=details,
+    )
 
     replace_paths = _replace_paths(targets, details) if "replace" in actions else ()
     if (
@@ -144,14 +119,53 @@ def convert(rc: dict[str, Any], where: Where) -> ResourceChange:
     )
 
 
+def _map_action(
+    action: str,
+    *,
+    replacement: str | None,
+    policy_action: str | None,
+    exists: tuple[str | None, Any],
+    where: Where,
+    what: str,
+    details: list[str],
+) -> tuple[tuple[Action, ...], str | None, ReplaceOrder | None]:
+    """Action + Replacement -> (actions, reason, replace order); Replacement counts only for Modify."""
+    if action == "Add":
+        if replacement == "True":
+            details.append("Replacement True on an Add is how CloudFormation reports a new resource")
+        return ("create",), None, None
+    if action == "Remove":
+        return ("delete",), "cfn_remove", None
+    if action == "Import":
+        return ("import",), None, None
+    if action == "SyncWithActual":
+        details.append("SyncWithActual: only CloudFormation's record of the resource changes")
+        return ("update",), None, None
+    if action == "Dynamic":  # "exact action for the resource can't be determined" (API reference)
+        return _dynamic(replacement, exists, details)
+    if replacement is None:
+        raise InputError(f"{what}: Modify without Replacement; cannot tell if it is replaced", where.origin)
+    if replacement == "False" and not (policy_action or "").startswith("Replace"):
+        return ("update",), None, None
+    if replacement == "False":
+        details.append(f"Replacement False but PolicyAction {policy_action}: judged as a replacement")
+        return ("replace",), "cfn_replacement_conditional", "unknown"
+    if replacement == "Conditional":
+        details.append(
+            "Replacement Conditional: CloudFormation decides at execution; judged as a replacement"
+        )
+        return ("replace",), "cfn_replacement_conditional", "unknown"
+    return ("replace",), "cfn_replacement_true", "unknown"
+
+
 def _dynamic(
-    replacement: str | None, physical_id: str | None, before: Any, details: list[str]
+    replacement: str | None, exists: tuple[str | None, Any], details: list[str]
 ) -> tuple[tuple[Action, ...], str | None, ReplaceOrder | None]:
     # CloudFormation itself cannot say whether a Dynamic change adds, modifies, replaces or removes the
     # resource. For a resource that does not exist yet nothing can be lost, so it is a create. For an
     # existing one the worst outcome is losing it, so it is judged as a replacement: a gate that
     # under-reports here would pass a possible deletion of a database.
-    if physical_id is None and before is None and replacement in (None, "False"):
+    if exists == (None, None) and replacement in (None, "False"):
         details.append("Action Dynamic on a resource that does not exist yet: judged as a create")
         return ("create",), None, None
     details.append(
