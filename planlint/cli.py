@@ -27,6 +27,7 @@ class Command(Protocol):
 COMMANDS: dict[str, str] = {
     "check": "planlint.commands.check",
     "rules": "planlint.commands.rules",
+    "hook": "planlint.commands.hook",
     "gate": "planlint.commands.gate",
 }
 
@@ -34,6 +35,7 @@ COMMANDS: dict[str, str] = {
 SUMMARIES: dict[str, str] = {
     "check": "judge plans or change sets: what destroys or replaces stateful resources",
     "rules": "list the loaded rules or show one rule's documentation",
+    "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
 }
 

@@ -1,0 +1,324 @@
+"""What one infrastructure command would do, decided from its argv alone.
+
+Kinds, from harmless to refused:
+
+- `other`: not an infrastructure tool planlint knows;
+- `pass`: an IaC command that cannot destroy anything (plan, show, init, validate, describe-*, ...);
+- `apply`: changes infrastructure; guard plans it, judges the plan and applies exactly that plan;
+- `destroy`: tears infrastructure down; guard plans the destroy, judges it, applies exactly that plan;
+- `approval`: cannot be previewed as a plan (state surgery, stack deletion, `run-all`, `cdk deploy`, ...);
+  needs a peer approval bound to this exact command;
+- `unverifiable`: its meaning depends on values only known at run time, or planlint does not know it.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from planlint.guard.shell import SimpleCommand, is_dynamic, tool_basename
+
+Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
+Flow = Literal["", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy"]
+
+TOOL_NAME = re.compile(
+    r"^(?P<tool>terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|aws)(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",
+    re.IGNORECASE,
+)
+# Flags that make a Terraform apply do more than apply a saved plan as-is.
+RISKY_APPLY_FLAGS = ("-auto-approve", "-replace", "-target", "-destroy")
+
+_TF_PASS = frozenset(
+    ("init", "validate", "fmt", "show", "output", "providers", "version", "graph", "console", "get", "login",
+     "logout", "metadata", "modules", "test", "plan", "import", "taint", "untaint", "query", "stacks")
+)  # fmt: skip
+_TF_STATE_PASS = frozenset(("list", "show", "pull", "identities"))
+_TF_WORKSPACE_PASS = frozenset(("list", "show", "select", "new"))
+_TG_PASS = frozenset(
+    ("catalog", "scaffold", "hclfmt", "hclvalidate", "graph-dependencies", "render-json", "render",
+     "output-module-groups", "info", "find", "list", "dag", "hcl", "terragrunt-info", "validate-inputs")
+)  # fmt: skip
+_CFN_PASS_PREFIXES = ("describe-", "list-", "get-", "detect-")
+_CFN_PASS = frozenset(
+    ("create-change-set", "delete-change-set", "validate-template", "estimate-template-cost", "package", "wait",
+     "cancel-update-stack", "create-stack", "signal-resource", "help")
+)  # fmt: skip
+_AWS_GLOBAL_WITH_VALUE = frozenset(
+    ("--region", "--profile", "--output", "--endpoint-url", "--query", "--cli-read-timeout",
+     "--cli-connect-timeout", "--ca-bundle", "--color", "--cli-binary-format")
+)  # fmt: skip
+_CDK_PASS = frozenset(
+    ("synth", "synthesize", "diff", "list", "ls", "doctor", "docs", "doc", "init", "bootstrap", "context",
+     "metadata", "notices", "acknowledge", "ack", "import", "migrate", "version", "--version", "cli-telemetry")
+)  # fmt: skip
+_SAM_PASS = frozenset(
+    ("build", "validate", "local", "package", "init", "logs", "list", "pipeline", "traces", "publish", "remote",
+     "--version", "--info")
+)  # fmt: skip
+_PULUMI_PASS = frozenset(
+    ("preview", "pre", "whoami", "login", "logout", "version", "about", "logs", "config", "new", "plugin",
+     "policy", "org", "schema", "gen-completion", "convert", "import", "install", "cancel", "env", "help")
+)  # fmt: skip
+_PULUMI_STACK_PASS = frozenset(
+    ("ls", "output", "export", "history", "select", "init", "graph", "tag", "--help")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What an infrastructure command would do, and how guard runs it."""
+
+    kind: Kind
+    tool: str  # terraform, tofu, terragrunt, cloudformation, cdk, cdktf, sam, pulumi; "" when not IaC
+    argv: tuple[str, ...]
+    reason: str
+    subcommand: str = ""
+    flow: Flow = ""
+    chdir: str | None = None  # Terraform -chdir=DIR
+    env: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def gated(self) -> bool:
+        return self.kind in ("apply", "destroy", "approval", "unverifiable")
+
+    def display(self) -> str:
+        prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env if k.startswith("TF_CLI_ARGS"))
+        text = shlex.join(self.argv)
+        return f"{prefix} {text}" if prefix else text
+
+
+def iac_tool(word: str) -> str | None:
+    """The IaC tool a program name runs (`/opt/bin/terraform_1.9.8` → terraform), or None."""
+    match = TOOL_NAME.match(tool_basename(word))
+    if not match:
+        return None
+    tool = match.group("tool").lower()
+    return "tofu" if tool == "opentofu" else tool
+
+
+def classify(command: SimpleCommand) -> Classification:
+    """Decide what `command` would do to infrastructure."""
+    argv = command.argv
+    tool = iac_tool(argv[0]) if argv else None
+    if tool is None:
+        return Classification("other", "", argv, "not an infrastructure tool")
+    if command.stdin_args:
+        return _unverifiable(tool, command, "its arguments arrive from a pipe (xargs) at run time")
+    dynamic = [a for a in argv[1:] if is_dynamic(a)]
+    dynamic += [v for k, v in command.env if k.startswith("TF_CLI_ARGS") and is_dynamic(v)]
+    if dynamic:
+        return _unverifiable(tool, command, f"argument {dynamic[0]!r} is computed at run time")
+    handler = _HANDLERS[tool]
+    return handler(tool, command)
+
+
+def _unverifiable(tool: str, command: SimpleCommand, reason: str) -> Classification:
+    return Classification("unverifiable", tool, command.argv, reason, env=command.env)
+
+
+def tf_cli_args(env: Sequence[tuple[str, str]], subcommand: str) -> list[str]:
+    """Arguments Terraform itself would add from TF_CLI_ARGS and TF_CLI_ARGS_<subcommand>."""
+    added: list[str] = []
+    for name, value in env:
+        if name in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{subcommand}"):
+            added += shlex.split(value)
+    return added
+
+
+def has_flag(args: Sequence[str], flag: str) -> bool:
+    """`-target=x`, `-target x`, `--target=x` all count; `-destroy=false` does not."""
+    for arg in args:
+        name, _, value = arg.lstrip("-").partition("=")
+        if arg.startswith("-") and name == flag.lstrip("-") and value.lower() not in ("false", "0"):
+            return True
+    return False
+
+
+def _terraform(tool: str, command: SimpleCommand) -> Classification:
+    args = list(command.argv[1:])
+    chdir: str | None = None
+    while args and args[0].startswith("-"):
+        head = args.pop(0)
+        if head.startswith("-chdir="):
+            chdir = head.split("=", 1)[1]
+        elif head in ("-help", "-h", "--help", "-version", "-v", "--version"):
+            return Classification("pass", tool, command.argv, "help or version", env=command.env)
+    if tool == "terragrunt":
+        return _terragrunt(tool, command, args, chdir)
+    if not args:
+        return Classification("pass", tool, command.argv, "prints help", env=command.env)
+    sub, rest = args[0], args[1:]
+
+    def make(kind: Kind, reason: str, flow: Flow = "") -> Classification:
+        return Classification(kind, tool, command.argv, reason, sub, flow, chdir, command.env)
+
+    effective = tf_cli_args(command.env, sub) + rest
+    if sub == "apply":
+        if has_flag(effective, "-destroy"):
+            return make("destroy", "apply -destroy destroys everything in the configuration", "terraform")
+        return make("apply", "apply changes infrastructure", "terraform")
+    if sub == "destroy":
+        return make("destroy", "destroy tears down everything in the configuration", "terraform")
+    if sub == "refresh":
+        return make("apply", "refresh rewrites state (it is apply -refresh-only -auto-approve)", "terraform")
+    if sub == "state":
+        action = rest[0] if rest else ""
+        if not action or action in _TF_STATE_PASS or action.startswith("-"):
+            return make("pass", f"state {action} only reads state")
+        return make("approval", f"state {action} is state surgery: it can orphan or overwrite resources")
+    if sub == "workspace":
+        action = rest[0] if rest else ""
+        if not action or action in _TF_WORKSPACE_PASS or action.startswith("-"):
+            return make("pass", f"workspace {action} destroys nothing")
+        if action == "delete":
+            return make("approval", "workspace delete discards a whole environment's state")
+        return make("unverifiable", f"unknown workspace subcommand {action!r}")
+    if sub == "force-unlock":
+        return make("approval", "force-unlock breaks another run's state lock")
+    if sub in _TF_PASS:
+        return make("pass", f"{sub} destroys nothing")
+    return make("unverifiable", f"planlint does not know the {tool} subcommand {sub!r}")
+
+
+def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str | None) -> Classification:
+    words = [a for a in args if not a.startswith("-")]
+    if "--" in args:
+        inner = args[args.index("--") + 1 :]
+        words = [a for a in args[: args.index("--")] if not a.startswith("-")]
+        if words[:1] == ["run"] and not any(
+            a in ("--all", "-a", "--graph") for a in args[: args.index("--")]
+        ):
+            forwarded = _terraform("terraform", SimpleCommand(("terraform", *inner), command.env))
+            return Classification(
+                forwarded.kind, tool, command.argv, forwarded.reason, forwarded.subcommand,
+                forwarded.flow, chdir, command.env,
+            )  # fmt: skip
+    if not words:
+        return Classification("pass", tool, command.argv, "prints help", env=command.env)
+    if words[0] in ("run-all", "run", "stack") or "--all" in args or "--terragrunt-include-dir" in args:
+        after = args[args.index("--") + 1 :] if "--" in args else words[1:]
+        target = after[0] if after else ""
+        if target in ("plan", "init", "validate", "output", "show", "providers", "fmt", "graph", ""):
+            return Classification(
+                "pass", tool, command.argv, f"{words[0]} {target} destroys nothing", env=command.env
+            )
+        return Classification(
+            "approval", tool, command.argv,
+            f"`{words[0]} {target}` acts on many modules at once; planlint cannot judge them as one plan",
+            words[0], "", chdir, command.env,
+        )  # fmt: skip
+    if words[0] in _TG_PASS:
+        return Classification(
+            "pass", tool, command.argv, f"{words[0]} destroys nothing", words[0], env=command.env
+        )
+    forwarded = _terraform("terraform", SimpleCommand(("terraform", *args), command.env))
+    flow: Flow = "terraform" if forwarded.flow else ""
+    return Classification(
+        forwarded.kind, tool, command.argv, forwarded.reason, forwarded.subcommand, flow, chdir, command.env
+    )
+
+
+def _aws(tool: str, command: SimpleCommand) -> Classification:
+    args = list(command.argv[1:])
+    words: list[str] = []
+    i = 0
+    while i < len(args) and len(words) < 2:
+        if args[i] in _AWS_GLOBAL_WITH_VALUE:
+            i += 2
+            continue
+        if not args[i].startswith("-"):
+            words.append(args[i])
+        i += 1
+    if not words or words[0] != "cloudformation":
+        return Classification("other", "", command.argv, "not a CloudFormation command")
+    op = words[1] if len(words) > 1 else ""
+
+    def make(kind: Kind, reason: str, flow: Flow = "") -> Classification:
+        return Classification(kind, "cloudformation", command.argv, reason, op, flow, env=command.env)
+
+    if not op or op in _CFN_PASS or op.startswith(_CFN_PASS_PREFIXES):
+        return make("pass", f"cloudformation {op} destroys nothing")
+    if op == "deploy":
+        if "--no-execute-changeset" in args:
+            return make("pass", "deploy --no-execute-changeset only creates a change set")
+        return make("apply", "deploy executes a change set", "cloudformation-deploy")
+    if op == "execute-change-set":
+        return make("apply", "execute-change-set applies a change set", "cloudformation-execute")
+    if op == "delete-stack":
+        return make("approval", "delete-stack deletes every resource of the stack")
+    if op == "update-stack":
+        return make("approval", "update-stack changes a stack without a reviewable change set; use deploy")
+    return make("approval", f"cloudformation {op} changes stacks in a way planlint cannot preview")
+
+
+def _cdk(tool: str, command: SimpleCommand) -> Classification:
+    words = [a for a in command.argv[1:] if not a.startswith("-")]
+    sub = words[0] if words else ""
+    if not sub or sub in _CDK_PASS:
+        return Classification(
+            "pass", tool, command.argv, f"{tool} {sub} destroys nothing", sub, env=command.env
+        )
+    if sub in ("deploy", "destroy", "watch", "gc", "rollback", "apply"):
+        return Classification(
+            "approval", tool, command.argv,
+            f"{tool} {sub} changes stacks; planlint cannot preview it as a change set yet",
+            sub, env=command.env,
+        )  # fmt: skip
+    return Classification("unverifiable", tool, command.argv, f"unknown {tool} subcommand {sub!r}", sub)
+
+
+def _sam(tool: str, command: SimpleCommand) -> Classification:
+    words = [a for a in command.argv[1:] if not a.startswith("-")]
+    sub = words[0] if words else ""
+    if not sub or sub in _SAM_PASS:
+        return Classification("pass", tool, command.argv, f"sam {sub} destroys nothing", sub, env=command.env)
+    if sub == "deploy":
+        if "--no-execute-changeset" in command.argv:
+            return Classification(
+                "pass", tool, command.argv, "only creates a change set", sub, env=command.env
+            )
+        return Classification(
+            "apply", tool, command.argv, "sam deploy executes a change set", sub, "sam-deploy"
+        )
+    if sub in ("delete", "sync"):
+        return Classification(
+            "approval",
+            tool,
+            command.argv,
+            f"sam {sub} changes or deletes the stack without a change set",
+            sub,
+        )
+    return Classification("unverifiable", tool, command.argv, f"unknown sam subcommand {sub!r}", sub)
+
+
+def _pulumi(tool: str, command: SimpleCommand) -> Classification:
+    words = [a for a in command.argv[1:] if not a.startswith("-")]
+    sub = words[0] if words else ""
+    if not sub or sub in _PULUMI_PASS:
+        return Classification(
+            "pass", tool, command.argv, f"pulumi {sub} destroys nothing", sub, env=command.env
+        )
+    if sub == "stack" and (len(words) < 2 or words[1] in _PULUMI_STACK_PASS):
+        return Classification("pass", tool, command.argv, "stack inspection destroys nothing", sub)
+    if sub == "state" and len(words) > 1 and words[1] in ("upgrade",):
+        return Classification("pass", tool, command.argv, "state upgrade destroys nothing", sub)
+    return Classification(
+        "approval", tool, command.argv,
+        f"pulumi {' '.join(words[:2])} changes infrastructure or state; planlint cannot judge its preview yet",
+        sub,
+    )  # fmt: skip
+
+
+_HANDLERS = {
+    "terraform": _terraform,
+    "tofu": _terraform,
+    "terragrunt": _terraform,
+    "aws": _aws,
+    "cdk": _cdk,
+    "cdktf": _cdk,
+    "sam": _sam,
+    "pulumi": _pulumi,
+}

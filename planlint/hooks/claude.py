@@ -1,0 +1,60 @@
+"""Claude Code: PreToolUse hook on the Bash tool.
+
+stdin: `{"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "…"}, …}`.
+deny:  exit 0 with `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
+       "permissionDecisionReason": "…"}}` (the reason is shown to Claude). Otherwise: no output.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from planlint.hooks.contract import (
+    ConfigTarget,
+    HookReply,
+    append_once,
+    event_list,
+    section,
+    tool_input_command,
+)
+
+AGENT = "claude"
+EVENT = "PreToolUse"
+CONFIG = ConfigTarget(project=".claude/settings.json", user=".claude/settings.json")
+MATCHER = "Bash"
+
+
+def command_of(payload: dict[str, Any]) -> str | None:
+    return tool_input_command(payload)
+
+
+def deny(reason: str) -> HookReply:
+    output = {
+        "hookSpecificOutput": {
+            "hookEventName": EVENT,
+            "permissionDecision": "deny",
+            "permissionDecisionReason": reason,
+        }
+    }
+    return HookReply(stdout=json.dumps(output))
+
+
+def silent() -> HookReply:
+    return HookReply()
+
+
+def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    return merge_claude_style(existing, hook_command, EVENT, MATCHER)
+
+
+def merge_claude_style(
+    existing: dict[str, Any], hook_command: str, event: str, matcher: str
+) -> dict[str, Any]:
+    """The `{"hooks": {EVENT: [{"matcher": …, "hooks": [{"type": "command", …}]}]}}` layout (Claude, Codex)."""
+    config = copy.deepcopy(existing)
+    hooks = section(config, "hooks")
+    entry = {"matcher": matcher, "hooks": [{"type": "command", "command": hook_command, "timeout": 30}]}
+    hooks[event] = append_once(event_list(hooks, event), entry, hook_command)
+    return config

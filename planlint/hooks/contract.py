@@ -1,0 +1,132 @@
+"""What every adapter provides, and the one function that runs a hook end to end."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from planlint.guard.screen import AGENT_STOP, screen_fail_closed
+from planlint.guard.shell import mentions_iac
+from planlint.hooks import ADAPTERS
+
+
+@dataclass(frozen=True, slots=True)
+class HookReply:
+    """Exactly what the hook process writes and how it exits."""
+
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigTarget:
+    """Where `hooks install` writes an agent's configuration (relative to the project or home)."""
+
+    project: str
+    user: str | None
+
+
+class Adapter(Protocol):
+    """One module under planlint/hooks/ per agent."""
+
+    AGENT: str
+    EVENT: str
+    CONFIG: ConfigTarget
+
+    def command_of(self, payload: dict[str, Any]) -> str | None: ...
+
+    def deny(self, reason: str) -> HookReply: ...
+
+    def silent(self) -> HookReply: ...
+
+    def merge_config(self, existing: dict[str, Any], hook_command: str) -> dict[str, Any]: ...
+
+
+def load_adapter(agent: str) -> Adapter:
+    return cast(Adapter, importlib.import_module(ADAPTERS[agent]))
+
+
+def command_text(value: Any) -> str | None:
+    """A shell command from a tool input: a string, or an argv list (`["bash", "-lc", "…"]`)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return shlex.join(value)
+    return None
+
+
+def tool_input_command(payload: dict[str, Any], key: str = "tool_input") -> str | None:
+    tool_input = payload.get(key)
+    if isinstance(tool_input, str):  # some agents pass the arguments as a JSON string
+        try:
+            tool_input = json.loads(tool_input)
+        except ValueError:
+            return None
+    if isinstance(tool_input, dict):
+        return command_text(tool_input.get("command"))
+    return None
+
+
+def run_hook(agent: str, stdin_text: str) -> HookReply:
+    """Read the agent's pre-tool-use JSON, screen the shell command, answer in the agent's contract.
+
+    Never answers "allow": a harmless command gets the adapter's silent reply. Any failure to read the
+    payload denies when the payload mentions an infrastructure tool, and is silent otherwise.
+    """
+    adapter = load_adapter(agent)
+    try:
+        payload = json.loads(stdin_text)
+        if not isinstance(payload, dict):
+            raise ValueError("the hook input is not a JSON object")
+        command = adapter.command_of(payload)
+    except (ValueError, TypeError, AttributeError) as exc:
+        if mentions_iac(stdin_text):
+            return adapter.deny(
+                f"planlint: blocked: the {agent} hook input could not be read ({exc}). "
+                "Run infrastructure commands through `planlint guard -- <command>`. " + AGENT_STOP
+            )
+        return adapter.silent()
+    if not command:
+        return adapter.silent()
+    screening = screen_fail_closed(command)
+    return adapter.deny(screening.reason) if screening.deny else adapter.silent()
+
+
+def read_json_config(path: Path) -> dict[str, Any]:
+    """An existing agent config file, or {} when there is none; a file that is not a JSON object is an error."""
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a JSON object")
+    return data
+
+
+def append_once(entries: list[Any], entry: dict[str, Any], hook_command: str) -> list[Any]:
+    """Add `entry` unless an entry already runs `hook_command` (install is idempotent)."""
+    if hook_command in json.dumps(entries):
+        return entries
+    return [*entries, entry]
+
+
+def section(config: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """config[k1][k2]… as a dict, created when missing; refuses to overwrite a non-object."""
+    node = config
+    for key in keys:
+        child = node.setdefault(key, {})
+        if not isinstance(child, dict):
+            raise ValueError(f"`{key}` in the existing configuration is not an object; not touching it")
+        node = child
+    return node
+
+
+def event_list(hooks: dict[str, Any], event: str) -> list[Any]:
+    entries = hooks.setdefault(event, [])
+    if not isinstance(entries, list):
+        raise ValueError(f"`{event}` in the existing configuration is not a list; not touching it")
+    return entries

@@ -1,0 +1,42 @@
+"""Cursor: `beforeShellExecution` hook.
+
+stdin: `{"hook_event_name": "beforeShellExecution", "command": "…", "cwd": "…", …}`.
+deny:  exit 0 with `{"permission": "deny", "user_message": "…", "agent_message": "…"}`.
+Otherwise `{}` (no permission field: Cursor's own settings decide). Installed with `failClosed: true` so
+a crashed or timed-out hook blocks instead of allowing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from planlint.hooks.contract import ConfigTarget, HookReply, append_once, command_text, event_list, section
+
+AGENT = "cursor"
+EVENT = "beforeShellExecution"
+CONFIG = ConfigTarget(project=".cursor/hooks.json", user=".cursor/hooks.json")
+
+
+def command_of(payload: dict[str, Any]) -> str | None:
+    return command_text(payload.get("command"))
+
+
+def deny(reason: str) -> HookReply:
+    return HookReply(
+        stdout=json.dumps({"permission": "deny", "user_message": reason, "agent_message": reason})
+    )
+
+
+def silent() -> HookReply:
+    return HookReply(stdout="{}")
+
+
+def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    config = copy.deepcopy(existing)
+    config.setdefault("version", 1)
+    hooks = section(config, "hooks")
+    entry = {"command": hook_command, "timeout": 30, "failClosed": True}
+    hooks[EVENT] = append_once(event_list(hooks, EVENT), entry, hook_command)
+    return config

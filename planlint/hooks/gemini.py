@@ -1,0 +1,49 @@
+"""Gemini CLI: BeforeTool hook on `run_shell_command`.
+
+stdin: `{"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "…"}}`.
+deny:  exit 0 with `{"decision": "deny", "reason": "…"}` (the reason goes to the agent as a tool error).
+Otherwise `{}`: Gemini parses stdout as JSON on exit 0, and an empty object decides nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from planlint.hooks.contract import (
+    ConfigTarget,
+    HookReply,
+    append_once,
+    event_list,
+    section,
+    tool_input_command,
+)
+
+AGENT = "gemini"
+EVENT = "BeforeTool"
+CONFIG = ConfigTarget(project=".gemini/settings.json", user=".gemini/settings.json")
+MATCHER = "run_shell_command"
+
+
+def command_of(payload: dict[str, Any]) -> str | None:
+    return tool_input_command(payload)
+
+
+def deny(reason: str) -> HookReply:
+    return HookReply(stdout=json.dumps({"decision": "deny", "reason": reason}))
+
+
+def silent() -> HookReply:
+    return HookReply(stdout="{}")
+
+
+def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    config = copy.deepcopy(existing)
+    hooks = section(config, "hooks")
+    entry = {
+        "matcher": MATCHER,
+        "hooks": [{"type": "command", "command": hook_command, "name": "planlint", "timeout": 30000}],
+    }
+    hooks[EVENT] = append_once(event_list(hooks, EVENT), entry, hook_command)
+    return config
