@@ -520,3 +520,24 @@ def test_one_message_formats_do_not_repeat_what_the_message_says() -> None:
     assert "Forced by: engine, storage_encrypted." in parts
     parts = wording.explanation(base)
     assert "Why: an attribute that cannot be updated in place changed." in parts
+
+
+def test_text_many_findings_one_line_each_all_shown_and_fast() -> None:
+    import time
+
+    base = synthetic.db_finding()
+    count = text_report.MAX_TABLE_ROWS + 50
+    findings = tuple(
+        Finding(**{**_fields(base), "address": f"aws_db_instance.n{i}\x1b[2J"}) for i in range(count)
+    )
+    plan = synthetic.terraform_plan()
+    verdict = Verdict(plans=(plan,), findings=findings, destructive_digest="", decision="approval_required")
+    started = time.perf_counter()
+    output = text_report.render(verdict)
+    assert time.perf_counter() - started < 2.0  # a rich table of this size takes several times longer
+    lines = [line for line in output.splitlines() if line.startswith("  PL001 approve/high | ")]
+    assert len(lines) == count
+    assert lines[7].startswith("  PL001 approve/high | aws_db_instance.n7\\x1b[2J | replaced")
+    assert "forced by: engine, storage_encrypted" in lines[7]
+    assert "\x1b" not in output
+    assert output.index("one line each") < output.index(lines[0]) < output.index("Decision:")

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 WIDTH = 120
+# rich lays out a table at ~2 ms a row; past this many findings in one file, one plain line each
+# keeps a destroy-everything plan readable and fast (every finding is still shown).
+MAX_TABLE_ROWS = 200
 
 ENFORCEMENT_STYLE = {"deny": "bold red", "approve": "bold red", "warn": "yellow", "info": "cyan"}
 DECISION_STYLE = {
@@ -61,6 +64,8 @@ def render(verdict: Verdict, *, color: bool = False, width: int = WIDTH) -> str:
     for plan, findings in _grouped(verdict):
         console.print()
         _print_plan(console, plan, findings)
+        if len(findings) > MAX_TABLE_ROWS:
+            out.writelines(_finding_line(f) for f in findings)
     console.print()
     _print_decision(console, verdict)
     text = out.getvalue()
@@ -121,8 +126,30 @@ def _print_plan(console: Console, plan: Plan | None, findings: list[Finding]) ->
             console.print(_indented(Text(f"Note: {printable(note)}", style="yellow")))
     if not findings:
         console.print(_indented(Text("No findings.")))
-        return
-    console.print(_findings_table(findings))
+    elif len(findings) > MAX_TABLE_ROWS:
+        console.print(
+            _indented(
+                Text(f"{len(findings)} findings, one line each: rule, enforcement, address, action, why")
+            )
+        )
+    else:
+        console.print(_findings_table(findings))
+
+
+def _finding_line(finding: Finding) -> str:
+    parts = [
+        f"  {finding.rule_id} {finding.enforcement}/{finding.severity}",
+        printable(finding.address),
+        action_text(finding.actions, finding.replace_order),
+        printable(why(finding)),
+    ]
+    if finding.replace_paths:
+        parts.append("forced by: " + printable(forced_by(finding)))
+    if finding.mitigation:
+        parts.append("mitigation: " + printable(finding.mitigation))
+    if finding.waived_by is not None:
+        parts.append("waived by: " + printable(finding.waived_by))
+    return " | ".join(parts) + "\n"
 
 
 def _indented(text: Text) -> Padding:

@@ -33,6 +33,11 @@ REASON_TEXT: dict[str, str] = {
     ),
     "cfn_remove": "the resource was removed from the template",
     "cfn_deletion_policy_removed": "its DeletionPolicy protection was removed or weakened",
+    "cfn_template_policy_missing": "the template sets no DeletionPolicy/UpdateReplacePolicy that keeps its data",
+    "source_prevent_destroy_removed": "lifecycle.prevent_destroy was removed in the source (base vs head)",
+    "source_protection_weakened": "a deletion protection was turned off in the source (base vs head)",
+    "source_block_deleted": "its resource block was deleted from the source, with no moved or removed block",
+    "source_removed_destroy": "a `removed` block with lifecycle.destroy = true destroys it",
 }
 
 ACTION_TEXT: dict[str, str] = {
