@@ -1,0 +1,150 @@
+"""The source index: every resource/data/module/moved/removed/import block of a Terraform configuration
+(root module plus local child modules), with file and line span, keyed by its address."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planlint.errors import InputError
+from planlint.model import Plan, SourceLocation
+from planlint.source.address import BlockAddress, module_call, parse_address
+from planlint.source.hcl import HclBlock, expression_text, parse_file
+
+SOURCE_SUFFIXES = (".tf", ".tofu")
+MAX_MODULE_DEPTH = 24  # a module tree deeper than this is a cycle (a module calling itself via ../)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedBlock:
+    """A block together with the module instance path it was found under."""
+
+    block: HclBlock
+    address: BlockAddress  # resource/data: type.name; module: module.NAME; moved/removed/import: key ""
+
+    @property
+    def location(self) -> SourceLocation:
+        return SourceLocation(self.block.path, self.block.line, self.block.end_line)
+
+    @property
+    def repetition(self) -> str | None:
+        """`count` or `for_each` when the block makes several instances."""
+        return next((meta for meta in ("count", "for_each") if meta in self.block.body), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceIndex:
+    root: str  # directory as shown to the reader
+    blocks: tuple[IndexedBlock, ...]  # in module, file and line order
+    by_address: Mapping[str, IndexedBlock]  # resource, data and module-call blocks by BlockAddress.text
+    notes: tuple[str, ...] = ()  # what was not followed (remote modules), said out loud
+
+    def of_kind(self, kind: str) -> tuple[IndexedBlock, ...]:
+        return tuple(b for b in self.blocks if b.block.kind == kind)
+
+
+def shown_path(path: Path) -> str:
+    """A path relative to the working directory when under it (what SARIF and annotations need), POSIX style."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def build_index(root: Path) -> SourceIndex:
+    """Index the configuration in `root` and every child module it calls by a local path (`./`, `../`)."""
+    if not root.is_dir():
+        raise InputError("Terraform source directory not found", origin=str(root))
+    blocks: list[IndexedBlock] = []
+    notes: list[str] = []
+    _walk(root.resolve(), (), blocks, notes)
+    if not any(root.glob(f"*{suffix}") for suffix in SOURCE_SUFFIXES):
+        notes.append(f"{shown_path(root)}: no .tf files in the source directory")
+    by_address: dict[str, IndexedBlock] = {}
+    for indexed in blocks:
+        if indexed.block.kind in ("resource", "data", "module"):
+            by_address.setdefault(indexed.address.text, indexed)
+    return SourceIndex(shown_path(root), tuple(blocks), by_address, tuple(notes))
+
+
+def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], notes: list[str]) -> None:
+    files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
+    calls: list[tuple[HclBlock, str]] = []
+    for path in files:
+        for block in parse_file(path, shown_path(path)):
+            out.append(IndexedBlock(block, _address(block, module)))
+            if block.kind == "module" and block.labels:
+                calls.append((block, block.labels[0]))
+    for block, name in calls:
+        source = expression_text(block.body.get("source"))
+        where = f"{block.path}:{block.line}"
+        if source is None or not source.startswith(("./", "../")):
+            notes.append(f"{where}: module.{name} comes from {source!r}; its blocks are not indexed "
+                         "(changes inside it point at the module block)")
+            continue
+        child = Path(os.path.normpath(directory / source))
+        if len(module) >= MAX_MODULE_DEPTH:
+            raise InputError(f"line {block.line}: module nesting deeper than {MAX_MODULE_DEPTH} "
+                             "(does a module call itself?)", origin=block.path)
+        if not child.is_dir():
+            notes.append(f"{where}: module.{name} source {source} is not a directory here; not indexed")
+            continue
+        _walk(child, (*module, name), out, notes)
+
+
+def _address(block: HclBlock, module: tuple[str, ...]) -> BlockAddress:
+    if block.kind == "resource" and len(block.labels) >= 2:
+        return BlockAddress(module, f"{block.labels[0]}.{block.labels[1]}")
+    if block.kind == "data" and len(block.labels) >= 2:
+        return BlockAddress(module, f"data.{block.labels[0]}.{block.labels[1]}")
+    if block.kind == "module" and block.labels:
+        return BlockAddress(module, f"module.{block.labels[0]}")
+    return BlockAddress(module, "")
+
+
+def locate(index: SourceIndex, address: str, base: SourceIndex | None = None) -> SourceLocation | None:
+    """Where a plan address is declared.
+
+    In order: its block in the head source; the head's `removed` block for it; its block in the base
+    source (a deleted block); the nearest head `module` block calling it (a remote module's inside).
+    """
+    parsed = parse_address(address)
+    found = index.by_address.get(parsed.text)
+    if found is None:
+        found = _removed_blocks(index).get(parsed.text)
+    if found is None and base is not None:
+        found = base.by_address.get(parsed.text)
+    target = module_call(parsed)
+    while found is None and target is not None:
+        found = index.by_address.get(target.text)
+        target = module_call(target)
+    return found.location if found is not None else None
+
+
+def _removed_blocks(index: SourceIndex) -> dict[str, IndexedBlock]:
+    removed: dict[str, IndexedBlock] = {}
+    for indexed in index.of_kind("removed"):
+        text = expression_text(indexed.block.body.get("from"))
+        if text:
+            parsed = parse_address(text)
+            removed.setdefault(BlockAddress((*indexed.address.module, *parsed.module), parsed.key).text, indexed)
+    return removed
+
+
+def locate_plans(plans: Iterable[Plan], index: SourceIndex, base: SourceIndex | None = None) -> tuple[Plan, ...]:
+    """The same Terraform plans with each change's `source` set where the source knows the address."""
+    located: list[Plan] = []
+    for plan in plans:
+        if plan.format != "terraform":
+            located.append(plan)
+            continue
+        changes = tuple(
+            change if change.source is not None or (where := locate(index, change.address, base)) is None
+            else replace(change, source=where)
+            for change in plan.changes
+        )
+        located.append(replace(plan, changes=changes))
+    return tuple(located)

@@ -1,0 +1,202 @@
+"""`planlint diff OLD NEW`: predict what CloudFormation would delete or replace from two templates.
+
+Removed logical ids -> delete (`cfn_remove`); a removed id whose type and properties reappear under a
+new id -> renamed: delete + create; a changed property listed in cfn-lint's bundled resource schema as
+`createOnlyProperties` -> replace (`cfn_replacement_true`), `conditionalCreateOnlyProperties` -> may
+replace (`cfn_replacement_conditional`, judged as a replacement like a real change set's Conditional);
+a DeletionPolicy/UpdateReplacePolicy no longer keeping data -> `cfn_deletion_policy_removed`. These are
+predictions from the templates: parameters, conditions and transforms are not resolved, and AWS's
+change set remains the authority.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from planlint.model import Action, Plan, ResourceChange, SourceLocation, Values
+from planlint.templates.check import KEEPS_DATA, TEMPLATE_FORMAT
+from planlint.templates.decode import Template, TemplateResource
+
+DIFF_NOTE = (
+    "predicted from templates (old vs new), not AWS's change set: parameters, conditions and transforms "
+    "are not resolved; create a change set for the authoritative answer"
+)
+SCHEMA_REGION = "us-east-1"  # resource schemas differ little by region; us-east-1 has every type first
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class CreateOnly:
+    """A type's property paths that force replacement, from its CloudFormation resource schema."""
+
+    always: tuple[tuple[str, ...], ...]
+    conditional: tuple[tuple[str, ...], ...]
+
+
+def create_only(resource_type: str) -> CreateOnly | None:
+    """createOnlyProperties / conditionalCreateOnlyProperties from cfn-lint's bundled schemas; None if unknown."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
+
+    try:
+        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(SCHEMA_REGION, resource_type).schema
+    except ResourceNotFoundError:
+        return None
+    return CreateOnly(
+        tuple(_pointer(p) for p in schema.get("createOnlyProperties", ()) if isinstance(p, str)),
+        tuple(_pointer(p) for p in schema.get("conditionalCreateOnlyProperties", ()) if isinstance(p, str)),
+    )
+
+
+def _pointer(pointer: str) -> tuple[str, ...]:
+    """`/properties/KeySchema/0` -> ("KeySchema", "0")."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]
+    return tuple(parts[1:] if parts and parts[0] == "properties" else parts)
+
+
+def _at(value: Any, path: tuple[str, ...]) -> Any:
+    """The value at a schema path; `*` compares the whole collection below it."""
+    for step in path:
+        if step == "*":
+            return value
+        if isinstance(value, dict):
+            value = value.get(step, _MISSING)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            return _MISSING
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def forcing_paths(old: Mapping[str, Any], new: Mapping[str, Any], paths: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(".".join(p) for p in paths if _at(old, p) != _at(new, p))
+
+
+def diff_templates(old: Template, new: Template) -> Plan:
+    """The predicted changes between two templates, as a Plan the rules and the gate judge."""
+    old_ids, new_ids = old.by_id(), new.by_id()
+    removed = [r for r in old.resources if r.logical_id not in new_ids]
+    added = [r for r in new.resources if r.logical_id not in old_ids]
+    renamed = _renames(removed, added)
+    changes: list[ResourceChange] = []
+    for resource in removed:
+        target = renamed.get(resource.logical_id)
+        detail = (f"logical id renamed to {target.logical_id}: CloudFormation deletes {resource.logical_id} "
+                  f"and creates {target.logical_id}" if target else "logical id removed from the template")
+        change = _change(resource, old, ("delete",), "cfn_remove", (detail,),
+                         policy=_delete_policy(resource.deletion_policy), before=resource)
+        if target is not None:  # point the reader at the new id in the new template, where the rename is
+            change = replace(change, source=SourceLocation(new.path, target.line, target.end_line))
+        changes.append(change)
+    renamed_to = {t.logical_id for t in renamed.values()}
+    for resource in added:
+        detail = "new logical id of a renamed resource" if resource.logical_id in renamed_to else "added"
+        changes.append(_change(resource, new, ("create",), None, (detail,), after=resource))
+    for resource in new.resources:
+        before = old_ids.get(resource.logical_id)
+        if before is not None:
+            changes.extend(_modified(before, resource, new))
+    return Plan(
+        origin=new.path,
+        format=TEMPLATE_FORMAT,
+        tool=TEMPLATE_FORMAT,
+        tool_version=None,
+        format_version=None,
+        changes=tuple(changes),
+        scope="",
+        input_sha256=new.sha256,
+        notes=(DIFF_NOTE, f"old template: {old.path}", *old.notes, *new.notes),
+    )
+
+
+def _renames(removed: Sequence[TemplateResource], added: Sequence[TemplateResource]) -> dict[str, TemplateResource]:
+    pairs: dict[str, TemplateResource] = {}
+    free = list(added)
+    for resource in removed:
+        match = next((a for a in free if a.type == resource.type and a.properties == resource.properties), None)
+        if match is not None:
+            pairs[resource.logical_id] = match
+            free.remove(match)
+    return pairs
+
+
+def _modified(old: TemplateResource, new: TemplateResource, template: Template) -> list[ResourceChange]:
+    changes: list[ResourceChange] = []
+    action: Action | None = None
+    reason: str | None = None
+    paths: tuple[str, ...] = ()
+    details: list[str] = []
+    if old.type != new.type:
+        action, reason, paths = "replace", "cfn_replacement_true", ("Type",)
+        details.append(f"Type changed from {old.type}: a different resource is created")
+    elif old.properties != new.properties:
+        schema = create_only(new.type)
+        always = forcing_paths(old.properties, new.properties, schema.always) if schema else ()
+        conditional = forcing_paths(old.properties, new.properties, schema.conditional) if schema else ()
+        if always:
+            action, reason, paths = "replace", "cfn_replacement_true", always
+            details.append(f"createOnlyProperties changed: {', '.join(always)}")
+        elif conditional:
+            action, reason, paths = "replace", "cfn_replacement_conditional", conditional
+            details.append(f"conditionalCreateOnlyProperties changed: {', '.join(conditional)} "
+                           "(CloudFormation decides at execution)")
+        else:
+            action = "update"
+            if schema is None:
+                details.append(f"no resource schema for {new.type} in cfn-lint: a replacement cannot be predicted")
+    if action is not None:
+        policy = _replace_policy(new.update_replace_policy) if action == "replace" else None
+        changes.append(_change(new, template, (action,), reason, tuple(details), policy=policy, paths=paths,
+                               before=old, after=new))
+    weakened = [name for name, was, now in (
+        ("DeletionPolicy", old.deletion_policy, new.deletion_policy),
+        ("UpdateReplacePolicy", old.update_replace_policy, new.update_replace_policy),
+    ) if was in KEEPS_DATA[name] and now not in KEEPS_DATA[name]]
+    if weakened:
+        text = ", ".join(f"{n} {getattr(old, _FIELD[n])} -> {getattr(new, _FIELD[n]) or 'removed'}" for n in weakened)
+        changes.append(_change(new, template, ("update",), "cfn_deletion_policy_removed",
+                               (f"protection weakened: {text}",), before=old, after=new))
+    return changes
+
+
+_FIELD = {"DeletionPolicy": "deletion_policy", "UpdateReplacePolicy": "update_replace_policy"}
+
+
+def _delete_policy(value: str | None) -> str | None:
+    if value in ("Retain", "RetainExceptOnCreate"):
+        return "Retain"
+    return value if value in ("Snapshot", "Delete") else None
+
+
+def _replace_policy(value: str | None) -> str | None:
+    return {"Retain": "ReplaceAndRetain", "Snapshot": "ReplaceAndSnapshot", "Delete": "ReplaceAndDelete"}.get(
+        value or "")
+
+
+def _values(resource: TemplateResource | None) -> dict[str, Any] | None:
+    if resource is None:
+        return None
+    return {"Type": resource.type, "Properties": dict(resource.properties),
+            "DeletionPolicy": resource.deletion_policy, "UpdateReplacePolicy": resource.update_replace_policy}
+
+
+def _change(resource: TemplateResource, template: Template, actions: tuple[Action, ...], reason: str | None,
+            details: tuple[str, ...], *, policy: str | None = None, paths: tuple[str, ...] = (),
+            before: TemplateResource | None = None, after: TemplateResource | None = None) -> ResourceChange:
+    return ResourceChange(
+        address=resource.logical_id,
+        type=resource.type,
+        platform="cloudformation",
+        actions=actions,
+        replace_order="create_first" if "replace" in actions else None,
+        reason=reason,
+        replace_paths=paths,
+        name=resource.logical_id,
+        policy_action=policy,
+        details=details,
+        source=SourceLocation(template.path, resource.line, resource.end_line),
+        values=Values.of(_values(before), _values(after)),
+    )
