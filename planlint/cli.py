@@ -27,6 +27,7 @@ class Command(Protocol):
 COMMANDS: dict[str, str] = {
     "check": "planlint.commands.check",
     "rules": "planlint.commands.rules",
+    "diff": "planlint.commands.diff",
     "hook": "planlint.commands.hook",
     "gate": "planlint.commands.gate",
 }
@@ -35,6 +36,7 @@ COMMANDS: dict[str, str] = {
 SUMMARIES: dict[str, str] = {
     "check": "judge plans or change sets: what destroys or replaces stateful resources",
     "rules": "list the loaded rules or show one rule's documentation",
+    "diff": "predict from two CloudFormation templates what a deploy would delete or replace",
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
 }

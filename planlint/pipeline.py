@@ -15,13 +15,24 @@ def run_check(
     config_path: str | Path | None = None,
     rule_dirs: Sequence[str | Path] = (),
     policy: Policy | None = None,
+    *,
+    source: str | None = None,
+    base_source: str | None = None,
 ) -> Verdict:
-    """Judge the given plans/change sets. Raises PlanlintError subclasses on anything untrustworthy."""
+    """Judge the given plans/change sets. Raises PlanlintError subclasses on anything untrustworthy.
+
+    `source`/`base_source` (Terraform source directories) locate changes in .tf files and add the
+    protections the source change removes; with them `paths` may be empty (pre-commit).
+    """
     from planlint.loaders import load_inputs
 
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
-    plans = load_inputs(paths, input_format)
+    plans = load_inputs(paths, input_format) if paths else []
+    if source is not None or base_source is not None:
+        from planlint.source.attach import with_source
+
+        plans = with_source(plans, source, base_source)
     return judge(plans, policy, rule_dirs)
 
 

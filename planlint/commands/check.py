@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from planlint.decision import exit_code
+from planlint.errors import ConfigError
 
 HELP = (
     "Judge Terraform/OpenTofu plans (`terraform show -json`) and CloudFormation change sets "
@@ -20,7 +21,12 @@ FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "inputs", nargs="+", metavar="PLAN", help="plan/change-set JSON files; '-' reads stdin"
+        "inputs", nargs="*", metavar="PLAN", help="plan/change-set JSON files or CloudFormation templates; "
+        "'-' reads stdin (may be omitted with --source)"
+    )
+    parser.add_argument("--source", metavar="DIR", help="Terraform source: locate findings in its .tf files")
+    parser.add_argument(
+        "--base-source", metavar="DIR", help="the change's base checkout: report protections removed since it"
     )
     parser.add_argument(
         "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
@@ -48,8 +54,11 @@ def run(args: argparse.Namespace) -> int:
     from planlint.pipeline import run_check
     from planlint.report import render
 
+    if not args.inputs and args.source is None:
+        raise ConfigError("give at least one PLAN, or --source DIR to check Terraform source alone")
     verdict = run_check(
-        args.inputs, input_format=args.input_format, config_path=_config(args), rule_dirs=args.rules
+        args.inputs, input_format=args.input_format, config_path=_config(args), rule_dirs=args.rules,
+        source=args.source, base_source=args.base_source,
     )
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty)
