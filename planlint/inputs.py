@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 # What hashicorp/setup-terraform's wrapper prints around the real output when terraform_wrapper is on.
 WRAPPER_MARKERS = (b"[command]", b"terraform-bin", b"::debug::", b"stdout: ")
 RENDER_TIMEOUT_S = 300
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,7 @@ def _read_bytes(origin: str) -> bytes:
             raise InputError("no such file", origin) from None
         except OSError as exc:
             raise InputError(f"cannot read: {exc.strerror or exc}", origin) from None
-    if not data.strip():
+    if not head(data, 1):
         raise InputError("empty input: expected the JSON of `terraform show -json` or a change set", origin)
     return data
 
@@ -103,5 +105,12 @@ def _render_binary_plan(origin: str) -> bytes:
 
 def looks_like_wrapper_output(data: bytes) -> bool:
     """The wrapper's text comes before the JSON; a marker inside a JSON string value does not count."""
-    head = data.lstrip()[:256]
-    return not head.startswith(b"{") and any(marker in head for marker in WRAPPER_MARKERS)
+    start = head(data, 256)
+    return not start.startswith(b"{") and any(marker in start for marker in WRAPPER_MARKERS)
+
+
+def head(data: bytes, size: int) -> bytes:
+    """The first `size` bytes after leading whitespace, without copying a plan that may be 500 MB."""
+    match = _LEADING_SPACE.match(data)
+    start = match.end() if match else 0
+    return data[start : start + size]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,38 +29,37 @@ REDACTED = "(sensitive value)"
 class Values:
     """Before/after attribute values of one change, decoded on first use with sensitive leaves redacted.
 
-    Loaders hand over a decoder per side so that a 100k-resource plan never builds object trees for the
-    99k changes no rule looks at. The decoder must already have applied the sensitivity mask.
+    Loaders of big inputs subclass it and override `_decode`, so a 100k-resource plan never builds object
+    trees for the 99k changes no rule looks at. A subclass must apply the sensitivity mask in `_decode`.
     """
 
-    __slots__ = ("_after", "_before", "_decode_after", "_decode_before")
+    __slots__ = ("_after", "_before")
 
     _UNSET: Any = object()
 
-    def __init__(
-        self,
-        decode_before: Callable[[], Any] | None = None,
-        decode_after: Callable[[], Any] | None = None,
-    ) -> None:
-        self._decode_before = decode_before
-        self._decode_after = decode_after
+    def __init__(self) -> None:
         self._before: Any = Values._UNSET
         self._after: Any = Values._UNSET
 
     @classmethod
     def of(cls, before: Any, after: Any) -> Values:
         """Values already decoded and redacted."""
-        return cls(lambda: before, lambda: after)
+        values = cls()
+        values._before, values._after = before, after
+        return values
 
     def before(self) -> Any:
         if self._before is Values._UNSET:
-            self._before = self._decode_before() if self._decode_before else None
+            self._before = self._decode("before")
         return self._before
 
     def after(self) -> Any:
         if self._after is Values._UNSET:
-            self._after = self._decode_after() if self._decode_after else None
+            self._after = self._decode("after")
         return self._after
+
+    def _decode(self, side: Literal["before", "after"]) -> Any:
+        return None
 
 
 NO_VALUES = Values()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from planlint.errors import InputError
-from planlint.inputs import RawInput, looks_like_wrapper_output, read_input
+from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_input
 from planlint.model import Plan
 
 INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template")
@@ -49,7 +49,7 @@ def load_inputs(origins: Sequence[str], input_format: str | None = None) -> list
 def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None, Any]:
     from planlint.loaders import terraform
 
-    text_start = raw.data.lstrip()[:1]
+    text_start = head(raw.data, 1)
     if input_format == "cloudformation-template" or (
         input_format is None and text_start not in (b"{", b"[") and _looks_like_template(raw.data)
     ):

@@ -7,7 +7,7 @@ asks for them, and are redacted with the plan's own sensitivity masks when they 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -19,11 +19,11 @@ SUPPORTED_MAJOR_VERSIONS = ("0", "1")
 ABSENT = msgspec.Raw(b"")  # msgspec cannot make Raw optional; an empty Raw means "key not present"
 
 
-class Importing(msgspec.Struct):
+class Importing(msgspec.Struct, gc=False):
     id: str | None = None
 
 
-class Change(msgspec.Struct):
+class Change(msgspec.Struct, gc=False):
     actions: list[str]
     before: msgspec.Raw = msgspec.Raw(b"null")
     after: msgspec.Raw = msgspec.Raw(b"null")
@@ -33,7 +33,7 @@ class Change(msgspec.Struct):
     importing: Importing | None = None
 
 
-class RawResourceChange(msgspec.Struct):
+class RawResourceChange(msgspec.Struct, gc=False):
     address: str
     type: str
     change: Change
@@ -47,12 +47,12 @@ class RawResourceChange(msgspec.Struct):
     action_reason: str | None = None
 
 
-class DeferredChange(msgspec.Struct):
+class DeferredChange(msgspec.Struct, gc=False):
     resource_change: RawResourceChange
     reason: str = "unknown"
 
 
-class OutputChange(msgspec.Struct):
+class OutputChange(msgspec.Struct, gc=False):
     actions: list[str]
 
 
@@ -222,17 +222,27 @@ def _change(rc: RawResourceChange, origin: str, where: str, deferred_reason: str
         deposed=rc.deposed,
         deferred=deferred_reason,
         importing=change.importing is not None,
-        values=Values(
-            lambda: _decode_side(change.before, change.before_sensitive),
-            lambda: _decode_side(change.after, change.after_sensitive),
-        ),
+        values=PlanValues(change),
     )
 
 
-def _decode_side(value: msgspec.Raw, mask: msgspec.Raw) -> Any:
-    decoded = msgspec.json.decode(value)
-    sensitive = msgspec.json.decode(mask) if mask else False
-    return redact(decoded, sensitive)
+class PlanValues(Values):
+    """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode."""
+
+    __slots__ = ("_change",)
+
+    def __init__(self, change: Change) -> None:
+        super().__init__()
+        self._change = change
+
+    def _decode(self, side: Literal["before", "after"]) -> Any:
+        change = self._change
+        value, mask = (
+            (change.before, change.before_sensitive)
+            if side == "before"
+            else (change.after, change.after_sensitive)
+        )
+        return redact(msgspec.json.decode(value), msgspec.json.decode(mask) if mask else False)
 
 
 def _path_text(path: Sequence[str | int]) -> str:
