@@ -11,6 +11,8 @@ Case file format:
         config: {...}         # optional: an inline .planlint.yml
         plan: {...}           # an inline synthetic plan / change set (written to a file as JSON)
         corpus: terraform/snyk-cli/tf-plan-destroy.json   # ...or a real corpus file instead of `plan`
+        source: synthetic-head     # optional: Terraform source tree under tests/fixtures/source/
+        base_source: synthetic-base   # optional: its base checkout (protections removed since)
 """
 
 from __future__ import annotations
@@ -53,18 +55,25 @@ def test_every_rule_has_pass_and_fail_cases() -> None:
 def test_rule_case(
     rule_id: str, case: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    inputs: list[str] = []
     if "corpus" in case:
         corpus: Path = request.getfixturevalue("corpus")
         inputs = [str(corpus / case["corpus"])]
-    else:
+    elif "plan" in case:
         plan_file = tmp_path / "synthetic-plan.json"
         plan_file.write_text(json.dumps(case["plan"]))
         inputs = [str(plan_file)]
+    # source / base_source: Terraform source trees under tests/fixtures/source/ (`check --source`)
+    source_dirs = {
+        key: str(Path(__file__).parent / "fixtures" / "source" / case[key])
+        for key in ("source", "base_source")
+        if key in case
+    }
     config_path = None
     if "config" in case:
         config_path = tmp_path / ".planlint.yml"
         config_path.write_text(yaml.safe_dump(case["config"]))
-    verdict = run_check(inputs, config_path=config_path)
+    verdict = run_check(inputs, config_path=config_path, **source_dirs)
     hits = [f for f in verdict.findings if f.rule_id == rule_id]
     if case["expect"] == "fail":
         assert hits, f"{rule_id} did not fire: {case['name']}"
