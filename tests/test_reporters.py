@@ -285,7 +285,7 @@ def test_github_commands_round_trip_hostile_text() -> None:
     verdict = synthetic.verdict_hostile()
     lines = REPORTERS["github"](verdict).splitlines()
     hostile = synthetic.hostile_finding()
-    name, props, data = _parse(lines[0])
+    name, props, data = _parse(lines[1])
     assert name == "error"  # deny
     assert props["file"] == hostile.origin
     assert props["title"] == f"{hostile.rule_id} {hostile.title}: {hostile.address}"
@@ -297,7 +297,7 @@ def test_github_commands_round_trip_hostile_text() -> None:
 def test_github_levels_locations_and_decision() -> None:
     lines = REPORTERS["github"](synthetic.verdict_multiple_inputs()).splitlines()
     parsed = [_parse(line) for line in lines]
-    db, bucket, table, note, decision = parsed
+    decision, db, bucket, table, note = parsed
     assert db[0] == "error" and db[1]["file"] == "modules/data/main.tf"
     assert db[1]["line"] == "12" and db[1]["endLine"] == "30"
     assert bucket[0] == "warning" and bucket[1]["file"] == "stacks/prod/plan.json" and "line" not in bucket[1]
@@ -306,7 +306,7 @@ def test_github_levels_locations_and_decision() -> None:
     assert decision[0] == "notice" and decision[1]["title"] == "planlint: approved"
     empty = [_parse(x) for x in REPORTERS["github"](synthetic.verdict_without_findings()).splitlines()]
     assert [p[0] for p in empty] == ["notice"]
-    required = _parse(REPORTERS["github"](synthetic.verdict_with_findings()).splitlines()[-1])
+    required = _parse(REPORTERS["github"](synthetic.verdict_with_findings()).splitlines()[0])
     assert required[0] == "error" and "must approve" in required[2]
 
 
@@ -541,3 +541,40 @@ def test_text_many_findings_one_line_each_all_shown_and_fast() -> None:
     assert "forced by: engine, storage_encrypted" in lines[7]
     assert "\x1b" not in output
     assert output.index("one line each") < output.index(lines[0]) < output.index("Decision:")
+
+
+def test_github_decision_first_and_errors_before_warnings() -> None:
+    base = synthetic.db_finding()
+    warn = synthetic.bucket_finding()
+    dbs = [Finding(**{**_fields(base), "address": f"aws_db_instance.n{i}"}) for i in range(12)]
+    findings = (warn, *dbs)
+    verdict = Verdict(plans=(), findings=findings, destructive_digest="", decision="approval_required")
+    parsed = [_parse(line) for line in REPORTERS["github"](verdict).splitlines()]
+    assert [p[0] for p in parsed] == ["error"] + ["error"] * 12 + ["warning"]
+    assert parsed[0][1]["title"] == "planlint: approval_required"
+    assert "GitHub shows only 10 annotations of each kind per step" in parsed[0][2]
+    few = [_parse(x) for x in REPORTERS["github"](synthetic.verdict_with_findings()).splitlines()]
+    assert "GitHub shows only" not in few[0][2]
+
+
+def test_sarif_caps_results_keeping_gated_findings() -> None:
+    warn = synthetic.bucket_finding()
+    gated = synthetic.db_finding()
+    warns = [Finding(**{**_fields(warn), "address": f"aws_s3_bucket.w{i}"}) for i in range(4)]
+    verdict = Verdict(plans=(), findings=(*warns, gated), destructive_digest="", decision="approval_required")
+    run = sarif_report.sarif_log(verdict, max_results=3)["runs"][0]
+    addresses = [r["properties"]["address"] for r in run["results"]]
+    assert addresses == [gated.address, "aws_s3_bucket.w0", "aws_s3_bucket.w1"]
+    assert run["properties"]["results_omitted"] == 2
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notification["message"]["text"].startswith("2 of 5 findings left out")
+    full = sarif_report.sarif_log(verdict)["runs"][0]
+    assert len(full["results"]) == 5 and "invocations" not in full
+
+
+def test_sarif_rule_security_severity_is_the_worst_of_its_findings() -> None:
+    rules = json.loads(REPORTERS["sarif"](synthetic.verdict_with_findings()))["runs"][0]["tool"]["driver"][
+        "rules"
+    ]
+    (pl001,) = rules  # a medium bucket and a high database finding of the same rule
+    assert pl001["properties"]["security-severity"] == sarif_report.SECURITY_SEVERITY["high"]

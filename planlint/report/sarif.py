@@ -14,13 +14,15 @@ from typing import Any
 from urllib.parse import quote
 
 from planlint import __version__
-from planlint.model import Enforcement, Finding, Severity, Verdict
+from planlint.model import SEVERITIES, Enforcement, Finding, Severity, Verdict
 from planlint.report.wording import ENFORCEMENT_TEXT, explanation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 INFORMATION_URI = "https://github.com/planlint/planlint"
 FINGERPRINT_KEY = "planlint/v1"
+# GitHub rejects a run with more results than this; gated findings are kept first when over it.
+MAX_RESULTS = 25_000
 
 LEVEL: dict[Enforcement, str] = {"deny": "error", "approve": "error", "warn": "warning", "info": "note"}
 # GitHub maps security-severity to critical (>= 9.0), high (7.0-8.9), medium (4.0-6.9), low (0.1-3.9).
@@ -32,37 +34,57 @@ def render(verdict: Verdict) -> str:
     return json.dumps(sarif_log(verdict), indent=2, ensure_ascii=False) + "\n"
 
 
-def sarif_log(verdict: Verdict) -> dict[str, Any]:
+def sarif_log(verdict: Verdict, *, max_results: int = MAX_RESULTS) -> dict[str, Any]:
+    findings = list(verdict.findings)
+    omitted = max(len(findings) - max_results, 0)
+    if omitted:
+        # keep what needs approval; among equals, evaluation order
+        findings = sorted(findings, key=lambda f: not f.gated)[:max_results]
     rule_index: dict[str, int] = {}
     rules: list[dict[str, Any]] = []
-    for finding in verdict.findings:
+    worst: dict[str, Severity] = {}
+    for finding in findings:
+        current = worst.get(finding.rule_id, "low")
+        worst[finding.rule_id] = max(current, finding.severity, key=SEVERITIES.index)
+    for finding in findings:
         if finding.rule_id not in rule_index:
             rule_index[finding.rule_id] = len(rules)
-            rules.append(_rule(finding))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "planlint",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": rules,
-                    }
-                },
-                "results": [_result(f, rule_index[f.rule_id]) for f in verdict.findings],
-                "columnKind": "unicodeCodePoints",
-                "properties": {
-                    "decision": verdict.decision,
-                    "destructive_digest": verdict.destructive_digest,
-                    "inputs": [plan.origin for plan in verdict.plans],
-                },
+            rules.append(_rule(finding, worst[finding.rule_id]))
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "planlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": rules,
             }
-        ],
+        },
+        "results": [_result(f, rule_index[f.rule_id]) for f in findings],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "decision": verdict.decision,
+            "destructive_digest": verdict.destructive_digest,
+            "inputs": [plan.origin for plan in verdict.plans],
+            "results_omitted": omitted,
+        },
     }
+    if omitted:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "warning",
+                        "message": {
+                            "text": f"{omitted} of {len(verdict.findings)} findings left out: code scanning "
+                            f"accepts at most {max_results} results per run. The JSON report has them all."
+                        },
+                    }
+                ],
+            }
+        ]
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def fingerprint(finding: Finding) -> str:
@@ -85,7 +107,8 @@ def artifact_uri(path: str) -> str:
     return quote(posix, safe="/")
 
 
-def _rule(finding: Finding) -> dict[str, Any]:
+def _rule(finding: Finding, severity: Severity) -> dict[str, Any]:
+    """A rule as code scanning shows it; its security-severity is the worst its findings have here."""
     return {
         "id": finding.rule_id,
         "name": finding.rule_name,
@@ -95,7 +118,7 @@ def _rule(finding: Finding) -> dict[str, Any]:
         "properties": {
             "tags": ["security", "infrastructure", "destructive-change"],
             "precision": "very-high",
-            "security-severity": SECURITY_SEVERITY[finding.severity],
+            "security-severity": SECURITY_SEVERITY[severity],
         },
     }
 
