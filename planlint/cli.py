@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "rules": "planlint.commands.rules",
     "diff": "planlint.commands.diff",
     "hook": "planlint.commands.hook",
+    "approve": "planlint.commands.approve",
     "gate": "planlint.commands.gate",
 }
 
@@ -37,6 +38,7 @@ SUMMARIES: dict[str, str] = {
     "check": "judge plans or change sets: what destroys or replaces stateful resources",
     "rules": "list the loaded rules or show one rule's documentation",
     "diff": "predict from two CloudFormation templates what a deploy would delete or replace",
+    "approve": "sign a single-use approval of one destructive digest with your SSH key",
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
 }
