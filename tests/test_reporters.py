@@ -578,3 +578,23 @@ def test_sarif_rule_security_severity_is_the_worst_of_its_findings() -> None:
     ]
     (pl001,) = rules  # a medium bucket and a high database finding of the same rule
     assert pl001["properties"]["security-severity"] == sarif_report.SECURITY_SEVERITY["high"]
+
+
+def test_markdown_stays_under_the_pr_comment_limit_and_lists_gated_first() -> None:
+    info = synthetic.table_finding()
+    long_mitigation = "m" * 2000
+    bulky = [
+        Finding(**{**_fields(synthetic.bucket_finding()), "address": f"b{i}", "mitigation": long_mitigation})
+        for i in range(100)
+    ]
+    gated = synthetic.db_finding()
+    verdict = Verdict(
+        plans=(), findings=(info, *bulky, gated), destructive_digest="", decision="approval_required"
+    )
+    output = markdown_report.render(verdict)
+    assert len(output) < 65_536
+    rows = [line for line in output.splitlines() if line.startswith("| ") and "---" not in line]
+    assert "module.data.aws\\_db\\_instance.main" in rows[1]  # gated finding first, whatever its position
+    shown = len(rows) - 1
+    assert 0 < shown < 102
+    assert f"… and {102 - shown} more finding(s)" in output

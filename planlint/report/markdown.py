@@ -19,8 +19,10 @@ from planlint.report.wording import (
     why,
 )
 
-# GitHub rejects comments over 65536 characters; a long tail of findings goes to the JSON/SARIF report.
+# GitHub rejects comments over 65,536 characters; the table stays well under that so the gate can add
+# its approval details. A long tail of findings goes to the JSON/SARIF report.
 MAX_ROWS = 150
+MAX_TABLE_CHARS = 40_000
 
 DECISION_ICON: dict[str, str] = {
     "pass": "✅",
@@ -34,7 +36,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]~|#!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
-def render(verdict: Verdict, *, max_rows: int = MAX_ROWS) -> str:
+def render(verdict: Verdict, *, max_rows: int = MAX_ROWS, max_table_chars: int = MAX_TABLE_CHARS) -> str:
     """The whole report as one markdown document ending in a newline."""
     lines: list[str] = [
         f"## {DECISION_ICON.get(verdict.decision, '')} planlint: {DECISION_TEXT[verdict.decision]}",
@@ -42,7 +44,7 @@ def render(verdict: Verdict, *, max_rows: int = MAX_ROWS) -> str:
         _summary_sentence(verdict),
         "",
     ]
-    lines += _findings_table(verdict.findings, max_rows)
+    lines += _findings_table(verdict.findings, max_rows, max_table_chars)
     lines += [f"**Destructive digest:** `{verdict.destructive_digest or '(none)'}`", ""]
     if verdict.approval_note:
         lines += [f"**Approval:** {inline(verdict.approval_note)}", ""]
@@ -79,7 +81,8 @@ def _summary_sentence(verdict: Verdict) -> str:
     return f"{len(verdict.findings)} finding(s) in {files} {noun}; {len(gated)} need approval or are denied."
 
 
-def _findings_table(findings: tuple[Finding, ...], max_rows: int) -> list[str]:
+def _findings_table(findings: tuple[Finding, ...], max_rows: int, max_chars: int) -> list[str]:
+    """Rows for what needs approval first; stops at `max_rows` rows or `max_chars` characters."""
     if not findings:
         return []
     multiple_inputs = len({f.origin for f in findings}) > 1
@@ -87,7 +90,9 @@ def _findings_table(findings: tuple[Finding, ...], max_rows: int) -> list[str]:
     if multiple_inputs:
         header.insert(0, "Input")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for finding in findings[:max_rows]:
+    size = 0
+    shown = 0
+    for finding in sorted(findings, key=lambda f: not (f.gated and f.waived_by is None)):
         row = [
             cell(finding.address) + f" ({cell(finding.type)})",
             cell(action_text(finding.actions, finding.replace_order)),
@@ -98,9 +103,14 @@ def _findings_table(findings: tuple[Finding, ...], max_rows: int) -> list[str]:
         ]
         if multiple_inputs:
             row.insert(0, cell(finding.origin))
-        lines.append("| " + " | ".join(row) + " |")
-    if len(findings) > max_rows:
-        lines += ["", f"… and {len(findings) - max_rows} more finding(s); see the JSON or SARIF report."]
+        line = "| " + " | ".join(row) + " |"
+        size += len(line) + 1
+        if shown == max_rows or (shown and size > max_chars):
+            break
+        lines.append(line)
+        shown += 1
+    if len(findings) > shown:
+        lines += ["", f"… and {len(findings) - shown} more finding(s); see the JSON or SARIF report."]
     lines.append("")
     return lines
 

@@ -16,7 +16,7 @@ REASON_TEXT: dict[str, str] = {
     "replace_because_cannot_update": "an attribute that cannot be updated in place changed",
     "replace_by_request": "replacement was requested (-replace)",
     "replace_because_tainted": "the object is tainted",
-    "replace_by_triggers": "replace_triggered_by",
+    "replace_by_triggers": "a resource or attribute named in its lifecycle replace_triggered_by changed",
     "delete_because_no_resource_config": "its resource block was removed from the configuration",
     "delete_because_no_module": "its module call was removed from the configuration",
     "delete_because_count_index": "its count index is no longer in range",
