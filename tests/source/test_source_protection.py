@@ -1,0 +1,131 @@
+"""Protections removed between two source trees, with and without a plan, through the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planlint.cli import main
+from planlint.model import Finding
+from planlint.pipeline import run_check
+from planlint.source.protection import weakened
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "source"
+HEAD = str(FIXTURES / "synthetic-head")
+BASE = str(FIXTURES / "synthetic-base")
+PLAN = str(FIXTURES / "synthetic-plan.json")
+
+
+def _by_rule(findings: tuple[Finding, ...], rule_id: str) -> dict[str, Finding]:
+    return {f.address: f for f in findings if f.rule_id == rule_id}
+
+
+def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
+    verdict = run_check([], source=HEAD, base_source=BASE)
+    assert verdict.decision == "approval_required"
+    protections = _by_rule(verdict.findings, "PL060")
+    assert sorted(protections) == ["aws_db_instance.legacy", "aws_db_instance.main", "aws_s3_bucket.logs"]
+    assert protections["aws_db_instance.main"].reason == "source_prevent_destroy_removed"
+    assert protections["aws_s3_bucket.logs"].reason == "source_protection_weakened"
+    # the block carrying prevent_destroy was deleted: located in the base checkout, where it was
+    assert protections["aws_db_instance.legacy"].location is not None
+    assert protections["aws_db_instance.legacy"].location.path.endswith("synthetic-base/main.tf")
+    deletes = _by_rule(verdict.findings, "PL001")
+    # legacy: block deleted; scratch: `removed` with destroy = true. Not sessions (destroy = false: forgotten),
+    # not old_name (moved to assets), not aws_iam_role.ci (deleted, but not stateful).
+    assert sorted(deletes) == ["aws_db_instance.legacy", "aws_ebs_volume.scratch"]
+    assert deletes["aws_ebs_volume.scratch"].reason == "source_removed_destroy"
+    assert deletes["aws_db_instance.legacy"].reason == "source_block_deleted"
+    source_plan = verdict.plans[-1]
+    assert source_plan.tool == "terraform-source"
+    assert any("not from a terraform plan" in note for note in source_plan.notes)
+    deleted = {c.address for c in source_plan.changes if c.reason == "source_block_deleted"}
+    assert deleted == {"aws_db_instance.legacy", "aws_iam_role.ci"}
+
+
+def test_protection_details_name_what_changed() -> None:
+    verdict = run_check([], source=HEAD, base_source=BASE)
+    changes = {c.address: c for c in verdict.plans[-1].changes if c.reason and c.reason.startswith("source_p")}
+    main_details = " ".join(changes["aws_db_instance.main"].details)
+    assert "lifecycle.prevent_destroy: true -> unset" in main_details
+    assert "deletion_protection: true -> false" in main_details
+    assert changes["aws_db_instance.main"].actions == ("update",)  # deletion_protection is a real update
+    assert changes["aws_db_instance.legacy"].actions == ("no-op",)  # prevent_destroy alone changes no cloud object
+    assert "force_destroy: false -> true" in " ".join(changes["aws_s3_bucket.logs"].details)
+
+
+def test_source_without_base_reports_only_removed_blocks_that_destroy() -> None:
+    verdict = run_check([], source=HEAD)
+    assert [(f.rule_id, f.address) for f in verdict.findings] == [("PL001", "aws_ebs_volume.scratch")]
+
+
+def test_identical_trees_pass() -> None:
+    verdict = run_check([], source=BASE, base_source=BASE)
+    assert verdict.findings == ()
+    assert verdict.decision == "pass"
+
+
+def test_with_a_plan_deletes_come_from_the_plan_and_findings_are_located() -> None:
+    verdict = run_check([PLAN], source=HEAD, base_source=BASE)
+    plan_findings = [f for f in verdict.findings if f.origin == PLAN]
+    # every finding of the plan is located in a .tf file, none at the plan file
+    assert plan_findings and all(f.location is not None for f in plan_findings)
+    assert all(f.location is not None and f.location.path.endswith(".tf") for f in plan_findings)
+    # the source plan adds only what the plan cannot know (prevent_destroy, protections): no second delete
+    source_findings = [f for f in verdict.findings if f.origin != PLAN]
+    assert {f.rule_id for f in source_findings} == {"PL060"}
+    assert len([f for f in verdict.findings if f.address == "aws_ebs_volume.scratch"]) == 1
+    located = {f.address: f.location for f in plan_findings}
+    rds = located['module.db["eu"].aws_rds_cluster.this']
+    assert rds is not None and rds.path.endswith("synthetic-head/modules/db/main.tf")
+
+
+def test_moved_block_carries_protection_to_the_new_address(tmp_path: Path) -> None:
+    base, head = tmp_path / "base", tmp_path / "head"
+    base.mkdir()
+    head.mkdir()
+    header = "# Synthetic (test-generated) source.\n"
+    (base / "main.tf").write_text(header + 'resource "aws_db_instance" "a" {\n  lifecycle {\n'
+                                  "    prevent_destroy = true\n  }\n}\n")
+    (head / "main.tf").write_text(header + 'moved {\n  from = aws_db_instance.a\n  to   = aws_db_instance.b\n}\n\n'
+                                  'resource "aws_db_instance" "b" {\n}\n')
+    verdict = run_check([], source=str(head), base_source=str(base))
+    finding = _by_rule(verdict.findings, "PL060")["aws_db_instance.b"]
+    assert finding.location is not None and finding.location.line == 7  # header, moved (4 lines), blank
+    assert not _by_rule(verdict.findings, "PL001")  # a move is not a delete
+
+
+def test_weakened_uses_provider_defaults() -> None:
+    assert weakened({"skip_final_snapshot": None}, {"skip_final_snapshot": True}, "aws_db_instance") == [
+        "skip_final_snapshot: unset (default) -> true"
+    ]
+    # Google's deletion_protection defaults to true: removing `= true` keeps it; `= false` loses it
+    assert weakened({"deletion_protection": True}, {"deletion_protection": None}, "google_sql_database_instance") == []
+    assert weakened({"deletion_protection": True}, {"deletion_protection": False}, "google_sql_database_instance")
+    # an expression planlint cannot evaluate is not proof of protection
+    lost = weakened({"deletion_protection": True}, {"deletion_protection": "var.protect"}, "aws_db_instance")
+    assert lost == ["deletion_protection: true -> `var.protect` (an expression planlint cannot evaluate)"]
+    assert weakened({"force_destroy": True}, {"force_destroy": False}, "aws_s3_bucket") == []
+
+
+def test_cli_check_source_sarif_places_results_on_tf_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--source", HEAD, "--base-source", BASE, "--format", "sarif"])
+    assert code == 1
+    log = json.loads(capsys.readouterr().out)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    assert uris and all(uri.endswith(".tf") for uri in uris)
+
+
+def test_cli_check_source_in_a_copied_tree_with_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(FIXTURES / "synthetic-head", tmp_path / "head")
+    shutil.copytree(FIXTURES / "synthetic-base", tmp_path / "base")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--source", "head", "--base-source", "base", "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert "file=head/main.tf,line=" in out
+    assert "file=head/storage.tf,line=" in out
