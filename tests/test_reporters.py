@@ -518,6 +518,10 @@ def test_one_message_formats_do_not_repeat_what_the_message_says() -> None:
     parts = wording.explanation(said)
     assert not any(p.startswith(("Action:", "Why:")) for p in parts)
     assert "Forced by: engine, storage_encrypted." in parts
+    said_paths = Finding(
+        **{**_fields(said), "message": said.message + ". Forced by: engine, storage_encrypted"}
+    )
+    assert not any(p.startswith("Forced by:") for p in wording.explanation(said_paths))
     parts = wording.explanation(base)
     assert "Why: an attribute that cannot be updated in place changed." in parts
 

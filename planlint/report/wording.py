@@ -152,9 +152,10 @@ def explanation(finding: Finding) -> list[str]:
     reason = reason_text(finding.reason)
     if reason and reason not in finding.message:
         parts.append(f"Why: {reason}.")
-    if finding.replace_paths:
-        parts.append(f"Forced by: {forced_by(finding)}.")
-    if finding.mitigation:
+    paths = forced_by(finding)
+    if paths and paths not in finding.message:
+        parts.append(f"Forced by: {paths}.")
+    if finding.mitigation and finding.mitigation not in finding.message:
         parts.append(sentence(f"Mitigation: {finding.mitigation}"))
     if finding.waived_by is not None:
         parts.append(sentence(f"Waived by {finding.waived_by}"))
