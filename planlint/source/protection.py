@@ -6,7 +6,9 @@ only the .tf files can tell. Reason codes produced here (rules match on them):
 - `source_prevent_destroy_removed` (no-op, or update when provider settings changed too):
   `lifecycle { prevent_destroy = true }` removed, or the block carrying it deleted;
 - `source_protection_weakened` (update): `deletion_protection` turned off, `skip_final_snapshot` or
-  `force_destroy` turned on (or made an expression planlint cannot evaluate);
+  `force_destroy` turned on (or made an expression planlint cannot evaluate). Before/after carry the
+  effective values (provider defaults filled in), so the same attribute rules that judge a plan's
+  update (PL014, PL015, PL016) judge the source. Only produced without a plan: a plan shows them itself;
 - `source_block_deleted` (delete): a resource block is gone with no `moved` block and no
   `removed { lifecycle { destroy = false } }` for it;
 - `source_removed_destroy` (delete): a `removed` block with `lifecycle { destroy = true }`.
@@ -46,6 +48,19 @@ PROTECTIONS: tuple[Protection, ...] = (
     Protection("skip_final_snapshot", False, "skip_final_snapshot"),
     Protection("force_destroy", False, "force_destroy"),
 )
+
+
+def effective(facts: Mapping[str, Any], resource_type: str, present: set[str]) -> dict[str, Any]:
+    """Facts with provider defaults filled in, for the attributes either side writes: what a plan would show."""
+    values: dict[str, Any] = {}
+    for protection in PROTECTIONS:
+        if protection.attribute not in present:
+            continue
+        value = facts.get(protection.attribute)
+        if value is None:
+            value = _protects(protection, None, resource_type) is protection.protective
+        values[protection.attribute] = value
+    return values
 
 
 def protection_facts(block: IndexedBlock) -> dict[str, Any]:
@@ -137,16 +152,20 @@ def _diff(head: SourceIndex, base: SourceIndex, with_plans: bool) -> list[Resour
         before = protection_facts(old)
         new = head_resources.get(moved.get(address, address))
         if new is not None:
-            lost = weakened(before, protection_facts(new), resource_type)
+            after = protection_facts(new)
+            lost = [item for item in weakened(before, after, resource_type)
+                    if not with_plans or item.startswith("lifecycle.")]
             if lost:
-                changes.append(_change(new, lost, before, protection_facts(new)))
+                present = {p.attribute for p in PROTECTIONS if any(i.startswith(f"{p.label}:") for i in lost)}
+                changes.append(_change(new, lost, effective(before, resource_type, present),
+                                       effective(after, resource_type, present)))
             continue
         if address in removed:  # `removed` blocks: destroy=false forgets; destroy=true is judged below
             continue
         had_prevent_destroy = before.get("prevent_destroy") is True
         if had_prevent_destroy:
             changes.append(_change(old, ["lifecycle.prevent_destroy: true -> removed with the whole block"],
-                                   before, {}, deleted=True))
+                                   {"prevent_destroy": True}, {"prevent_destroy": False}, deleted=True))
         if not with_plans:
             changes.append(_deleted(old, before))
     return changes

@@ -27,9 +27,13 @@ def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
     verdict = run_check([], source=HEAD, base_source=BASE)
     assert verdict.decision == "approval_required"
     protections = _by_rule(verdict.findings, "PL060")
-    assert sorted(protections) == ["aws_db_instance.legacy", "aws_db_instance.main", "aws_s3_bucket.logs"]
+    assert sorted(protections) == ["aws_db_instance.legacy", "aws_db_instance.main"]
     assert protections["aws_db_instance.main"].reason == "source_prevent_destroy_removed"
-    assert protections["aws_s3_bucket.logs"].reason == "source_protection_weakened"
+    # attribute protections turned off in source are judged by the same rules as a plan's update
+    assert list(_by_rule(verdict.findings, "PL014")) == ["aws_db_instance.main"]
+    force_destroy = _by_rule(verdict.findings, "PL016")["aws_s3_bucket.logs"]
+    assert force_destroy.reason == "source_protection_weakened"
+    assert force_destroy.location is not None and force_destroy.location.path.endswith("synthetic-head/storage.tf")
     # the block carrying prevent_destroy was deleted: located in the base checkout, where it was
     assert protections["aws_db_instance.legacy"].location is not None
     assert protections["aws_db_instance.legacy"].location.path.endswith("synthetic-base/main.tf")
@@ -74,10 +78,13 @@ def test_with_a_plan_deletes_come_from_the_plan_and_findings_are_located() -> No
     # every finding of the plan is located in a .tf file, none at the plan file
     assert plan_findings and all(f.location is not None for f in plan_findings)
     assert all(f.location is not None and f.location.path.endswith(".tf") for f in plan_findings)
-    # the source plan adds only what the plan cannot know (prevent_destroy, protections): no second delete
+    # the source plan adds only what the plan cannot know (prevent_destroy): no second delete, and the
+    # deletion_protection / force_destroy updates are judged once, from the plan
     source_findings = [f for f in verdict.findings if f.origin != PLAN]
+    assert sorted(f.address for f in source_findings) == ["aws_db_instance.legacy", "aws_db_instance.main"]
     assert {f.rule_id for f in source_findings} == {"PL060"}
-    assert len([f for f in verdict.findings if f.address == "aws_ebs_volume.scratch"]) == 1
+    for address in ("aws_ebs_volume.scratch", "aws_db_instance.legacy"):
+        assert [f.rule_id for f in verdict.findings if f.address == address and f.rule_id != "PL060"] == ["PL001"]
     located = {f.address: f.location for f in plan_findings}
     rds = located['module.db["eu"].aws_rds_cluster.this']
     assert rds is not None and rds.path.endswith("synthetic-head/modules/db/main.tf")
