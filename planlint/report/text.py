@@ -59,7 +59,6 @@ def render(verdict: Verdict, *, color: bool = False, width: int = WIDTH) -> str:
         legacy_windows=False,
     )
     noun = "input" if len(verdict.plans) == 1 else "inputs"
-    # without colour the table padding is only trailing blanks; drop them so files diff cleanly
     console.print(f"planlint {__version__}: {len(verdict.plans)} {noun}")
     for plan, findings in _grouped(verdict):
         console.print()
@@ -71,6 +70,7 @@ def render(verdict: Verdict, *, color: bool = False, width: int = WIDTH) -> str:
     text = out.getvalue()
     if color:
         return text
+    # without colour the table padding is only trailing blanks; drop them so files diff cleanly
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
