@@ -602,3 +602,12 @@ def test_markdown_stays_under_the_pr_comment_limit_and_lists_gated_first() -> No
     shown = len(rows) - 1
     assert 0 < shown < 102
     assert f"… and {102 - shown} more finding(s)" in output
+
+
+def test_markdown_code_spans_for_plan_text() -> None:
+    assert markdown_report.code("octo_cat") == "`octo_cat`"
+    assert markdown_report.code("a`b") == "``a`b``"
+    assert markdown_report.code("`x`") == "`` `x` ``"
+    assert markdown_report.code("a|b") == "`a|b`"
+    assert markdown_report.code("a|b", in_table=True) == "`a\\|b`"
+    assert markdown_report.code("two\nlines") == "`two lines`"

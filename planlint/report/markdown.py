@@ -67,6 +67,22 @@ def inline(text: str) -> str:
     return " ".join(escaped.split())  # newlines would end the table row
 
 
+def code(text: str, *, in_table: bool = False) -> str:
+    """Plan text as an inline code span; use instead of wrapping `inline()` output in backticks.
+
+    Backslash escapes are not processed inside code spans, so the fence is made longer than any
+    backtick run in the text. In a table GFM splits cells before it sees code spans, so pipes are
+    escaped there (and only there: elsewhere the backslash would be shown).
+    """
+    text = " ".join(text.split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if in_table:
+        text = text.replace("|", "\\|")
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def cell(text: str) -> str:
     """Like `inline`, and never empty (an empty cell reads as a rendering bug)."""
     return inline(text) if text.strip() else "–"
