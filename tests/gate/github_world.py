@@ -188,6 +188,18 @@ class World:
         item.update(id=900 + len(self.comments), body=body, user=self.corpus.user(login, "Bot"))
         self.comments.append(item)
 
+    def workflow_run(self, login: str, minutes: float, event: str = "pull_request") -> None:
+        item = copy.deepcopy(SHAPES["workflow_run"])
+        item.update(
+            head_sha=self.head,
+            created_at=at(minutes),
+            updated_at=at(minutes),
+            event=event,
+            actor=self.corpus.user(login),
+            triggering_actor=self.corpus.user(login),
+        )
+        self.runs.append(item)
+
     def fail(self, path_regex: str, *responses: tuple[int, dict[str, str], Any]) -> None:
         """The next requests whose path matches answer with these responses, in order."""
         self.faults.append((path_regex, list(responses)))
@@ -225,6 +237,9 @@ class World:
             if path == f"{repo}/actions/runs":
                 runs = [r for r in self.runs if r["head_sha"] == request.args.get("head_sha")]
                 return _json({"total_count": len(runs), "workflow_runs": runs})
+            if match := re.fullmatch(rf"{repo}/commits/([0-9a-f]{{40}})/pulls", path):
+                merged = [self.pr] if self.pr.get("merge_commit_sha") == match.group(1) else []
+                return self._page(request, merged)
             if match := re.fullmatch(rf"{repo}/contents/(.+)", path):
                 return self._contents(match.group(1), request.args.get("ref"))
             if match := re.fullmatch(rf"{repo}/collaborators/([^/]+)/permission", path):
