@@ -1,0 +1,46 @@
+"""A plain `planlint check plan.json` never imports cfn-lint or python-hcl2 (~0.8 s and ~0.2 s to import)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("cfnlint", "hcl2", "lark")
+PROBE = """
+import json, sys
+from planlint.cli import main
+code = main(sys.argv[1:])
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+""".replace("HEAVY", repr(HEAVY))
+
+
+def _heavy_modules_after(*argv: str) -> tuple[int, list[str]]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, timeout=120, check=False
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    return report["code"], report["heavy"]
+
+
+def test_plain_check_imports_neither_cfn_lint_nor_hcl2(corpus: Path) -> None:
+    code, heavy = _heavy_modules_after("check", str(corpus / "terraform/snyk-cli/tf-plan-destroy.json"))
+    assert code == 1  # the plan destroys an S3 bucket: the check really ran
+    assert heavy == []
+
+
+def test_plain_change_set_check_imports_neither(corpus: Path) -> None:
+    path = corpus / "cloudformation/trek10-cfn-changeset-viewer/deletion-policies.json"
+    code, heavy = _heavy_modules_after("check", "--format", "json", str(path))
+    assert code in (0, 1)
+    assert heavy == []
+
+
+def test_source_and_template_paths_do_import_them(corpus: Path) -> None:
+    """The probe can fail: the paths that need the libraries show up in sys.modules."""
+    source = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "synthetic-head"
+    assert "hcl2" in _heavy_modules_after("check", "--source", str(source))[1]
+    template = corpus / "cloudformation-templates/aws-cloudformation-templates/DynamoDB_Table.yaml"
+    assert "cfnlint" in _heavy_modules_after("check", str(template))[1]
