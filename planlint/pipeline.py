@@ -18,21 +18,23 @@ def run_check(
     *,
     source: str | None = None,
     base_source: str | None = None,
+    base_ref: str | None = None,
 ) -> Verdict:
     """Judge the given plans/change sets. Raises PlanlintError subclasses on anything untrustworthy.
 
-    `source`/`base_source` (Terraform source directories) locate changes in .tf files and add the
-    protections the source change removes; with them `paths` may be empty (pre-commit).
+    `source`/`base_source` (Terraform source directories; or `base_ref`, the source at a git revision)
+    locate changes in .tf files and add the protections the source change removes; with them `paths`
+    may be empty (pre-commit).
     """
     from planlint.loaders import load_inputs
 
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
     plans = load_inputs(paths, input_format) if paths else []
-    if source is not None or base_source is not None:
+    if source is not None or base_source is not None or base_ref is not None:
         from planlint.source.attach import with_source
 
-        plans = with_source(plans, source, base_source)
+        plans = with_source(plans, source, base_source, base_ref)
     return judge(plans, policy, rule_dirs)
 
 

@@ -21,12 +21,20 @@ FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "inputs", nargs="*", metavar="PLAN", help="plan/change-set JSON files or CloudFormation templates; "
-        "'-' reads stdin (may be omitted with --source)"
+        "inputs",
+        nargs="*",
+        metavar="PLAN",
+        help="plan/change-set JSON files or CloudFormation templates; "
+        "'-' reads stdin (may be omitted with --source)",
     )
     parser.add_argument("--source", metavar="DIR", help="Terraform source: locate findings in its .tf files")
     parser.add_argument(
         "--base-source", metavar="DIR", help="the change's base checkout: report protections removed since it"
+    )
+    parser.add_argument(
+        "--base-ref",
+        metavar="REF",
+        help="like --base-source, but the --source directory at git REF (e.g. HEAD)",
     )
     parser.add_argument(
         "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
@@ -57,8 +65,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.inputs and args.source is None:
         raise ConfigError("give at least one PLAN, or --source DIR to check Terraform source alone")
     verdict = run_check(
-        args.inputs, input_format=args.input_format, config_path=_config(args), rule_dirs=args.rules,
-        source=args.source, base_source=args.base_source,
+        args.inputs,
+        input_format=args.input_format,
+        config_path=_config(args),
+        rule_dirs=args.rules,
+        source=args.source,
+        base_source=args.base_source,
+        base_ref=args.base_ref,
     )
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty)

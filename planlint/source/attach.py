@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,18 +10,30 @@ from planlint.errors import ConfigError
 from planlint.model import Plan
 
 
-def with_source(plans: Sequence[Plan], source: str | None, base_source: str | None = None) -> list[Plan]:
+def with_source(
+    plans: Sequence[Plan], source: str | None, base_source: str | None = None, base_ref: str | None = None
+) -> list[Plan]:
     """`plans` with changes located in `source`, plus one Plan of what the source change itself does.
 
-    The extra Plan carries protections removed between `base_source` and `source` and, when no
-    Terraform plan was given (pre-commit), the deletes the source change implies.
+    The extra Plan carries protections removed between the base (`base_source`, a directory, or
+    `base_ref`, the same directory at a git revision) and `source` and, when no Terraform plan was given
+    (pre-commit), the deletes the source change implies.
     """
     from planlint.source.index import build_index, locate_plans
     from planlint.source.protection import source_plan
 
     if source is None:
-        raise ConfigError("--base-source needs --source (the head checkout to compare with the base)")
+        raise ConfigError("--base-source/--base-ref need --source (the head checkout to compare with the base)")
+    if base_source is not None and base_ref is not None:
+        raise ConfigError("give --base-source DIR or --base-ref REF, not both")
     head = build_index(Path(source))
-    base = build_index(Path(base_source)) if base_source is not None else None
     has_plan = any(p.format == "terraform" for p in plans)
+    if base_ref is None:
+        base = build_index(Path(base_source)) if base_source is not None else None
+        return [*locate_plans(plans, head, base), source_plan(head, base, with_plans=has_plan)]
+    from planlint.source.gitbase import export_ref
+
+    with tempfile.TemporaryDirectory(prefix="planlint-base-") as scratch:
+        exported = export_ref(Path(source), base_ref, Path(scratch))
+        base = build_index(exported, shown_as=f"{base_ref}:{head.root}")
     return [*locate_plans(plans, head, base), source_plan(head, base, with_plans=has_plan)]

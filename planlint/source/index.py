@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,27 +54,39 @@ def shown_path(path: Path) -> str:
         return resolved.as_posix()
 
 
-def build_index(root: Path) -> SourceIndex:
-    """Index the configuration in `root` and every child module it calls by a local path (`./`, `../`)."""
+def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
+    """Index the configuration in `root` and every child module it calls by a local path (`./`, `../`).
+
+    `shown_as` replaces `root` in every path shown to the reader (e.g. `HEAD:infra` for a git export).
+    """
     if not root.is_dir():
         raise InputError("Terraform source directory not found", origin=str(root))
+    resolved = root.resolve()
+
+    def show(path: Path) -> str:
+        if shown_as is None:
+            return shown_path(path)
+        relative = Path(os.path.relpath(path.resolve(), resolved)).as_posix()
+        return shown_as if relative == "." else f"{shown_as.rstrip('/')}/{relative}"
+
     blocks: list[IndexedBlock] = []
     notes: list[str] = []
-    _walk(root.resolve(), (), blocks, notes)
+    _walk(resolved, (), blocks, notes, show)
     if not any(root.glob(f"*{suffix}") for suffix in SOURCE_SUFFIXES):
-        notes.append(f"{shown_path(root)}: no .tf files in the source directory")
+        notes.append(f"{show(root)}: no .tf files in the source directory")
     by_address: dict[str, IndexedBlock] = {}
     for indexed in blocks:
         if indexed.block.kind in ("resource", "data", "module"):
             by_address.setdefault(indexed.address.text, indexed)
-    return SourceIndex(shown_path(root), tuple(blocks), by_address, tuple(notes))
+    return SourceIndex(show(root), tuple(blocks), by_address, tuple(notes))
 
 
-def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], notes: list[str]) -> None:
+def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], notes: list[str],
+          show: Callable[[Path], str]) -> None:
     files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
     calls: list[tuple[HclBlock, str]] = []
     for path in files:
-        for block in parse_file(path, shown_path(path)):
+        for block in parse_file(path, show(path)):
             out.append(IndexedBlock(block, _address(block, module)))
             if block.kind == "module" and block.labels:
                 calls.append((block, block.labels[0]))
@@ -92,7 +104,7 @@ def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], not
         if not child.is_dir():
             notes.append(f"{where}: module.{name} source {source} is not a directory here; not indexed")
             continue
-        _walk(child, (*module, name), out, notes)
+        _walk(child, (*module, name), out, notes, show)
 
 
 def _address(block: HclBlock, module: tuple[str, ...]) -> BlockAddress:

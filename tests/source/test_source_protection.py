@@ -136,3 +136,36 @@ def test_cli_check_source_in_a_copied_tree_with_relative_paths(
     out = capsys.readouterr().out
     assert "file=head/main.tf,line=" in out
     assert "file=head/storage.tf,line=" in out
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+
+
+def test_base_ref_compares_the_working_tree_with_a_git_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "synthetic-base", repo / "infra")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    shutil.rmtree(repo / "infra")
+    shutil.copytree(FIXTURES / "synthetic-head", repo / "infra")  # the uncommitted change under review
+    monkeypatch.chdir(repo)
+    verdict = run_check([], source="infra", base_ref="HEAD")
+    protections = _by_rule(verdict.findings, "PL060")
+    assert sorted(protections) == ["aws_db_instance.legacy", "aws_db_instance.main"]
+    legacy = protections["aws_db_instance.legacy"].location
+    assert legacy is not None and legacy.path == "HEAD:infra/main.tf"
+    # same answer as with a base checkout directory
+    same = run_check([], source="infra", base_source=str(FIXTURES / "synthetic-base"))
+    assert [(f.rule_id, f.address) for f in same.findings] == [(f.rule_id, f.address) for f in verdict.findings]
+    assert main(["check", "--source", "infra", "--base-ref", "no-such-ref"]) == 2
+    assert "git revision 'no-such-ref' not found" in capsys.readouterr().err
+    assert main(["check", "--source", "infra", "--base-ref", "HEAD", "--base-source", "infra"]) == 2
+    assert "not both" in capsys.readouterr().err
