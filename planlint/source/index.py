@@ -84,6 +84,9 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
 def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], notes: list[str],
           show: Callable[[Path], str]) -> None:
     files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
+    skipped = sorted(p.name for p in directory.iterdir() if p.name.endswith((".tf.json", ".tofu.json")))
+    if skipped:
+        notes.append(f"{show(directory)}: JSON-syntax configuration not indexed: {', '.join(skipped)}")
     calls: list[tuple[HclBlock, str]] = []
     for path in files:
         for block in parse_file(path, show(path)):
