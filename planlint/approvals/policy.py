@@ -26,7 +26,7 @@ from planlint.errors import ConfigError
 
 POLICY_FILE = "policy.yml"
 SIGNERS_FILE = "allowed_signers"
-_KEYS = frozenset(("strict", "max_ttl_hours", "ledger", "config", "rules"))
+_KEYS = frozenset(("strict", "max_ttl_hours", "ledger", "config", "rules", "requester"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class TrustedPolicy:
     max_ttl: timedelta = timedelta(hours=24)
     config: Path | None = None  # trusted .planlint.yml for guard's judgement
     rules: tuple[Path, ...] = ()
+    requester: str | None = None  # whose requests these are (default: the OS account running guard)
 
 
 def locate(flag: str | None, env: Mapping[str, str]) -> tuple[Path, str]:
@@ -105,6 +106,7 @@ def load_policy(
         max_ttl=timedelta(hours=float(settings.get("max_ttl_hours", 24))),
         config=config,
         rules=tuple(Path(p).expanduser() for p in settings.get("rules", ())),
+        requester=str(settings["requester"]) if settings.get("requester") else None,
     )
 
 

@@ -1,0 +1,45 @@
+"""`planlint guard -- <command…>`: run an infrastructure command only as far as planlint's judgement allows."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+HELP = (
+    "Wrap terraform/tofu/terragrunt, aws cloudformation (deploy, execute-change-set, delete-stack), cdk, sam "
+    "and pulumi. Read-only commands run untouched. An apply or destroy is planned into a private directory, "
+    "judged, and only that exact plan is applied; state surgery and stack deletion need an approval bound to "
+    "the exact command. Refusals exit 10 (approval required), 11 (denied), 12 (approval refused), "
+    "13 (cannot be verified), 14 (planning failed), 15 (artifact changed); otherwise the tool's exit code."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--approval", metavar="FILE", help="a signed approval record from `planlint approve`")
+    parser.add_argument(
+        "--github-pr", type=int, metavar="NUMBER", help="accept the approval of this GitHub pull request"
+    )
+    parser.add_argument(
+        "--trust-dir",
+        metavar="DIR",
+        help="trusted policy directory (allowed signers, ledger); default $PLANLINT_TRUST_DIR or "
+        "~/.config/planlint. It must live outside the working tree",
+    )
+    parser.add_argument(
+        "argv", nargs=argparse.REMAINDER, metavar="COMMAND", help="-- then the command to run"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from planlint.guard.runner import GuardOptions, guard
+
+    command = list(args.argv)
+    if command[:1] == ["--"]:
+        command = command[1:]
+    options = GuardOptions(
+        approval=Path(args.approval) if args.approval else None,
+        github_pr=args.github_pr,
+        trust_dir=args.trust_dir,
+    )
+    return guard(command, options, dict(os.environ), Path.cwd())

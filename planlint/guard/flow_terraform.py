@@ -1,0 +1,87 @@
+"""Guarded Terraform apply/destroy: plan privately, judge, then apply exactly the judged file (or refuse)."""
+
+from __future__ import annotations
+
+import sys
+
+from planlint.approvals.policy import TrustedPolicy
+from planlint.errors import ConfigError
+from planlint.guard import outcome
+from planlint.guard.outcome import Refusal
+from planlint.guard.runner import Context, _refuse, authorise, judge_plan, load_trust
+from planlint.guard.scope import requester, terraform_scope
+from planlint.guard.terraform import (
+    PlanFailed,
+    PlannedRun,
+    apply_plan,
+    discard,
+    keep_for_strict,
+    make_plan,
+    reuse_kept,
+    sha256_file,
+    state_dir,
+)
+
+
+def run_terraform(ctx: Context) -> int:
+    c = ctx.classification
+    trust = load_trust(ctx)
+    strict_hash = _approved_plan_hash(ctx)
+    kept = state_dir(ctx.env) / strict_hash / "guarded.tfplan" if strict_hash else None
+    try:
+        run = (
+            reuse_kept(c, kept, ctx.env, ctx.cwd)
+            if kept and kept.is_file()
+            else make_plan(c, ctx.env, ctx.cwd)
+        )
+    except PlanFailed as exc:
+        return _refuse(Refusal(outcome.PLAN_FAILED, f"planning failed: {exc}", ctx.shown))
+    try:
+        return _judge_and_apply(ctx, trust, run)
+    finally:
+        discard(run)
+
+
+def _approved_plan_hash(ctx: Context) -> str | None:
+    """Strict mode reruns: the plan hash an approval record binds, to find the kept plan it approved."""
+    if ctx.options.approval is None:
+        return None
+    from planlint.approvals.record import read_approval
+
+    record, _ = read_approval(ctx.options.approval)
+    sha = record.plan_sha256
+    return sha if sha and len(sha) == 64 and all(ch in "0123456789abcdef" for ch in sha) else None
+
+
+def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun) -> int:
+    c = ctx.classification
+    verdict = judge_plan([str(run.plan_json)], "terraform", policy)
+    strict = bool(policy and policy.strict)
+    base = Refusal(
+        outcome.APPROVAL_REQUIRED,
+        "approval required: the plan destroys or replaces resources that need a peer's approval",
+        ctx.shown,
+        findings=verdict.findings,
+        digest=verdict.destructive_digest,
+        scope=terraform_scope(c, ctx.cwd, ctx.env),
+        requester=requester(policy.requester if policy else None),
+        plan_sha256=run.plan_sha256 if strict else None,
+        allowed_signers=str(policy.allowed_signers) if policy else "",
+    )
+    if verdict.decision == "denied":
+        return _refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
+                               ctx.shown, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
+    if verdict.decision == "error":
+        raise ConfigError("planlint could not judge the plan", origin=str(run.plan_json))
+    if verdict.decision == "approval_required":
+        if strict and ctx.options.approval is None:
+            kept = keep_for_strict(run, state_dir(ctx.env))
+            sys.stderr.write(f"planlint guard: strict mode: the refused plan is kept at {kept}\n")
+        ok, code = authorise(ctx, policy, base)
+        if not ok:
+            return code
+    if sha256_file(run.plan_file) != run.plan_sha256:
+        return _refuse(Refusal(outcome.ARTIFACT_CHANGED, "the judged plan file changed before apply; nothing "
+                               "was applied", ctx.shown))  # fmt: skip
+    sys.stderr.write(f"planlint guard: applying the judged plan (sha256 {run.plan_sha256[:12]}…)\n")
+    return apply_plan(c, run, ctx.env, ctx.cwd)

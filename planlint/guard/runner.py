@@ -1,0 +1,141 @@
+"""`planlint guard -- <command>`: classify, then run untouched, plan-judge-apply, or refuse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planlint.approvals.policy import TrustedPolicy
+from planlint.errors import ConfigError, GateError
+from planlint.guard import outcome
+from planlint.guard.classify import Classification, classify
+from planlint.guard.outcome import Refusal, render_refusal
+from planlint.guard.scope import command_digest, command_scope, requester
+from planlint.guard.shell import SimpleCommand
+from planlint.model import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class GuardOptions:
+    approval: Path | None = None
+    github_pr: int | None = None
+    trust_dir: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    classification: Classification
+    env: Mapping[str, str]
+    cwd: Path
+    options: GuardOptions
+
+    @property
+    def shown(self) -> str:
+        return self.classification.display()
+
+
+def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cwd: Path) -> int:
+    """Run `argv` under guard; returns the tool's exit code, or a documented refusal code (10+)."""
+    if not argv:
+        raise ConfigError("nothing to guard: use `planlint guard -- terraform apply …`")
+    tf_env = tuple((k, v) for k, v in env.items() if k.startswith("TF_CLI_ARGS"))
+    c = classify(SimpleCommand(tuple(argv), tf_env))
+    ctx = Context(c, env, cwd, options)
+    if c.kind == "other":
+        return _refuse(Refusal(outcome.UNRUNNABLE, "guard runs infrastructure tools only", ctx.shown,
+                               detail="Run the infrastructure command itself under guard, without wrappers."))  # fmt: skip
+    if c.kind == "unverifiable":
+        return _refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
+    if c.kind == "pass":
+        return subprocess.run(list(argv), cwd=cwd, check=False).returncode
+    if c.kind == "approval":
+        return _approval_bound(ctx)
+    if c.flow == "terraform":
+        from planlint.guard.flow_terraform import run_terraform
+
+        return run_terraform(ctx)
+    if c.flow in ("cloudformation-deploy", "cloudformation-execute", "sam-deploy"):
+        from planlint.guard.flow_cloudformation import run_cloudformation
+
+        return run_cloudformation(ctx)
+    return _refuse(Refusal(outcome.UNRUNNABLE, f"no guarded flow for {c.tool} {c.subcommand}", ctx.shown))
+
+
+def _refuse(refusal: Refusal) -> int:
+    sys.stderr.write(render_refusal(refusal))
+    return refusal.code
+
+
+def load_trust(ctx: Context) -> TrustedPolicy | None:
+    """The trusted policy when one is set up; None means nobody can approve (judging still works)."""
+    from planlint.approvals.policy import load_policy
+
+    try:
+        return load_policy(ctx.options.trust_dir, ctx.env, ctx.cwd)
+    except ConfigError:
+        if ctx.options.approval is not None or ctx.options.trust_dir:
+            raise
+        return None
+
+
+def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | None) -> Verdict:
+    """planlint's judgement, under the trusted config only (the working tree's .planlint.yml is ignored)."""
+    from planlint.pipeline import run_check
+
+    config = str(trust.config) if trust and trust.config else None
+    rules = list(trust.rules) if trust else []
+    return run_check(list(paths), input_format=input_format, config_path=config, rule_dirs=rules)
+
+
+def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple[bool, int]:
+    """Is there a valid approval for exactly this digest and scope? (authorised, refusal code when not)."""
+    if ctx.options.github_pr is not None:
+        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, "GitHub PR approval (--github-pr) is not "
+                                    "available in this build of planlint guard; use a signed approval"))  # fmt: skip
+    if ctx.options.approval is None:
+        return False, _refuse(base)
+    if trust is None:
+        raise ConfigError("an approval was given but there is no trusted policy to verify it against")
+    from planlint.approvals.ledger import consume
+    from planlint.approvals.verify import ApprovalRefused, Expected, check_approval
+
+    who = requester(trust.requester)
+    try:
+        expected = Expected(base.digest, base.scope, who, base.plan_sha256)
+        record = check_approval(ctx.options.approval, expected, trust)
+        consume(trust.ledger, record, ctx.shown)
+    except ApprovalRefused as exc:
+        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
+    except GateError as exc:  # consumed by a concurrent run between check and consume
+        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
+    sys.stderr.write(
+        f"planlint guard: approved by {record.approver} for {record.requester}; approval used.\n"
+    )
+    return True, 0
+
+
+def _with(base: Refusal, code: int, detail: str) -> Refusal:
+    return Refusal(
+        code, "approval refused" if code == outcome.APPROVAL_REFUSED else base.headline, base.command,
+        base.findings, base.digest, base.scope, base.requester, base.plan_sha256, base.allowed_signers, detail,
+    )  # fmt: skip
+
+
+def _approval_bound(ctx: Context) -> int:
+    """State surgery, stack deletion, run-all, cdk/pulumi: only an approval of this exact command runs it."""
+    c = ctx.classification
+    trust = load_trust(ctx)
+    digest = command_digest(c, ctx.env)
+    scope = command_scope(c, ctx.cwd, ctx.env)
+    base = Refusal(
+        outcome.APPROVAL_REQUIRED, f"approval required: {c.reason}", ctx.shown,
+        digest=digest, scope=scope, requester=requester(trust.requester if trust else None),
+        allowed_signers=str(trust.allowed_signers) if trust else "",
+    )  # fmt: skip
+    ok, code = authorise(ctx, trust, base)
+    if not ok:
+        return code
+    return subprocess.run(list(c.argv), cwd=ctx.cwd, check=False).returncode
