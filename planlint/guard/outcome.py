@@ -64,6 +64,11 @@ def render_refusal(refusal: Refusal) -> str:
             lines.append(f"plan file sha256: {refusal.plan_sha256}")
     if refusal.code in (APPROVAL_REQUIRED, APPROVAL_REFUSED) and refusal.digest:
         who = f"a peer listed in {refusal.allowed_signers}" if refusal.allowed_signers else "a peer"
+        if not refusal.allowed_signers:
+            lines.append(
+                "no trusted policy is set up: until an operator creates ~/.config/planlint/allowed_signers "
+                "(or sets PLANLINT_TRUST_DIR), no approval can count"
+            )
         plan = f" --plan-sha256 {refusal.plan_sha256}" if refusal.plan_sha256 else ""
         lines += [
             f"who must approve: {who}, not {refusal.requester} (a human, never the agent), with:",

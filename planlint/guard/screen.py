@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -20,24 +21,31 @@ class Screening:
     classifications: tuple[Classification, ...] = ()
 
 
+# What only a human (or the operator) may do: approve, choose planlint's trusted policy, touch its files.
+_TRUST_TOUCH = re.compile(
+    r"PLANLINT_TRUST_DIR|PLANLINT_APPROVER|--trust-dir|allowed_signers|planlint-approval|\.config/planlint"
+    r"|planlint/(?:ledger|plans)|\bplanlint\s+approve\b|-m\s+planlint\s+approve\b"
+)
+_PLANLINT_FRONT_DOORS = frozenset(("guard", "check", "rules", "hook", "hooks", "diff", "--version"))
+
+
 def _is_guarded(command: SimpleCommand) -> bool:
     """`planlint guard -- …` is planlint's own front door: guard judges what it wraps."""
     argv = command.argv
     if argv and tool_basename(argv[0]) == "planlint":
-        return len(argv) > 1 and argv[1] in (
-            "guard",
-            "check",
-            "rules",
-            "approve",
-            "hook",
-            "hooks",
-            "--version",
-        )
+        return len(argv) > 1 and argv[1] in _PLANLINT_FRONT_DOORS
     return False
 
 
 def screen(command_line: str) -> Screening:
     """Deny a command line that would change infrastructure without planlint judging it first."""
+    if _TRUST_TOUCH.search(command_line):
+        return Screening(
+            True,
+            "planlint: blocked: approving changes, and planlint's trusted policy (allowed signers, ledger, "
+            "trust directory), belong to humans. An agent must not run `planlint approve`, sign approvals, "
+            "or read, write or redirect planlint's trust files. " + AGENT_STOP,
+        )
     line = parse(command_line)
     if line.unverifiable:
         reasons = "; ".join(line.unverifiable)
