@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from planlint.errors import ConfigError
@@ -19,7 +20,7 @@ def with_source(
     `base_ref`, the same directory at a git revision) and `source` and, when no Terraform plan was given
     (pre-commit), the deletes the source change implies.
     """
-    from planlint.source.index import build_index, locate_plans
+    from planlint.source.index import SourceIndex, build_index, locate_plans
     from planlint.source.protection import source_plan
 
     if source is None:
@@ -28,12 +29,16 @@ def with_source(
         raise ConfigError("give --base-source DIR or --base-ref REF, not both")
     head = build_index(Path(source))
     has_plan = any(p.format == "terraform" for p in plans)
-    if base_ref is None:
-        base = build_index(Path(base_source)) if base_source is not None else None
-        return [*locate_plans(plans, head, base), source_plan(head, base, with_plans=has_plan)]
-    from planlint.source.gitbase import export_ref
+    base: SourceIndex | None = None
+    if base_ref is not None:
+        from planlint.source.gitbase import export_ref
 
-    with tempfile.TemporaryDirectory(prefix="planlint-base-") as scratch:
-        exported = export_ref(Path(source), base_ref, Path(scratch))
-        base = build_index(exported, shown_as=f"{base_ref}:{head.root}")
-    return [*locate_plans(plans, head, base), source_plan(head, base, with_plans=has_plan)]
+        with tempfile.TemporaryDirectory(prefix="planlint-base-") as scratch:
+            exported = export_ref(Path(source), base_ref, Path(scratch))
+            base = build_index(exported, shown_as=f"{base_ref}:{head.root}")
+    elif base_source is not None:
+        base = build_index(Path(base_source))
+    located = list(locate_plans(plans, head, base))
+    if base is None and has_plan:  # locating only: the source adds no changes, only its notes
+        return [replace(p, notes=(*p.notes, *head.notes)) if p.format == "terraform" else p for p in located]
+    return [*located, source_plan(head, base, with_plans=has_plan)]

@@ -169,3 +169,12 @@ def test_base_ref_compares_the_working_tree_with_a_git_revision(
     assert "git revision 'no-such-ref' not found" in capsys.readouterr().err
     assert main(["check", "--source", "infra", "--base-ref", "HEAD", "--base-source", "infra"]) == 2
     assert "not both" in capsys.readouterr().err
+
+
+def test_plan_with_source_but_no_base_only_locates() -> None:
+    verdict = run_check([PLAN], source=HEAD)
+    assert [p.origin for p in verdict.plans] == [PLAN]  # no extra source input
+    unlocated = sorted(f.address for f in verdict.findings if f.location is None)
+    assert unlocated == ["aws_db_instance.legacy"]  # its block is gone and no base was given
+    assert any("module.network" in note for note in verdict.plans[0].notes)
+    assert not [f for f in verdict.findings if f.rule_id == "PL060"]
