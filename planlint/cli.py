@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "rules": "planlint.commands.rules",
     "diff": "planlint.commands.diff",
     "hook": "planlint.commands.hook",
+    "hooks": "planlint.commands.hooks",
     "guard": "planlint.commands.guard",
     "approve": "planlint.commands.approve",
     "gate": "planlint.commands.gate",
@@ -41,6 +42,7 @@ SUMMARIES: dict[str, str] = {
     "diff": "predict from two CloudFormation templates what a deploy would delete or replace",
     "approve": "sign a single-use approval of one destructive digest with your SSH key",
     "guard": "run terraform/tofu/cloudformation/cdk/sam/pulumi only as far as planlint's judgement allows",
+    "hooks": "install planlint's hook into an agent's configuration (merging, never clobbering)",
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
 }

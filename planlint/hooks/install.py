@@ -1,0 +1,67 @@
+"""`planlint hooks install`: add planlint's hook to an agent's configuration, merging, never clobbering."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from planlint.errors import ConfigError
+from planlint.hooks.contract import load_adapter, read_json_config
+
+Scope = Literal["project", "user"]
+
+
+def config_path(agent: str, scope: Scope, project: Path, home: Path) -> Path:
+    target = load_adapter(agent).CONFIG
+    relative = target.project if scope == "project" else target.user
+    if relative is None:
+        raise ConfigError(f"{agent} has no user-level hook configuration; use --scope project")
+    return (project if scope == "project" else home) / relative
+
+
+def install(agent: str, path: Path, hook_command: str) -> tuple[Path, bool]:
+    """Merge planlint's hook into `path`; (path, changed). Existing settings and hooks are kept as they are."""
+    if agent == "cline":
+        return _install_script(path, hook_command)
+    adapter = load_adapter(agent)
+    try:
+        existing = read_json_config(path)
+        merged = adapter.merge_config(existing, hook_command)
+    except ValueError as exc:  # unreadable JSON, or a key of the wrong type: leave the file alone
+        raise ConfigError(
+            f"cannot merge into the existing file ({exc}); it was not changed", origin=str(path)
+        ) from exc
+    if path.exists() and merged == existing:
+        return path, False
+    _write_atomically(path, json.dumps(merged, indent=2) + "\n")
+    return path, True
+
+
+def _install_script(path: Path, hook_command: str) -> tuple[Path, bool]:
+    """Cline runs an executable file named after the hook; an existing one is never replaced."""
+    from planlint.hooks.cline import SCRIPT
+
+    if path.exists():
+        if hook_command in path.read_text(encoding="utf-8", errors="replace"):
+            return path, False
+        raise ConfigError(
+            f"a PreToolUse hook already exists; add `{hook_command}` to it yourself (its stdout is the answer)",
+            origin=str(path),
+        )
+    _write_atomically(path, SCRIPT.format(command=hook_command))
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path, True
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    Path(tmp).chmod(mode)
+    Path(tmp).replace(path)
