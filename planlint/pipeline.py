@@ -19,12 +19,13 @@ def run_check(
     source: str | None = None,
     base_source: str | None = None,
     base_ref: str | None = None,
+    templates: Sequence[str] = (),
 ) -> Verdict:
     """Judge the given plans/change sets. Raises PlanlintError subclasses on anything untrustworthy.
 
     `source`/`base_source` (Terraform source directories; or `base_ref`, the source at a git revision)
     locate changes in .tf files and add the protections the source change removes; with them `paths`
-    may be empty (pre-commit).
+    may be empty (pre-commit). `templates` locate change-set findings at their logical ids' lines.
     """
     from planlint.loaders import load_inputs
 
@@ -35,6 +36,11 @@ def run_check(
         from planlint.source.attach import with_source
 
         plans = with_source(plans, source, base_source, base_ref)
+    if templates:
+        from planlint.templates import read_template
+        from planlint.templates.locate import locate_change_sets
+
+        plans = locate_change_sets(plans, [read_template(t) for t in templates])
     return judge(plans, policy, rule_dirs)
 
 

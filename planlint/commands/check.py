@@ -32,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--base-source", metavar="DIR", help="the change's base checkout: report protections removed since it"
     )
     parser.add_argument(
+        "--template",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="CloudFormation template the change set was created from: locate findings in it",
+    )
+    parser.add_argument(
         "--base-ref",
         metavar="REF",
         help="like --base-source, but the --source directory at git REF (e.g. HEAD)",
@@ -72,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         source=args.source,
         base_source=args.base_source,
         base_ref=args.base_ref,
+        templates=args.template,
     )
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty)
