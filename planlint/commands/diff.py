@@ -20,13 +20,23 @@ FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("templates", nargs="+", metavar="TEMPLATE", help="OLD NEW, or NEW with --base-template")
-    parser.add_argument("--base-template", metavar="OLD", help="the template currently deployed (or on the base branch)")
-    parser.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("-c", "--config", metavar="FILE", help="policy file (.planlint.yml); default $PLANLINT_CONFIG")
+    parser.add_argument(
+        "templates", nargs="+", metavar="TEMPLATE", help="OLD NEW, or NEW with --base-template"
+    )
+    parser.add_argument(
+        "--base-template", metavar="OLD", help="the template currently deployed (or on the base branch)"
+    )
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "-c", "--config", metavar="FILE", help="policy file (.planlint.yml); default $PLANLINT_CONFIG"
+    )
     parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

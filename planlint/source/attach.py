@@ -24,7 +24,9 @@ def with_source(
     from planlint.source.protection import source_plan
 
     if source is None:
-        raise ConfigError("--base-source/--base-ref need --source (the head checkout to compare with the base)")
+        raise ConfigError(
+            "--base-source/--base-ref need --source (the head checkout to compare with the base)"
+        )
     if base_source is not None and base_ref is not None:
         raise ConfigError("give --base-source DIR or --base-ref REF, not both")
     head = build_index(Path(source))

@@ -21,8 +21,9 @@ def _git(args: list[str], cwd: Path) -> bytes:
         raise InputError(f"cannot run git: {exc}", origin=str(cwd)) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise InputError(f"git {' '.join(args)} failed: {message[-1] if message else result.returncode}",
-                         origin=str(cwd))
+        raise InputError(
+            f"git {' '.join(args)} failed: {message[-1] if message else result.returncode}", origin=str(cwd)
+        )
     return result.stdout
 
 

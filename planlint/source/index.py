@@ -81,8 +81,13 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
     return SourceIndex(show(root), tuple(blocks), by_address, tuple(notes))
 
 
-def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], notes: list[str],
-          show: Callable[[Path], str]) -> None:
+def _walk(
+    directory: Path,
+    module: tuple[str, ...],
+    out: list[IndexedBlock],
+    notes: list[str],
+    show: Callable[[Path], str],
+) -> None:
     files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
     skipped = sorted(p.name for p in directory.iterdir() if p.name.endswith((".tf.json", ".tofu.json")))
     if skipped:
@@ -97,13 +102,18 @@ def _walk(directory: Path, module: tuple[str, ...], out: list[IndexedBlock], not
         source = expression_text(block.body.get("source"))
         where = f"{block.path}:{block.line}"
         if source is None or not source.startswith(("./", "../")):
-            notes.append(f"{where}: module.{name} comes from {source!r}; its blocks are not indexed "
-                         "(changes inside it point at the module block)")
+            notes.append(
+                f"{where}: module.{name} comes from {source!r}; its blocks are not indexed "
+                "(changes inside it point at the module block)"
+            )
             continue
         child = Path(os.path.normpath(directory / source))
         if len(module) >= MAX_MODULE_DEPTH:
-            raise InputError(f"line {block.line}: module nesting deeper than {MAX_MODULE_DEPTH} "
-                             "(does a module call itself?)", origin=block.path)
+            raise InputError(
+                f"line {block.line}: module nesting deeper than {MAX_MODULE_DEPTH} "
+                "(does a module call itself?)",
+                origin=block.path,
+            )
         if not child.is_dir():
             notes.append(f"{where}: module.{name} source {source} is not a directory here; not indexed")
             continue
@@ -145,11 +155,15 @@ def _removed_blocks(index: SourceIndex) -> dict[str, IndexedBlock]:
         text = expression_text(indexed.block.body.get("from"))
         if text:
             parsed = parse_address(text)
-            removed.setdefault(BlockAddress((*indexed.address.module, *parsed.module), parsed.key).text, indexed)
+            removed.setdefault(
+                BlockAddress((*indexed.address.module, *parsed.module), parsed.key).text, indexed
+            )
     return removed
 
 
-def locate_plans(plans: Iterable[Plan], index: SourceIndex, base: SourceIndex | None = None) -> tuple[Plan, ...]:
+def locate_plans(
+    plans: Iterable[Plan], index: SourceIndex, base: SourceIndex | None = None
+) -> tuple[Plan, ...]:
     """The same Terraform plans with each change's `source` set where the source knows the address."""
     located: list[Plan] = []
     for plan in plans:
@@ -157,7 +171,8 @@ def locate_plans(plans: Iterable[Plan], index: SourceIndex, base: SourceIndex | 
             located.append(plan)
             continue
         changes = tuple(
-            change if change.source is not None or (where := locate(index, change.address, base)) is None
+            change
+            if change.source is not None or (where := locate(index, change.address, base)) is None
             else replace(change, source=where)
             for change in plan.changes
         )

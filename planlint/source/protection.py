@@ -70,8 +70,11 @@ def protection_facts(block: IndexedBlock) -> dict[str, Any]:
     for protection in PROTECTIONS:
         holder = nested(body, "lifecycle") if protection.attribute == "prevent_destroy" else body
         value = holder.get(protection.attribute)
-        facts[protection.attribute] = value if isinstance(value, bool) or value is None else (
-            expression_text(value) if isinstance(value, str) else str(value))
+        facts[protection.attribute] = (
+            value
+            if isinstance(value, bool) or value is None
+            else (expression_text(value) if isinstance(value, str) else str(value))
+        )
     return facts
 
 
@@ -153,26 +156,47 @@ def _diff(head: SourceIndex, base: SourceIndex, with_plans: bool) -> list[Resour
         new = head_resources.get(moved.get(address, address))
         if new is not None:
             after = protection_facts(new)
-            lost = [item for item in weakened(before, after, resource_type)
-                    if not with_plans or item.startswith("lifecycle.")]
+            lost = [
+                item
+                for item in weakened(before, after, resource_type)
+                if not with_plans or item.startswith("lifecycle.")
+            ]
             if lost:
                 present = {p.attribute for p in PROTECTIONS if any(i.startswith(f"{p.label}:") for i in lost)}
-                changes.append(_change(new, lost, effective(before, resource_type, present),
-                                       effective(after, resource_type, present)))
+                changes.append(
+                    _change(
+                        new,
+                        lost,
+                        effective(before, resource_type, present),
+                        effective(after, resource_type, present),
+                    )
+                )
             continue
         if address in removed:  # `removed` blocks: destroy=false forgets; destroy=true is judged below
             continue
         had_prevent_destroy = before.get("prevent_destroy") is True
         if had_prevent_destroy:
-            changes.append(_change(old, ["lifecycle.prevent_destroy: true -> removed with the whole block"],
-                                   {"prevent_destroy": True}, {"prevent_destroy": False}, deleted=True))
+            changes.append(
+                _change(
+                    old,
+                    ["lifecycle.prevent_destroy: true -> removed with the whole block"],
+                    {"prevent_destroy": True},
+                    {"prevent_destroy": False},
+                    deleted=True,
+                )
+            )
         if not with_plans:
             changes.append(_deleted(old, before))
     return changes
 
 
-def _change(block: IndexedBlock, lost: list[str], before: Mapping[str, Any], after: Mapping[str, Any],
-            deleted: bool = False) -> ResourceChange:
+def _change(
+    block: IndexedBlock,
+    lost: list[str],
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    deleted: bool = False,
+) -> ResourceChange:
     prevent = any(item.startswith("lifecycle.prevent_destroy") for item in lost)
     where = "base" if deleted else "head"
     # prevent_destroy is Terraform-only: losing it alone changes nothing in the cloud (a plan shows no-op)
@@ -188,32 +212,42 @@ def _change(block: IndexedBlock, lost: list[str], before: Mapping[str, Any], aft
 
 def _deleted(block: IndexedBlock, before: Mapping[str, Any]) -> ResourceChange:
     note = "block deleted from source with no moved or removed block: the next apply destroys it"
-    return _record(block, ("delete",), "source_block_deleted",
-                   (note, f"was at {block.block.path}:{block.block.line} (base)"), Values.of(dict(before), None))
+    return _record(
+        block,
+        ("delete",),
+        "source_block_deleted",
+        (note, f"was at {block.block.path}:{block.block.line} (base)"),
+        Values.of(dict(before), None),
+    )
 
 
 def _removed_destroy(head: SourceIndex, base: SourceIndex | None) -> list[ResourceChange]:
     already = set()
     if base is not None:
-        already = {t.text for b in base.of_kind("removed") if _destroy(b) is True
-                   and (t := _target(b, "from")) is not None}
+        already = {
+            t.text
+            for b in base.of_kind("removed")
+            if _destroy(b) is True and (t := _target(b, "from")) is not None
+        }
     changes: list[ResourceChange] = []
     for block in head.of_kind("removed"):
         target = _target(block, "from")
         if target is None or not target.key or _destroy(block) is not True or target.text in already:
             continue  # a whole module in `from` is left to the plan, which lists its resources
         resource_type = target.key.split(".")[0]
-        changes.append(ResourceChange(
-            address=target.text,
-            type=resource_type,
-            platform="terraform",
-            actions=("delete",),
-            reason="source_removed_destroy",
-            module=_module(target),
-            name=target.key.split(".")[-1],
-            details=("`removed` block with lifecycle.destroy = true: the next apply destroys it",),
-            source=SourceLocation(block.block.path, block.block.line, block.block.end_line),
-        ))
+        changes.append(
+            ResourceChange(
+                address=target.text,
+                type=resource_type,
+                platform="terraform",
+                actions=("delete",),
+                reason="source_removed_destroy",
+                module=_module(target),
+                name=target.key.split(".")[-1],
+                details=("`removed` block with lifecycle.destroy = true: the next apply destroys it",),
+                source=SourceLocation(block.block.path, block.block.line, block.block.end_line),
+            )
+        )
     return changes
 
 
@@ -221,8 +255,9 @@ def _module(address: BlockAddress) -> str | None:
     return ".".join(f"module.{m}" for m in address.module) or None
 
 
-def _record(block: IndexedBlock, actions: tuple[Action, ...], reason: str, details: tuple[str, ...],
-            values: Values) -> ResourceChange:
+def _record(
+    block: IndexedBlock, actions: tuple[Action, ...], reason: str, details: tuple[str, ...], values: Values
+) -> ResourceChange:
     return ResourceChange(
         address=block.address.text,
         type=block.block.labels[0],

@@ -32,7 +32,9 @@ def _decode(raw: RawInput) -> Template:
     try:
         text = raw.data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"template is not UTF-8 text ({exc.reason} at byte {exc.start})", raw.origin) from None
+        raise InputError(
+            f"template is not UTF-8 text ({exc.reason} at byte {exc.start})", raw.origin
+        ) from None
     shown = raw.origin if raw.origin == "-" else shown_path(Path(raw.origin))
     return decode_template(text, shown, raw.sha256)
 

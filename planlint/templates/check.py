@@ -38,10 +38,14 @@ class PolicyGap:
 def policy_gaps(template: Template) -> list[PolicyGap]:
     gaps: list[PolicyGap] = []
     for resource in template.resources:
-        written = {"DeletionPolicy": resource.deletion_policy, "UpdateReplacePolicy": resource.update_replace_policy}
+        written = {
+            "DeletionPolicy": resource.deletion_policy,
+            "UpdateReplacePolicy": resource.update_replace_policy,
+        }
         missing = tuple(name for name, value in written.items() if value is None)
-        weak = tuple(name for name, value in written.items()
-                     if value is not None and value not in KEEPS_DATA[name])
+        weak = tuple(
+            name for name, value in written.items() if value is not None and value not in KEEPS_DATA[name]
+        )
         if missing or weak:
             gaps.append(PolicyGap(resource, missing, weak))
     return gaps
@@ -71,8 +75,13 @@ def template_plan(template: Template) -> Plan:
             name=gap.resource.logical_id,
             details=_details(gap),
             source=SourceLocation(template.path, gap.resource.line, gap.resource.end_line),
-            values=Values.of(None, {"DeletionPolicy": gap.resource.deletion_policy,
-                                    "UpdateReplacePolicy": gap.resource.update_replace_policy}),
+            values=Values.of(
+                None,
+                {
+                    "DeletionPolicy": gap.resource.deletion_policy,
+                    "UpdateReplacePolicy": gap.resource.update_replace_policy,
+                },
+            ),
         )
         for gap in policy_gaps(template)
     )

@@ -60,41 +60,48 @@ def decode_template(text: str, shown_as: str, sha256: str = "") -> Template:
     notes: list[str] = []
     found = _resources(resources, lines, shown_as, None, notes)
     transform = document.get("Transform")
-    transforms = tuple(str(t) for t in transform) if isinstance(transform, list) else (
-        (str(transform),) if isinstance(transform, str) else ())
+    transforms = (
+        tuple(str(t) for t in transform)
+        if isinstance(transform, list)
+        else ((str(transform),) if isinstance(transform, str) else ())
+    )
     for name in transforms:
         if name != "AWS::LanguageExtensions":
             notes.append(f"template uses Transform {name}: resources it generates are not seen here")
     return Template(shown_as, tuple(found), transforms, sha256, tuple(notes))
 
 
-def _resources(resources: Mapping[Any, Any], lines: list[str], shown_as: str, foreach: str | None,
-               notes: list[str]) -> list[TemplateResource]:
+def _resources(
+    resources: Mapping[Any, Any], lines: list[str], shown_as: str, foreach: str | None, notes: list[str]
+) -> list[TemplateResource]:
     found: list[TemplateResource] = []
     for key, value in resources.items():
         logical_id = str(key)
         line = _line(key)
         if logical_id.startswith(FOREACH_PREFIX):
-            loop = logical_id[len(FOREACH_PREFIX):]
+            loop = logical_id[len(FOREACH_PREFIX) :]
             if isinstance(value, list) and len(value) == 3 and isinstance(value[2], dict):
                 notes.append(f"{logical_id}: judged once per resource template, not per collection item")
                 found.extend(_resources(value[2], lines, shown_as, loop, notes))
                 continue
-            raise InputError(f"line {line}: {logical_id} is not [identifier, collection, fragment]",
-                             origin=shown_as)
+            raise InputError(
+                f"line {line}: {logical_id} is not [identifier, collection, fragment]", origin=shown_as
+            )
         if not isinstance(value, dict) or not isinstance(value.get("Type"), str):
             raise InputError(f"line {line}: resource {logical_id} has no string `Type`", origin=shown_as)
         properties = value.get("Properties")
-        found.append(TemplateResource(
-            logical_id=logical_id,
-            type=str(value["Type"]),
-            line=line,
-            end_line=_end_line(value, lines, line),
-            deletion_policy=_policy(value.get("DeletionPolicy")),
-            update_replace_policy=_policy(value.get("UpdateReplacePolicy")),
-            properties=plain(properties) if isinstance(properties, dict) else {},
-            foreach=foreach,
-        ))
+        found.append(
+            TemplateResource(
+                logical_id=logical_id,
+                type=str(value["Type"]),
+                line=line,
+                end_line=_end_line(value, lines, line),
+                deletion_policy=_policy(value.get("DeletionPolicy")),
+                update_replace_policy=_policy(value.get("UpdateReplacePolicy")),
+                properties=plain(properties) if isinstance(properties, dict) else {},
+                foreach=foreach,
+            )
+        )
     return found
 
 

@@ -71,7 +71,9 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-def forcing_paths(old: Mapping[str, Any], new: Mapping[str, Any], paths: Sequence[tuple[str, ...]]) -> tuple[str, ...]:
+def forcing_paths(
+    old: Mapping[str, Any], new: Mapping[str, Any], paths: Sequence[tuple[str, ...]]
+) -> tuple[str, ...]:
     return tuple(".".join(p) for p in paths if _at(old, p) != _at(new, p))
 
 
@@ -84,10 +86,21 @@ def diff_templates(old: Template, new: Template) -> Plan:
     changes: list[ResourceChange] = []
     for resource in removed:
         target = renamed.get(resource.logical_id)
-        detail = (f"logical id renamed to {target.logical_id}: CloudFormation deletes {resource.logical_id} "
-                  f"and creates {target.logical_id}" if target else "logical id removed from the template")
-        change = _change(resource, old, ("delete",), "cfn_remove", (detail,),
-                         policy=_delete_policy(resource.deletion_policy), before=resource)
+        detail = (
+            f"logical id renamed to {target.logical_id}: CloudFormation deletes {resource.logical_id} "
+            f"and creates {target.logical_id}"
+            if target
+            else "logical id removed from the template"
+        )
+        change = _change(
+            resource,
+            old,
+            ("delete",),
+            "cfn_remove",
+            (detail,),
+            policy=_delete_policy(resource.deletion_policy),
+            before=resource,
+        )
         if target is not None:  # point the reader at the new id in the new template, where the rename is
             change = replace(change, source=SourceLocation(new.path, target.line, target.end_line))
         changes.append(change)
@@ -112,11 +125,15 @@ def diff_templates(old: Template, new: Template) -> Plan:
     )
 
 
-def _renames(removed: Sequence[TemplateResource], added: Sequence[TemplateResource]) -> dict[str, TemplateResource]:
+def _renames(
+    removed: Sequence[TemplateResource], added: Sequence[TemplateResource]
+) -> dict[str, TemplateResource]:
     pairs: dict[str, TemplateResource] = {}
     free = list(added)
     for resource in removed:
-        match = next((a for a in free if a.type == resource.type and a.properties == resource.properties), None)
+        match = next(
+            (a for a in free if a.type == resource.type and a.properties == resource.properties), None
+        )
         if match is not None:
             pairs[resource.logical_id] = match
             free.remove(match)
@@ -141,24 +158,54 @@ def _modified(old: TemplateResource, new: TemplateResource, template: Template) 
             details.append(f"createOnlyProperties changed: {', '.join(always)}")
         elif conditional:
             action, reason, paths = "replace", "cfn_replacement_conditional", conditional
-            details.append(f"conditionalCreateOnlyProperties changed: {', '.join(conditional)} "
-                           "(CloudFormation decides at execution)")
+            details.append(
+                f"conditionalCreateOnlyProperties changed: {', '.join(conditional)} "
+                "(CloudFormation decides at execution)"
+            )
         else:
             action = "update"
             if schema is None:
-                details.append(f"no resource schema for {new.type} in cfn-lint: a replacement cannot be predicted")
+                details.append(
+                    f"no resource schema for {new.type} in cfn-lint: a replacement cannot be predicted"
+                )
     if action is not None:
         policy = _replace_policy(new.update_replace_policy) if action == "replace" else None
-        changes.append(_change(new, template, (action,), reason, tuple(details), policy=policy, paths=paths,
-                               before=old, after=new))
-    weakened = [name for name, was, now in (
-        ("DeletionPolicy", old.deletion_policy, new.deletion_policy),
-        ("UpdateReplacePolicy", old.update_replace_policy, new.update_replace_policy),
-    ) if was in KEEPS_DATA[name] and now not in KEEPS_DATA[name]]
+        changes.append(
+            _change(
+                new,
+                template,
+                (action,),
+                reason,
+                tuple(details),
+                policy=policy,
+                paths=paths,
+                before=old,
+                after=new,
+            )
+        )
+    weakened = [
+        name
+        for name, was, now in (
+            ("DeletionPolicy", old.deletion_policy, new.deletion_policy),
+            ("UpdateReplacePolicy", old.update_replace_policy, new.update_replace_policy),
+        )
+        if was in KEEPS_DATA[name] and now not in KEEPS_DATA[name]
+    ]
     if weakened:
-        text = ", ".join(f"{n} {getattr(old, _FIELD[n])} -> {getattr(new, _FIELD[n]) or 'removed'}" for n in weakened)
-        changes.append(_change(new, template, ("update",), "cfn_deletion_policy_removed",
-                               (f"protection weakened: {text}",), before=old, after=new))
+        text = ", ".join(
+            f"{n} {getattr(old, _FIELD[n])} -> {getattr(new, _FIELD[n]) or 'removed'}" for n in weakened
+        )
+        changes.append(
+            _change(
+                new,
+                template,
+                ("update",),
+                "cfn_deletion_policy_removed",
+                (f"protection weakened: {text}",),
+                before=old,
+                after=new,
+            )
+        )
     return changes
 
 
@@ -173,19 +220,33 @@ def _delete_policy(value: str | None) -> str | None:
 
 def _replace_policy(value: str | None) -> str | None:
     return {"Retain": "ReplaceAndRetain", "Snapshot": "ReplaceAndSnapshot", "Delete": "ReplaceAndDelete"}.get(
-        value or "")
+        value or ""
+    )
 
 
 def _values(resource: TemplateResource | None) -> dict[str, Any] | None:
     if resource is None:
         return None
-    return {"Type": resource.type, "Properties": dict(resource.properties),
-            "DeletionPolicy": resource.deletion_policy, "UpdateReplacePolicy": resource.update_replace_policy}
+    return {
+        "Type": resource.type,
+        "Properties": dict(resource.properties),
+        "DeletionPolicy": resource.deletion_policy,
+        "UpdateReplacePolicy": resource.update_replace_policy,
+    }
 
 
-def _change(resource: TemplateResource, template: Template, actions: tuple[Action, ...], reason: str | None,
-            details: tuple[str, ...], *, policy: str | None = None, paths: tuple[str, ...] = (),
-            before: TemplateResource | None = None, after: TemplateResource | None = None) -> ResourceChange:
+def _change(
+    resource: TemplateResource,
+    template: Template,
+    actions: tuple[Action, ...],
+    reason: str | None,
+    details: tuple[str, ...],
+    *,
+    policy: str | None = None,
+    paths: tuple[str, ...] = (),
+    before: TemplateResource | None = None,
+    after: TemplateResource | None = None,
+) -> ResourceChange:
     return ResourceChange(
         address=resource.logical_id,
         type=resource.type,

@@ -18,7 +18,9 @@ def locate_change_sets(plans: Iterable[Plan], templates: Sequence[Template]) -> 
     lines: dict[str, SourceLocation] = {}
     for template in templates:
         for resource in template.resources:
-            lines.setdefault(resource.logical_id, SourceLocation(template.path, resource.line, resource.end_line))
+            lines.setdefault(
+                resource.logical_id, SourceLocation(template.path, resource.line, resource.end_line)
+            )
     located: list[Plan] = []
     for plan in plans:
         if plan.format != "cloudformation":

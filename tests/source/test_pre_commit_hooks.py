@@ -30,8 +30,14 @@ def _run_hook(hook: dict[str, Any], filenames: Sequence[str] = ()) -> int:
 
 
 def _commit(repo: Path, message: str) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(repo), "PATH": "/usr/bin:/bin"}
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "HOME": str(repo),
+        "PATH": "/usr/bin:/bin",
+    }
     for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", message]):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
 
@@ -68,6 +74,9 @@ def test_template_hook_reports_missing_policies_as_warnings(
 ) -> None:
     hook = _hooks()["planlint-cloudformation-template"]
     templates = corpus / "cloudformation-templates" / "aws-cloudformation-templates"
-    assert _run_hook(hook, [str(templates / "RDS_PIOPS.yaml"), str(templates / "RDS_Snapshot_On_Delete.yaml")]) == 0
+    assert (
+        _run_hook(hook, [str(templates / "RDS_PIOPS.yaml"), str(templates / "RDS_Snapshot_On_Delete.yaml")])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "PL061" in out and "myDB" in out

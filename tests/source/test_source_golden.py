@@ -26,7 +26,9 @@ def _regen() -> ModuleType:
 
 def test_sarif_matches_golden_file() -> None:
     regen = _regen()
-    assert regen.GOLDEN.read_text(encoding="utf-8") == regen.render(), "run: python -m tests.source.regen_golden"
+    assert regen.GOLDEN.read_text(encoding="utf-8") == regen.render(), (
+        "run: python -m tests.source.regen_golden"
+    )
 
 
 def test_every_sarif_location_is_the_declaring_block_in_the_repository() -> None:

@@ -36,7 +36,9 @@ def test_every_indexed_kind_is_found_with_its_span(head_index) -> None:  # type:
     assert moved.block.line == _line_of(storage, "moved {")
     assert moved.block.end_line == moved.block.line + 3
     removed_lines = [b.block.line for b in head_index.of_kind("removed")]
-    assert removed_lines == [n for n, line in enumerate(storage.read_text().splitlines(), 1) if line == "removed {"]
+    assert removed_lines == [
+        n for n, line in enumerate(storage.read_text().splitlines(), 1) if line == "removed {"
+    ]
     assert head_index.of_kind("import")[0].block.body["id"] == "imported-bucket"
 
 
@@ -89,7 +91,10 @@ def test_deleted_block_is_located_in_the_base_checkout(head_index) -> None:  # t
 
 def test_addresses_with_dots_and_brackets_in_keys() -> None:
     assert split_segments('module.a["x.y[1]"].aws_s3_bucket.b["k.\\"q"]') == [
-        'module', 'a["x.y[1]"]', "aws_s3_bucket", 'b["k.\\"q"]'
+        "module",
+        'a["x.y[1]"]',
+        "aws_s3_bucket",
+        'b["k.\\"q"]',
     ]
     parsed = parse_address('module.a["x.y"].module.b[0].data.aws_iam_policy.p')
     assert parsed.module == ("a", "b")
@@ -115,7 +120,9 @@ def test_check_on_broken_source_exits_2_with_file_and_line(capsys: pytest.Captur
     assert "Traceback" not in err
 
 
-def test_missing_source_directory_is_an_input_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_source_directory_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", "--source", str(tmp_path / "nope")]) == 2
     assert "Terraform source directory not found" in capsys.readouterr().err
 

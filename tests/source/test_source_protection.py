@@ -33,7 +33,9 @@ def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
     assert list(_by_rule(verdict.findings, "PL014")) == ["aws_db_instance.main"]
     force_destroy = _by_rule(verdict.findings, "PL016")["aws_s3_bucket.logs"]
     assert force_destroy.reason == "source_protection_weakened"
-    assert force_destroy.location is not None and force_destroy.location.path.endswith("synthetic-head/storage.tf")
+    assert force_destroy.location is not None and force_destroy.location.path.endswith(
+        "synthetic-head/storage.tf"
+    )
     # the block carrying prevent_destroy was deleted: located in the base checkout, where it was
     assert protections["aws_db_instance.legacy"].location is not None
     assert protections["aws_db_instance.legacy"].location.path.endswith("synthetic-base/main.tf")
@@ -52,12 +54,16 @@ def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
 
 def test_protection_details_name_what_changed() -> None:
     verdict = run_check([], source=HEAD, base_source=BASE)
-    changes = {c.address: c for c in verdict.plans[-1].changes if c.reason and c.reason.startswith("source_p")}
+    changes = {
+        c.address: c for c in verdict.plans[-1].changes if c.reason and c.reason.startswith("source_p")
+    }
     main_details = " ".join(changes["aws_db_instance.main"].details)
     assert "lifecycle.prevent_destroy: true -> unset" in main_details
     assert "deletion_protection: true -> false" in main_details
     assert changes["aws_db_instance.main"].actions == ("update",)  # deletion_protection is a real update
-    assert changes["aws_db_instance.legacy"].actions == ("no-op",)  # prevent_destroy alone changes no cloud object
+    assert changes["aws_db_instance.legacy"].actions == (
+        "no-op",
+    )  # prevent_destroy alone changes no cloud object
     assert "force_destroy: false -> true" in " ".join(changes["aws_s3_bucket.logs"].details)
 
 
@@ -84,7 +90,9 @@ def test_with_a_plan_deletes_come_from_the_plan_and_findings_are_located() -> No
     assert sorted(f.address for f in source_findings) == ["aws_db_instance.legacy", "aws_db_instance.main"]
     assert {f.rule_id for f in source_findings} == {"PL060"}
     for address in ("aws_ebs_volume.scratch", "aws_db_instance.legacy"):
-        assert [f.rule_id for f in verdict.findings if f.address == address and f.rule_id != "PL060"] == ["PL001"]
+        assert [f.rule_id for f in verdict.findings if f.address == address and f.rule_id != "PL060"] == [
+            "PL001"
+        ]
     located = {f.address: f.location for f in plan_findings}
     rds = located['module.db["eu"].aws_rds_cluster.this']
     assert rds is not None and rds.path.endswith("synthetic-head/modules/db/main.tf")
@@ -95,10 +103,13 @@ def test_moved_block_carries_protection_to_the_new_address(tmp_path: Path) -> No
     base.mkdir()
     head.mkdir()
     header = "# Synthetic (test-generated) source.\n"
-    (base / "main.tf").write_text(header + 'resource "aws_db_instance" "a" {\n  lifecycle {\n'
-                                  "    prevent_destroy = true\n  }\n}\n")
-    (head / "main.tf").write_text(header + 'moved {\n  from = aws_db_instance.a\n  to   = aws_db_instance.b\n}\n\n'
-                                  'resource "aws_db_instance" "b" {\n}\n')
+    (base / "main.tf").write_text(
+        header + 'resource "aws_db_instance" "a" {\n  lifecycle {\n    prevent_destroy = true\n  }\n}\n'
+    )
+    (head / "main.tf").write_text(
+        header + "moved {\n  from = aws_db_instance.a\n  to   = aws_db_instance.b\n}\n\n"
+        'resource "aws_db_instance" "b" {\n}\n'
+    )
     verdict = run_check([], source=str(head), base_source=str(base))
     finding = _by_rule(verdict.findings, "PL060")["aws_db_instance.b"]
     assert finding.location is not None and finding.location.line == 7  # header, moved (4 lines), blank
@@ -110,8 +121,13 @@ def test_weakened_uses_provider_defaults() -> None:
         "skip_final_snapshot: unset (default) -> true"
     ]
     # Google's deletion_protection defaults to true: removing `= true` keeps it; `= false` loses it
-    assert weakened({"deletion_protection": True}, {"deletion_protection": None}, "google_sql_database_instance") == []
-    assert weakened({"deletion_protection": True}, {"deletion_protection": False}, "google_sql_database_instance")
+    assert (
+        weakened({"deletion_protection": True}, {"deletion_protection": None}, "google_sql_database_instance")
+        == []
+    )
+    assert weakened(
+        {"deletion_protection": True}, {"deletion_protection": False}, "google_sql_database_instance"
+    )
     # an expression planlint cannot evaluate is not proof of protection
     lost = weakened({"deletion_protection": True}, {"deletion_protection": "var.protect"}, "aws_db_instance")
     assert lost == ["deletion_protection: true -> `var.protect` (an expression planlint cannot evaluate)"]
@@ -122,7 +138,9 @@ def test_cli_check_source_sarif_places_results_on_tf_lines(capsys: pytest.Captur
     code = main(["check", "--source", HEAD, "--base-source", BASE, "--format", "sarif"])
     assert code == 1
     log = json.loads(capsys.readouterr().out)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]
+    }
     assert uris and all(uri.endswith(".tf") for uri in uris)
 
 
@@ -141,9 +159,20 @@ def test_cli_check_source_in_a_copied_tree_with_relative_paths(
 def _git(repo: Path, *args: str) -> None:
     import subprocess
 
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.invalid",
+            "HOME": str(repo),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
 
 def test_base_ref_compares_the_working_tree_with_a_git_revision(
@@ -164,7 +193,9 @@ def test_base_ref_compares_the_working_tree_with_a_git_revision(
     assert legacy is not None and legacy.path == "HEAD:infra/main.tf"
     # same answer as with a base checkout directory
     same = run_check([], source="infra", base_source=str(FIXTURES / "synthetic-base"))
-    assert [(f.rule_id, f.address) for f in same.findings] == [(f.rule_id, f.address) for f in verdict.findings]
+    assert [(f.rule_id, f.address) for f in same.findings] == [
+        (f.rule_id, f.address) for f in verdict.findings
+    ]
     assert main(["check", "--source", "infra", "--base-ref", "no-such-ref"]) == 2
     assert "git revision 'no-such-ref' not found" in capsys.readouterr().err
     assert main(["check", "--source", "infra", "--base-ref", "HEAD", "--base-source", "infra"]) == 2

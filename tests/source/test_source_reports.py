@@ -23,9 +23,25 @@ def _report(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, d
 def test_reports_validate(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     schema = json.loads((REPO / "planlint" / "schemas" / "report.schema.json").read_text())
     runs = [
-        (["check", "--source", str(SOURCE / "synthetic-head"), "--base-source", str(SOURCE / "synthetic-base")], 1),
+        (
+            [
+                "check",
+                "--source",
+                str(SOURCE / "synthetic-head"),
+                "--base-source",
+                str(SOURCE / "synthetic-base"),
+            ],
+            1,
+        ),
         (["check", str(corpus / TEMPLATES / "EFSAccessPoint.yaml")], 0),
-        (["diff", str(corpus / TEMPLATES / "RDS_PIOPS.yaml"), str(corpus / TEMPLATES / "RDS_Snapshot_On_Delete.yaml")], 1),
+        (
+            [
+                "diff",
+                str(corpus / TEMPLATES / "RDS_PIOPS.yaml"),
+                str(corpus / TEMPLATES / "RDS_Snapshot_On_Delete.yaml"),
+            ],
+            1,
+        ),
     ]
     for argv, expected in runs:
         code, report = _report(argv, capsys)

@@ -21,12 +21,30 @@ def _synthetic_change_set(tmp_path: Path) -> Path:
         "ExecutionStatus": "AVAILABLE",
         "Status": "CREATE_COMPLETE",
         "Changes": [
-            {"Type": "Resource", "ResourceChange": {
-                "Action": "Remove", "LogicalResourceId": "myDB", "PhysicalResourceId": "db-1",
-                "ResourceType": "AWS::RDS::DBInstance", "PolicyAction": "Delete", "Scope": [], "Details": []}},
-            {"Type": "Resource", "ResourceChange": {
-                "Action": "Remove", "LogicalResourceId": "NotInTemplate", "PhysicalResourceId": "t-1",
-                "ResourceType": "AWS::DynamoDB::Table", "PolicyAction": "Delete", "Scope": [], "Details": []}},
+            {
+                "Type": "Resource",
+                "ResourceChange": {
+                    "Action": "Remove",
+                    "LogicalResourceId": "myDB",
+                    "PhysicalResourceId": "db-1",
+                    "ResourceType": "AWS::RDS::DBInstance",
+                    "PolicyAction": "Delete",
+                    "Scope": [],
+                    "Details": [],
+                },
+            },
+            {
+                "Type": "Resource",
+                "ResourceChange": {
+                    "Action": "Remove",
+                    "LogicalResourceId": "NotInTemplate",
+                    "PhysicalResourceId": "t-1",
+                    "ResourceType": "AWS::DynamoDB::Table",
+                    "PolicyAction": "Delete",
+                    "Scope": [],
+                    "Details": [],
+                },
+            },
         ],
     }
     path = tmp_path / "synthetic-change-set.json"

@@ -88,7 +88,9 @@ def test_json_template_and_short_tags_decode_with_lines() -> None:
     )
     [table] = decode_template(text, "synthetic.json").resources
     assert (table.line, table.end_line, table.deletion_policy) == (3, 6, "Retain")
-    yaml_text = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    DeletionPolicy: !If [Prod, Retain, Delete]\n"
+    yaml_text = (
+        "Resources:\n  Key:\n    Type: AWS::KMS::Key\n    DeletionPolicy: !If [Prod, Retain, Delete]\n"
+    )
     [key] = decode_template(yaml_text, "synthetic.yaml").resources
     assert key.deletion_policy == "(expression)"
     [gap] = policy_gaps(decode_template(yaml_text, "synthetic.yaml"))
@@ -98,7 +100,10 @@ def test_json_template_and_short_tags_decode_with_lines() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Resources:\n  A:\n    Type: x\n  A:\n    Type: y\n", "line 2: not a readable CloudFormation template"),
+        (
+            "Resources:\n  A:\n    Type: x\n  A:\n    Type: y\n",
+            "line 2: not a readable CloudFormation template",
+        ),
         ("Resources:\n  A: [\n", "not a readable CloudFormation template"),
         ("Outputs: {}\n", "no `Resources` mapping"),
         ("Resources:\n  A:\n    Properties: {}\n", "line 2: resource A has no string `Type`"),

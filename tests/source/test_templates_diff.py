@@ -43,11 +43,17 @@ def test_schema_lookup_reads_cfn_lint_bundled_schemas() -> None:
 
 
 def test_create_only_property_change_predicts_replace(corpus: Path, tmp_path: Path) -> None:
-    old, new = _edited(corpus, tmp_path, "RDS_PIOPS.yaml", "StorageEncrypted: true", "StorageEncrypted: false")
+    old, new = _edited(
+        corpus, tmp_path, "RDS_PIOPS.yaml", "StorageEncrypted: true", "StorageEncrypted: false"
+    )
     changes = _changes(old, new)
     assert list(changes) == ["myDB"]
     db = changes["myDB"]
-    assert (db.actions, db.reason, db.replace_paths) == (("replace",), "cfn_replacement_true", ("StorageEncrypted",))
+    assert (db.actions, db.reason, db.replace_paths) == (
+        ("replace",),
+        "cfn_replacement_true",
+        ("StorageEncrypted",),
+    )
     verdict = judge([diff_templates(read_template(old), read_template(new))])
     assert [(f.rule_id, f.address, f.enforcement) for f in verdict.findings] == [("PL001", "myDB", "approve")]
 
@@ -55,7 +61,11 @@ def test_create_only_property_change_predicts_replace(corpus: Path, tmp_path: Pa
 def test_conditional_create_only_change_is_judged_as_replace(corpus: Path, tmp_path: Path) -> None:
     old, new = _edited(corpus, tmp_path, "RDS_PIOPS.yaml", "Engine: MySQL", "Engine: postgres")
     db = _changes(old, new)["myDB"]
-    assert (db.actions, db.reason, db.replace_paths) == (("replace",), "cfn_replacement_conditional", ("Engine",))
+    assert (db.actions, db.reason, db.replace_paths) == (
+        ("replace",),
+        "cfn_replacement_conditional",
+        ("Engine",),
+    )
 
 
 def test_in_place_property_change_is_an_update(corpus: Path, tmp_path: Path) -> None:
@@ -75,7 +85,9 @@ def test_renamed_logical_id_is_delete_plus_create(corpus: Path, tmp_path: Path) 
     assert changes["SessionsTable"].actions == ("create",)
     # the delete is shown where the rename is: the new id's line in the new template
     where = changes["myDynamoDBTable"].source
-    assert where is not None and where.path.endswith("synthetic-edited-DynamoDB_Table.yaml") and where.line == 43
+    assert (
+        where is not None and where.path.endswith("synthetic-edited-DynamoDB_Table.yaml") and where.line == 43
+    )
 
 
 def test_removed_resource_with_retain_is_an_orphan_not_a_loss(corpus: Path, tmp_path: Path) -> None:
@@ -88,13 +100,17 @@ def test_removed_resource_with_retain_is_an_orphan_not_a_loss(corpus: Path, tmp_
     changes = _changes(str(corpus / TEMPLATES / name), str(edited))
     replica = changes["ReplicaDB"]
     assert (replica.actions, replica.policy_action) == (("delete",), "Retain")
-    verdict = judge([diff_templates(read_template(str(corpus / TEMPLATES / name)), read_template(str(edited)))])
+    verdict = judge(
+        [diff_templates(read_template(str(corpus / TEMPLATES / name)), read_template(str(edited)))]
+    )
     [finding] = [f for f in verdict.findings if f.address == "ReplicaDB" and f.rule_id == "PL001"]
     assert finding.enforcement == "info" and finding.mitigation is not None and "Retain" in finding.mitigation
 
 
 def test_deletion_policy_removed_is_a_weakened_protection(corpus: Path, tmp_path: Path) -> None:
-    old, new = _edited(corpus, tmp_path, "RDS_Snapshot_On_Delete.yaml", "DeletionPolicy: Snapshot", "DeletionPolicy: Delete")
+    old, new = _edited(
+        corpus, tmp_path, "RDS_Snapshot_On_Delete.yaml", "DeletionPolicy: Snapshot", "DeletionPolicy: Delete"
+    )
     changes = _changes(old, new)
     weakened = changes["MyDB"]
     assert (weakened.actions, weakened.reason) == (("update",), "cfn_deletion_policy_removed")
@@ -106,8 +122,12 @@ def test_identical_templates_predict_nothing(corpus: Path) -> None:
     assert _changes(path, path) == {}
 
 
-def test_diff_cli_both_forms_and_prediction_note(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    old, new = _edited(corpus, tmp_path, "RDS_PIOPS.yaml", "StorageEncrypted: true", "StorageEncrypted: false")
+def test_diff_cli_both_forms_and_prediction_note(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = _edited(
+        corpus, tmp_path, "RDS_PIOPS.yaml", "StorageEncrypted: true", "StorageEncrypted: false"
+    )
     assert main(["diff", old, new, "--format", "json"]) == 1
     first = json.loads(capsys.readouterr().out)
     assert main(["diff", "--base-template", old, new, "--format", "json"]) == 1
