@@ -38,9 +38,9 @@ def judge(evidence: Evidence, settings: ApprovalSettings, digest: str, mode: Mod
 
     labeled = latest_label_event(evidence.label_events, settings.label)
     if not _has_label(pr.labels, settings.label):
-        blockers.append(f"the label `{settings.label}` is not on the pull request")
+        blockers.append(f"the label '{settings.label}' is not on the pull request")
     elif labeled is None:
-        blockers.append(f"no `labeled` event for `{settings.label}` in the timeline")
+        blockers.append(f"no labeled event for '{settings.label}' in the timeline")
     else:
         login = labeled.actor.login
         why = disqualification(labeled.actor.login, labeled.actor.is_bot, evidence, settings)
@@ -57,7 +57,7 @@ def judge(evidence: Evidence, settings: ApprovalSettings, digest: str, mode: Mod
             approvers.append(login)
         else:
             not_counted.append((login, f"label: {why}"))
-            blockers.append(f"no qualified peer added `{settings.label}` after the latest change")
+            blockers.append(f"no qualified peer added '{settings.label}' after the latest change")
 
     review_approvers, review_blockers, review_not_counted = judge_reviews(evidence, settings)
     blockers.extend(review_blockers)

@@ -262,7 +262,7 @@ def test_pr_edits_planlint_yml_to_rename_the_label(world, run_gate):
     world.set_labels("yolo")
     world.label_event(world.author, 30, label="yolo")
     result = run_gate()
-    assert_required(result, "approve-destroy\\` is not on the pull request", "PL900")
+    assert_required(result, "the label 'planlint:approve-destroy' is not on the pull request", "PL900")
     assert result.outputs["gated"] == "2"  # the plan's replacement + the config change
 
 
