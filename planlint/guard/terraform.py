@@ -121,8 +121,10 @@ def make_plan(c: Classification, env: Mapping[str, str], cwd: Path) -> PlannedRu
 def apply_plan(c: Classification, run: PlannedRun, env: Mapping[str, str], cwd: Path) -> int:
     """Apply exactly the judged plan file; the tool's exit code is passed through."""
     prefix, _ = split_command(c)
+    # Lets a Terragrunt before_hook (examples/agents/terragrunt) tell a guarded apply from a raw one.
+    apply_env = {**clean_env(env), "PLANLINT_GUARDED_PLAN": str(run.plan_file)}
     proc = subprocess.run(
-        [*prefix, "apply", "-input=false", str(run.plan_file)], env=clean_env(env), cwd=cwd, check=False
+        [*prefix, "apply", "-input=false", str(run.plan_file)], env=apply_env, cwd=cwd, check=False
     )
     return proc.returncode
 

@@ -22,6 +22,7 @@ entry = {
     "argv": argv,
     "tf_cli_args": {k: v for k, v in os.environ.items() if k.startswith("TF_CLI_ARGS")},
     "cwd": os.getcwd(),
+    "guarded_plan": os.environ.get("PLANLINT_GUARDED_PLAN"),
 }
 args = [a for a in argv if not a.startswith("-chdir=")]
 sub, rest = (args[0], args[1:]) if args else ("", [])

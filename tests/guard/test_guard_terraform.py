@@ -83,6 +83,7 @@ def test_harmless_apply_plans_privately_and_applies_exactly_that_file(rig: Rig) 
     assert Path(out).parent.name.startswith("planlint-guard-") and plan["out_dir_mode"] == "0o700"
     assert show["argv"] == ["show", "-json", out]
     assert apply["argv"] == ["apply", "-input=false", out]  # the judged file, nothing else
+    assert apply["guarded_plan"] == out and plan["guarded_plan"] is None
     assert not Path(out).exists()  # the private directory is removed afterwards
 
 
