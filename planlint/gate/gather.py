@@ -160,7 +160,9 @@ def _first_runs(client: GitHubClient, repo: str, head_sha: str) -> list[Push]:
     for item in runs:
         run = _obj(item, where, "workflow_runs[]")
         if run.get("event") in ("pull_request", "pull_request_target", "push"):
-            who = run.get("triggering_actor") or run.get("actor")
+            # `actor` started the run (the pusher, for a push or synchronize); `triggering_actor` may be
+            # someone who only re-ran it.
+            who = run.get("actor") or run.get("triggering_actor")
             pushes.append(
                 Push(_time(run, "created_at", where), head_sha, actor_of(who, None, where), "workflow run")
             )

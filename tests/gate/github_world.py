@@ -188,7 +188,9 @@ class World:
         item.update(id=900 + len(self.comments), body=body, user=self.corpus.user(login, "Bot"))
         self.comments.append(item)
 
-    def workflow_run(self, login: str, minutes: float, event: str = "pull_request") -> None:
+    def workflow_run(
+        self, login: str, minutes: float, event: str = "pull_request", rerun_by: str | None = None
+    ) -> None:
         item = copy.deepcopy(SHAPES["workflow_run"])
         item.update(
             head_sha=self.head,
@@ -196,7 +198,7 @@ class World:
             updated_at=at(minutes),
             event=event,
             actor=self.corpus.user(login),
-            triggering_actor=self.corpus.user(login),
+            triggering_actor=self.corpus.user(rerun_by or login),
         )
         self.runs.append(item)
 

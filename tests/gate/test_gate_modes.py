@@ -124,6 +124,18 @@ def test_fork_without_activity_falls_back_to_the_first_workflow_run(world, run_g
     assert ("GET", f"{REPO}/actions/runs?per_page=100&head_sha={world.head}") in result.requests
 
 
+def test_workflow_run_pusher_is_its_actor_not_whoever_re_ran_it(world, run_gate):
+    world.activity = None
+    world.workflow_run("ci-pusher", 11, rerun_by=PEER)  # the peer only re-ran CI
+    approve(world)
+    assert run_gate().code == 0
+    world.runs.clear()
+    world.workflow_run(PEER, 11)  # now the peer pushed the head
+    result = run_gate()
+    assert result.code == 1
+    assert "pushed the head commit" in result.summary
+
+
 def test_workflow_run_time_after_the_label_blocks(world, run_gate):
     world.activity = None
     world.workflow_run(world.author, 31)  # the push was only seen after the label
