@@ -55,7 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--head-sha", help="the head commit the plan was made from (default: the event's)")
     parser.add_argument("--no-write", action="store_true", help="write nothing to GitHub (read-only token)")
-    parser.add_argument("--time-budget", type=float, default=120.0, help="seconds for GitHub API retries")
+    parser.add_argument(
+        "--time-budget",
+        type=float,
+        default=120.0,
+        help="seconds the gate may spend waiting to retry rate limits and 5xx (default 120)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -55,15 +55,15 @@ class GitHubClient:
         max_pages: int = 30,
         timeout: float = 20.0,
         sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self._origin = _origin_of(self.api_url)
         self._token = token
         self._timeout = timeout
         self._sleep = sleep
-        self._clock = clock
-        self._deadline = clock() + time_budget
+        # Seconds this client may spend waiting between retries, over all requests: deterministic,
+        # unlike wall time, so a slow machine does not change how often the gate retries.
+        self._retry_budget = time_budget
         self.max_pages = max_pages
         self.requests: list[tuple[str, str, int]] = []  # (method, url, status) for the record
 
@@ -103,13 +103,14 @@ class GitHubClient:
             self.requests.append((method, url, status))
             if status in ok or status in allow:
                 return Response(status, headers, _decode(raw, where), url)
-            wait = _retry_wait(status, headers, attempt, self._clock_now_epoch())
+            wait = _retry_wait(status, headers, attempt, time.time())
             if status:
                 last = f"HTTP {status}: {_message(raw)}"
             if wait is None:
                 raise GateError(last, origin=where)
-            if self._clock() + wait > self._deadline:
+            if wait > self._retry_budget:
                 raise GateError(f"{last}; retrying would exceed the time budget", origin=where)
+            self._retry_budget -= wait
             self._sleep(wait)
         raise GateError(f"{last} (gave up after {MAX_ATTEMPTS} attempts)", origin=where)
 
@@ -142,9 +143,6 @@ class GitHubClient:
             items.extend(page)
             url = parse_link_header(response.headers.get("link")).get("next")
         return items
-
-    def _clock_now_epoch(self) -> float:
-        return time.time()
 
     def _send(self, method: str, url: str, data: bytes | None) -> tuple[int, dict[str, str], bytes]:
         headers = {
