@@ -26,7 +26,19 @@ from planlint.errors import ConfigError
 
 POLICY_FILE = "policy.yml"
 SIGNERS_FILE = "allowed_signers"
-_KEYS = frozenset(("strict", "max_ttl_hours", "ledger", "config", "rules", "requester"))
+_KEYS = frozenset(
+    (
+        "strict",
+        "max_ttl_hours",
+        "ledger",
+        "config",
+        "rules",
+        "requester",
+        "github_repo",
+        "github_api_url",
+        "github_gate_login",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +54,9 @@ class TrustedPolicy:
     config: Path | None = None  # trusted .planlint.yml for guard's judgement
     rules: tuple[Path, ...] = ()
     requester: str | None = None  # whose requests these are (default: the OS account running guard)
+    github_repo: str | None = None  # owner/name whose pull request approvals `guard --github-pr` accepts
+    github_api_url: str = "https://api.github.com"
+    github_gate_login: str = "github-actions[bot]"  # who posts the gate's digest status
 
 
 def locate(flag: str | None, env: Mapping[str, str]) -> tuple[Path, str]:
@@ -107,6 +122,9 @@ def load_policy(
         config=config,
         rules=tuple(Path(p).expanduser() for p in settings.get("rules", ())),
         requester=str(settings["requester"]) if settings.get("requester") else None,
+        github_repo=str(settings["github_repo"]) if settings.get("github_repo") else None,
+        github_api_url=str(settings.get("github_api_url", "https://api.github.com")),
+        github_gate_login=str(settings.get("github_gate_login", "github-actions[bot]")),
     )
 
 

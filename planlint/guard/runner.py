@@ -93,8 +93,21 @@ def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | N
 def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple[bool, int]:
     """Is there a valid approval for exactly this digest and scope? (authorised, refusal code when not)."""
     if ctx.options.github_pr is not None:
-        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, "GitHub PR approval (--github-pr) is not "
-                                    "available in this build of planlint guard; use a signed approval"))  # fmt: skip
+        from planlint.guard.github_pr import pull_request_approval
+
+        if base.digest.startswith("cmd1:"):
+            return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, "a pull request approves plans, not "
+                                        "exact commands; this command needs a signed approval"))  # fmt: skip
+        pr = pull_request_approval(ctx.options.github_pr, base.digest, trust, ctx.env, ctx.cwd)
+        if not pr.approved:
+            why = "; ".join(pr.reasons) or "not approved"
+            return False, _refuse(
+                _with(base, outcome.APPROVAL_REFUSED, f"pull request #{ctx.options.github_pr}: {why}")
+            )
+        sys.stderr.write(
+            f"planlint guard: approved on pull request #{ctx.options.github_pr} by {', '.join(pr.approvers)}\n"
+        )
+        return True, 0
     if ctx.options.approval is None:
         return False, _refuse(base)
     if trust is None:

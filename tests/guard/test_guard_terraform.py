@@ -165,9 +165,10 @@ def test_saved_plan_with_target_is_a_usage_error(rig: Rig) -> None:
     assert proc.returncode == 2 and "cannot be combined" in proc.stderr
 
 
-def test_github_pr_approval_is_reported_unavailable(rig: Rig) -> None:
-    proc = rig.guard("--github-pr", "7", "--", "terraform", "destroy")
-    assert proc.returncode == 12 and "not available" in proc.stderr
+def test_github_pr_without_a_trusted_repository_fails_closed(rig: Rig) -> None:
+    proc = rig.guard("--github-pr", "7", "--", "terraform", "destroy", GITHUB_TOKEN="t")
+    assert proc.returncode == 2 and "github_repo" in proc.stderr
+    assert "apply" not in [a[0] for a in _argvs(rig)]
 
 
 # --- approvals end to end -----------------------------------------------------------------------------

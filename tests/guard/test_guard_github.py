@@ -1,0 +1,85 @@
+"""`planlint guard --github-pr`: the gate's approval algorithm over a GitHub API served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.gate.github_world import LABEL, PEER, PLAN_DESTROY, PLAN_OTHER_DESTROY, Corpus, World, digest_of
+from tests.guard.fake_terraform import install, read_log
+
+
+@pytest.fixture()
+def world(corpus: Path, httpserver: HTTPServer) -> World:
+    """The gate tests' staged PR: one push at minute 10, the gate showed PLAN_DESTROY's digest at minute 20."""
+    source = Corpus(corpus / "github-api")
+    payload = source.webhook("pull_request.labeled")
+    staged = World(corpus=source, pr=copy.deepcopy(payload["pull_request"]))
+    staged.repo = staged.pr["base"]["repo"]["full_name"]
+    staged.set_labels()
+    staged.changed_file("infra/main.tf")
+    staged.push(staged.author, 10)
+    staged.permissions.update({staged.author: "admin", PEER: "write"})
+    staged.gate_status(digest_of(corpus, PLAN_DESTROY), 20)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(staged.handle)
+    return staged
+
+
+def _guard(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer, plan: str
+) -> tuple[int, str, list[str]]:
+    install(tmp_path / "bin", sys.executable)
+    trust = tmp_path / "home" / ".config" / "planlint"
+    trust.mkdir(parents=True, exist_ok=True)
+    trust.chmod(0o700)
+    (trust / "allowed_signers").write_text("")
+    (trust / "policy.yml").write_text(
+        f"github_repo: {world.repo}\ngithub_api_url: {httpserver.url_for('/').rstrip('/')}\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    env = {
+        "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"), "GITHUB_TOKEN": "test-token",
+        "FAKE_TF_LOG": str(tmp_path / "calls.jsonl"), "FAKE_TF_PLAN": str(corpus / plan),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-m", "planlint", "guard", "--github-pr", str(world.pr["number"]), "--",
+         "terraform", "apply"], cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    return proc.returncode, proc.stderr, [str(c["argv"][0]) for c in read_log(tmp_path / "calls.jsonl")]  # type: ignore[index]
+
+
+def test_peer_label_after_the_digest_was_shown_approves(tmp_path: Path, corpus: Path, world: World,
+                                                        httpserver: HTTPServer) -> None:  # fmt: skip
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 0, err
+    assert f"approved on pull request #{world.pr['number']} by {PEER}" in err
+    assert calls == ["plan", "show", "apply"]
+
+
+def test_author_label_is_refused(tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer) -> None:
+    world.set_labels(LABEL)
+    world.label_event(world.author, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "author cannot approve their own change" in err
+    assert "apply" not in calls
+
+
+def test_approval_of_another_digest_does_not_cover_this_plan(tmp_path: Path, corpus: Path, world: World,
+                                                             httpserver: HTTPServer) -> None:  # fmt: skip
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_OTHER_DESTROY)
+    assert code == 12, err
+    assert "apply" not in calls
