@@ -155,7 +155,10 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
     def make(kind: Kind, reason: str, flow: Flow = "") -> Classification:
         return Classification(kind, tool, command.argv, reason, sub, flow, chdir, command.env)
 
-    effective = tf_cli_args(command.env, sub) + rest
+    # Terraform inserts TF_CLI_ARGS and TF_CLI_ARGS_<sub> right after the subcommand: with
+    # TF_CLI_ARGS_state="rm x", `terraform state list` runs `state rm x list`. Judge what will run.
+    rest = tf_cli_args(command.env, sub) + rest
+    effective = rest
     if sub == "apply":
         if has_flag(effective, "-destroy"):
             return make("destroy", "apply -destroy destroys everything in the configuration", "terraform")

@@ -55,6 +55,13 @@ def screen(command_line: str) -> Screening:
             "Write the infrastructure command literally, on its own, and run it through "
             "`planlint guard -- <command>`. " + AGENT_STOP,
         )
+    for c in line.commands:
+        if any(word.startswith("TF_CLI_ARGS") for word in c.argv[1:]):  # export/declare/typeset/set
+            return Screening(
+                True,
+                "planlint: blocked: setting TF_CLI_ARGS* for later commands changes what they do without "
+                "showing it. Pass the flags explicitly to `planlint guard -- terraform …`. " + AGENT_STOP,
+            )
     results = tuple(classify(c) for c in line.commands if not _is_guarded(c))
     gated = [c for c in results if c.gated]
     if not gated:

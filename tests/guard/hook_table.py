@@ -101,6 +101,11 @@ BYPASS_ATTEMPTS = [
     "echo 'me ssh-ed25519 AAAA' >> ~/.config/planlint/allowed_signers",
     "ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n planlint-approval record.json",
     "rm -rf ~/.config/planlint/ledger",
+    # TF_CLI_ARGS_<sub> is inserted after the subcommand: `state list` becomes `state rm … list`
+    'TF_CLI_ARGS_state="rm aws_db_instance.main" terraform state list',
+    'TF_CLI_ARGS_workspace="delete prod" terraform workspace list',
+    'export TF_CLI_ARGS_apply="-auto-approve"',
+    "declare -x TF_CLI_ARGS=-destroy",
 ]
 
 HARMLESS = [
@@ -145,6 +150,7 @@ HARMLESS = [
     "npm run build",
     "sudo apt-get update",
     'echo "terraform destroy" > notes.txt',
+    'TF_CLI_ARGS_plan="-lock=false" terraform plan',
 ]
 
 TABLE: list[tuple[str, str]] = (

@@ -275,3 +275,9 @@ def test_working_tree_policy_is_ignored(rig: Rig) -> None:
     """A `.planlint.yml` the agent could edit in the repository never softens guard's judgement."""
     (rig.work / ".planlint.yml").write_text("waivers: []\nrules: {PL001: {enforcement: info}}\n")
     assert rig.guard("--", "terraform", "destroy").returncode == 10
+
+
+def test_tf_cli_args_turning_a_read_into_state_surgery_is_caught(rig: Rig) -> None:
+    proc = rig.guard("--", "terraform", "state", "list", TF_CLI_ARGS_state="rm aws_db_instance.main")
+    assert proc.returncode == 10 and "state rm is state surgery" in proc.stderr
+    assert rig.calls() == []
