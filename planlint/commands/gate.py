@@ -77,15 +77,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, env: Any) -> Any:
-    from planlint.config import DEFAULT_POLICY, parse_policy
-    from planlint.decision import decide
-    from planlint.digest import destructive_digest
     from planlint.gate import gather, publish
-    from planlint.gate.approval import judge
-    from planlint.gate.protected import protected_findings, protected_patterns
-    from planlint.github.actions import write_outputs, write_summary
     from planlint.github.client import GitHubClient
-    from planlint.report import REPORTERS
 
     if bool(args.inputs) == bool(args.report):
         raise ConfigError("give either plan files or --report FILE (exactly one)", "planlint gate")
@@ -95,9 +88,27 @@ def _run(args: argparse.Namespace, env: Any) -> Any:
             "GITHUB_TOKEN is not set; the gate reads the pull request through the API", "planlint gate"
         )
     client = GitHubClient(env.api_url, token, time_budget=args.time_budget)
+    pr = gather.fetch_pull(client, env.repository, _pr_number(args, env, client))
+    try:
+        return _gate(args, env, client, pr)
+    except PlanlintError as exc:
+        if args.mode == "pr" and not args.no_write:
+            # An earlier run's success status on this head must not outlive a failed judgement.
+            publish.post_error_status(client, env.repository, pr.head_sha, str(exc), target_url=env.run_url)
+        raise
+
+
+def _gate(args: argparse.Namespace, env: Any, client: Any, pr: Any) -> Any:
+    from planlint.config import DEFAULT_POLICY, parse_policy
+    from planlint.decision import decide
+    from planlint.digest import destructive_digest
+    from planlint.gate import gather, publish
+    from planlint.gate.approval import judge
+    from planlint.gate.protected import protected_findings, protected_patterns
+    from planlint.github.actions import write_outputs, write_summary
+    from planlint.report import REPORTERS
+
     repo = env.repository
-    number = _pr_number(args, env, client)
-    pr = gather.fetch_pull(client, repo, number)
 
     # Policy from the base commit, never from the checked-out change under review.
     text = gather.fetch_file(client, repo, args.config, pr.base_sha)

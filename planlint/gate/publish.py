@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -83,6 +84,19 @@ def post_status(
     if target_url:
         body["target_url"] = target_url
     client.request("POST", f"repos/{repo}/statuses/{sha}", body=body, ok=(201,))
+
+
+def post_error_status(
+    client: GitHubClient, repo: str, sha: str, message: str, *, target_url: str | None
+) -> None:
+    """Best effort: mark the head as not judged. Swallows API errors (the run is failing already)."""
+    from planlint.errors import GateError
+
+    body = {"state": "error", "context": STATUS_CONTEXT, "description": f"error: {message}"[:140]}
+    if target_url:
+        body["target_url"] = target_url
+    with contextlib.suppress(GateError):
+        client.request("POST", f"repos/{repo}/statuses/{sha}", body=body, ok=(201,))
 
 
 def render_comment(

@@ -63,7 +63,8 @@ def test_report_with_a_forged_digest_is_refused(world, run_gate, corpus, tmp_pat
     result = run_gate("--report", str(report), plan=None)
     assert result.code == 2
     assert "does not match its findings" in result.stderr
-    assert result.requests and not result.paths("POST")
+    assert result.paths("POST") == [f"{REPO}/statuses/{world.head}"]
+    assert world.statuses[0]["state"] == "error"
 
 
 def test_report_that_is_not_a_report_is_refused(world, run_gate, tmp_path):

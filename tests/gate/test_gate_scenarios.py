@@ -344,7 +344,10 @@ def test_500_on_the_permission_endpoint_fails_closed(world, run_gate):
     assert result.code == 2
     assert result.outputs == {"decision": "error"}
     assert "HTTP 500" in result.stderr and "time budget" in result.stderr
-    assert not result.paths("POST")  # nothing claims a decision
+    # Nothing claims a decision; the head is marked "error" so an earlier success does not linger.
+    assert result.paths("POST") == [f"{REPO}/statuses/{HEAD}"]
+    assert world.statuses[0]["state"] == "error"
+    assert "digest" not in world.statuses[0]["description"]
     # Waits of 1 s and 2 s fit the 4 s budget, the next 4 s does not: three attempts, then closed.
     assert len([p for p in result.paths() if "/permission" in p]) == 3
 
