@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from planlint.guard.shell import SimpleCommand, is_dynamic, tool_basename
+from planlint.guard.shell import SimpleCommand
+from planlint.guard.shellwords import is_dynamic, tool_basename
 
 Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
 Flow = Literal["", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy"]

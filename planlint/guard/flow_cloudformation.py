@@ -18,7 +18,7 @@ from typing import Any
 from planlint.errors import InputError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, _refuse, authorise, judge_plan, load_trust
+from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse
 from planlint.guard.scope import cloudformation_scope, option, requester
 from planlint.guard.terraform import private_dir
 
@@ -119,7 +119,7 @@ def run_cloudformation(ctx: Context) -> int:
     if c.flow == "cloudformation-execute":
         name = option(c.argv, "--change-set-name")
         if not name:
-            return _refuse(
+            return refuse(
                 Refusal(outcome.UNRUNNABLE, "execute-change-set needs --change-set-name", c.display())
             )
         stack = option(c.argv, "--stack-name")
@@ -133,7 +133,7 @@ def run_cloudformation(ctx: Context) -> int:
         if found is None and code == 0:
             return 0  # nothing to deploy
         if found is None:
-            return _refuse(
+            return refuse(
                 Refusal(outcome.PLAN_FAILED, "planning failed: no change set was created", c.display())
             )
         arn = found
@@ -157,7 +157,7 @@ def run_cloudformation(ctx: Context) -> int:
         detail=f"change set: {arn} (created, not executed)",
     )
     if verdict.decision == "denied":
-        return _refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
+        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
                                c.display(), findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
     if verdict.decision == "approval_required":
         ok, refusal_code = authorise(ctx, trust, base)

@@ -8,7 +8,7 @@ from planlint.approvals.policy import TrustedPolicy
 from planlint.errors import ConfigError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, _refuse, authorise, judge_plan, load_trust
+from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse
 from planlint.guard.scope import requester, terraform_scope
 from planlint.guard.terraform import (
     PlanFailed,
@@ -35,7 +35,7 @@ def run_terraform(ctx: Context) -> int:
             else make_plan(c, ctx.env, ctx.cwd)
         )
     except PlanFailed as exc:
-        return _refuse(Refusal(outcome.PLAN_FAILED, f"planning failed: {exc}", ctx.shown))
+        return refuse(Refusal(outcome.PLAN_FAILED, f"planning failed: {exc}", ctx.shown))
     try:
         return _judge_and_apply(ctx, trust, run)
     finally:
@@ -69,7 +69,7 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun
         allowed_signers=str(policy.allowed_signers) if policy else "",
     )
     if verdict.decision == "denied":
-        return _refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
+        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
                                ctx.shown, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
     if verdict.decision == "error":
         raise ConfigError("planlint could not judge the plan", origin=str(run.plan_json))
@@ -81,7 +81,7 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun
         if not ok:
             return code
     if sha256_file(run.plan_file) != run.plan_sha256:
-        return _refuse(Refusal(outcome.ARTIFACT_CHANGED, "the judged plan file changed before apply; nothing "
+        return refuse(Refusal(outcome.ARTIFACT_CHANGED, "the judged plan file changed before apply; nothing "
                                "was applied", ctx.shown))  # fmt: skip
     sys.stderr.write(f"planlint guard: applying the judged plan (sha256 {run.plan_sha256[:12]}…)\n")
     return apply_plan(c, run, ctx.env, ctx.cwd)

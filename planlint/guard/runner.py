@@ -45,10 +45,10 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     c = classify(SimpleCommand(tuple(argv), tf_env))
     ctx = Context(c, env, cwd, options)
     if c.kind == "other":
-        return _refuse(Refusal(outcome.UNRUNNABLE, "guard runs infrastructure tools only", ctx.shown,
+        return refuse(Refusal(outcome.UNRUNNABLE, "guard runs infrastructure tools only", ctx.shown,
                                detail="Run the infrastructure command itself under guard, without wrappers."))  # fmt: skip
     if c.kind == "unverifiable":
-        return _refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
+        return refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
     if c.kind == "pass":
         return subprocess.run(list(argv), cwd=cwd, check=False).returncode
     if c.kind == "approval":
@@ -61,10 +61,10 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         from planlint.guard.flow_cloudformation import run_cloudformation
 
         return run_cloudformation(ctx)
-    return _refuse(Refusal(outcome.UNRUNNABLE, f"no guarded flow for {c.tool} {c.subcommand}", ctx.shown))
+    return refuse(Refusal(outcome.UNRUNNABLE, f"no guarded flow for {c.tool} {c.subcommand}", ctx.shown))
 
 
-def _refuse(refusal: Refusal) -> int:
+def refuse(refusal: Refusal) -> int:
     sys.stderr.write(render_refusal(refusal))
     return refusal.code
 
@@ -96,12 +96,12 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
         from planlint.guard.github_pr import pull_request_approval
 
         if base.digest.startswith("cmd1:"):
-            return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, "a pull request approves plans, not "
+            return False, refuse(_with(base, outcome.APPROVAL_REFUSED, "a pull request approves plans, not "
                                         "exact commands; this command needs a signed approval"))  # fmt: skip
         pr = pull_request_approval(ctx.options.github_pr, base.digest, trust, ctx.env, ctx.cwd)
         if not pr.approved:
             why = "; ".join(pr.reasons) or "not approved"
-            return False, _refuse(
+            return False, refuse(
                 _with(base, outcome.APPROVAL_REFUSED, f"pull request #{ctx.options.github_pr}: {why}")
             )
         sys.stderr.write(
@@ -109,7 +109,7 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
         )
         return True, 0
     if ctx.options.approval is None:
-        return False, _refuse(base)
+        return False, refuse(base)
     if trust is None:
         raise ConfigError("an approval was given but there is no trusted policy to verify it against")
     from planlint.approvals.ledger import consume
@@ -121,9 +121,9 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
         record = check_approval(ctx.options.approval, expected, trust)
         consume(trust.ledger, record, ctx.shown)
     except ApprovalRefused as exc:
-        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
+        return False, refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
     except GateError as exc:  # consumed by a concurrent run between check and consume
-        return False, _refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
+        return False, refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
     sys.stderr.write(
         f"planlint guard: approved by {record.approver} for {record.requester}; approval used.\n"
     )

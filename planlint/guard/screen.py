@@ -7,7 +7,8 @@ import shlex
 from dataclasses import dataclass
 
 from planlint.guard.classify import Classification, classify
-from planlint.guard.shell import SimpleCommand, mentions_iac, parse, tool_basename
+from planlint.guard.shell import SimpleCommand, parse
+from planlint.guard.shellwords import mentions_iac, tool_basename
 
 AGENT_STOP = "Do not retry with other flags or tools; report this to the user and wait."
 

@@ -16,15 +16,16 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-# An IaC tool named anywhere in the text (used to decide whether an opaque construct matters).
-IAC_MENTION = re.compile(
-    r"(?<![\w.-])(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|cloudformation|aws)(?![a-zA-Z])",
-    re.IGNORECASE,
+from planlint.guard.shellwords import (
+    is_dynamic,
+    mentions_iac,
+    segments,
+    tokenize,
+    tool_basename,
 )
+
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PUNCTUATION = "();<>|&\n"
 _KEYWORDS = frozenset(
     ["!", "{", "}", "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "in"]
 )
@@ -66,30 +67,12 @@ _Env = tuple[tuple[str, str], ...]
 _Wrapper = Callable[[list[str], _Acc, int, tuple[str, ...], _Env], None]
 
 
-def mentions_iac(text: str) -> bool:
-    return bool(IAC_MENTION.search(text))
-
-
-def is_dynamic(word: str) -> bool:
-    """A word whose value is computed when the shell runs it (`$x`, `${x}`, `$(…)`, backticks)."""
-    return "$" in word or "`" in word
-
-
 def parse(text: str) -> ShellLine:
     """Every simple command `text` would start, wrappers peeled, plus what cannot be verified."""
     acc = _Acc(mentions=mentions_iac(text))
     _parse_into(text, acc, depth=0, via=())
     unique = tuple(dict.fromkeys(acc.unverifiable))
     return ShellLine(tuple(acc.commands), unique, acc.mentions)
-
-
-def tokenize(text: str) -> list[str]:
-    """shlex in POSIX mode with shell punctuation split out; raises ValueError on unbalanced quotes."""
-    lexer = shlex.shlex(text.replace("\\\n", " "), posix=True, punctuation_chars=_PUNCTUATION)
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    return list(lexer)
 
 
 def _parse_into(text: str, acc: _Acc, depth: int, via: tuple[str, ...]) -> None:
@@ -113,59 +96,8 @@ def _parse_into(text: str, acc: _Acc, depth: int, via: tuple[str, ...]) -> None:
         if mentions:
             acc.unverifiable.append(f"the shell line cannot be read ({exc})")
         return
-    for segment in _segments(tokens):
+    for segment in segments(tokens):
         _peel(segment, acc, depth, via, env=())
-
-
-def _is_separator(token: str) -> bool:
-    return bool(token) and all(c in _PUNCTUATION for c in token) and not _is_redirect(token)
-
-
-def _is_redirect(token: str) -> bool:
-    return bool(token) and all(c in "<>&" for c in token) and ("<" in token or ">" in token)
-
-
-def _segments(tokens: list[str]) -> list[list[str]]:
-    """Split tokens into simple-command word lists, dropping redirections and comments."""
-    segments: list[list[str]] = []
-    current: list[str] = []
-    skip_next = False
-    in_comment = False
-    for token in tokens:
-        if in_comment:
-            if token == "\n":
-                in_comment = False
-            continue
-        if skip_next:
-            skip_next = False
-            continue
-        if _is_redirect(token):
-            if current and current[-1].isdigit():
-                current.pop()  # the fd number in `2>&1`
-            skip_next = True
-            continue
-        if _is_separator(token):
-            if current:
-                segments.append(current)
-            current = []
-            continue
-        if token.startswith("#") and not current:
-            in_comment = True
-            continue
-        current.append(token)
-    if current:
-        segments.append(current)
-    return segments
-
-
-def tool_basename(word: str) -> str:
-    """`/usr/local/bin/terraform_1.9.8` → `terraform_1.9.8`; image refs lose registry and tag."""
-    base = PurePosixPath(word.rstrip("/")).name if word.rstrip("/") else word
-    if ":" in base:
-        base = base.split(":", 1)[0]
-    if "@" in base[1:]:
-        base = base[: base.index("@", 1)]
-    return base
 
 
 def _peel(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _Env) -> None:

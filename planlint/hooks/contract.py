@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from planlint.guard.screen import AGENT_STOP, screen_fail_closed
-from planlint.guard.shell import mentions_iac
+from planlint.guard.shellwords import mentions_iac
 from planlint.hooks import ADAPTERS
 
 
