@@ -58,7 +58,7 @@ if sub == "apply":
 sys.exit(0)
 """
 
-NAMES = ("terraform", "tofu", "terraform_1.9.8")
+NAMES = ("terraform", "tofu", "terraform_1.9.8", "terragrunt")
 
 
 def install(bin_dir: Path, python: str) -> None:

@@ -281,3 +281,15 @@ def test_tf_cli_args_turning_a_read_into_state_surgery_is_caught(rig: Rig) -> No
     proc = rig.guard("--", "terraform", "state", "list", TF_CLI_ARGS_state="rm aws_db_instance.main")
     assert proc.returncode == 10 and "state rm is state surgery" in proc.stderr
     assert rig.calls() == []
+
+
+def test_terragrunt_apply_takes_the_same_plan_judge_apply_path(rig: Rig) -> None:
+    assert rig.guard("--", "terragrunt", "apply", "--terragrunt-non-interactive").returncode == 0
+    assert [(c["prog"], c["argv"][0]) for c in rig.calls()] == [  # type: ignore[index]
+        ("terragrunt", "plan"),
+        ("terragrunt", "show"),
+        ("terragrunt", "apply"),
+    ]
+    assert (
+        rig.guard("--", "terragrunt", "run-all", "destroy").returncode == 10
+    )  # many modules: approval-bound
