@@ -7,9 +7,15 @@ import dataclasses
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planlint.errors import ConfigError, PlanlintError
+
+if TYPE_CHECKING:  # imported lazily at run time: `planlint --version` never pays for the gate
+    from planlint.gate.evidence import Outcome, PullRequest
+    from planlint.github.actions import ActionsEnv
+    from planlint.github.client import GitHubClient
+    from planlint.model import Decision
 
 HELP = (
     "Judge plans (or a `planlint check --format json` report) for a GitHub pull request and decide "
@@ -76,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(decision)
 
 
-def _run(args: argparse.Namespace, env: Any) -> Any:
+def _run(args: argparse.Namespace, env: ActionsEnv) -> Decision:
     from planlint.gate import gather, publish
     from planlint.github.client import GitHubClient
 
@@ -98,7 +104,7 @@ def _run(args: argparse.Namespace, env: Any) -> Any:
         raise
 
 
-def _gate(args: argparse.Namespace, env: Any, client: Any, pr: Any) -> Any:
+def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: PullRequest) -> Decision:
     from planlint.config import DEFAULT_POLICY, parse_policy
     from planlint.decision import decide
     from planlint.digest import destructive_digest
@@ -130,7 +136,7 @@ def _gate(args: argparse.Namespace, env: Any, client: Any, pr: Any) -> Any:
     extra = protected_findings(gather.fetch_changed_files(client, pr, repo), patterns)
     findings = verdict.findings + extra
     digest = destructive_digest(findings)
-    decision = decide(findings)
+    decision: Decision = decide(findings)
     planned_head = args.head_sha or (_event_head(env.event) if args.mode == "pr" else None)
 
     outcome = None
@@ -179,7 +185,7 @@ def _gate(args: argparse.Namespace, env: Any, client: Any, pr: Any) -> Any:
     return decision
 
 
-def _note(outcome: Any, label: str) -> str | None:
+def _note(outcome: Outcome | None, label: str) -> str | None:
     if outcome is None:
         return None
     if outcome.approved:
@@ -187,12 +193,12 @@ def _note(outcome: Any, label: str) -> str | None:
     return "; ".join(outcome.blockers)
 
 
-def _pr_number(args: argparse.Namespace, env: Any, client: Any) -> int:
+def _pr_number(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient) -> int:
     if args.pr:
         return int(args.pr)
     if args.mode == "apply":
         return _merged_pr(args, env, client)
-    event: Mapping[str, Any] = env.event
+    event = env.event
     pull = event.get("pull_request")
     number = pull.get("number") if isinstance(pull, dict) else event.get("number")
     if not isinstance(number, int):
@@ -202,7 +208,7 @@ def _pr_number(args: argparse.Namespace, env: Any, client: Any) -> int:
     return number
 
 
-def _merged_pr(args: argparse.Namespace, env: Any, client: Any) -> int:
+def _merged_pr(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient) -> int:
     """The PR merged as this commit, from `GET /repos/{o}/{r}/commits/{sha}/pulls`."""
     from planlint.errors import GateError
 
