@@ -400,3 +400,29 @@ def test_unexpected_response_shape_fails_closed(world, run_gate):
     result = run_gate()
     assert result.code == 2
     assert "expected a list" in result.stderr
+
+
+def test_a_copied_marker_in_someone_elses_comment_is_not_the_sticky_comment(world, run_gate, corpus: Path):
+    """The author posts a comment with the gate's marker and an old digest, hoping to steer label removal."""
+    approve(world)
+    world.sticky_comment(
+        "<!-- planlint:gate -->\n<!-- planlint:digest=pl1:" + "0" * 64 + " -->", login=world.author
+    )
+    result = run_gate()
+    assert result.code == 0, result.summary
+    assert ("POST", f"{REPO}/issues/2/comments") in result.requests  # the gate writes its own
+    assert not result.paths("DELETE")
+    assert world.comments[0]["body"].endswith(" -->")  # the author's comment is untouched
+
+
+def test_changes_requested_by_someone_unqualified_does_not_block(world, run_gate):
+    approve(world)
+    world.review(READ_ONLY, 40, "CHANGES_REQUESTED")
+    result = run_gate()
+    assert result.code == 0, result.summary
+
+
+def test_changes_requested_on_an_older_commit_does_not_block(world, run_gate):
+    approve(world)
+    world.review(SECOND_PEER, 5, "CHANGES_REQUESTED", commit="0" * 40)
+    assert run_gate().code == 0
