@@ -23,7 +23,7 @@ from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, tool_basename
 
 Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
-Flow = Literal["", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy"]
+Flow = Literal["", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy"]
 
 TOOL_NAME = re.compile(
     r"^(?P<tool>terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|aws)(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",
@@ -258,20 +258,48 @@ def _aws(tool: str, command: SimpleCommand) -> Classification:
     return make("approval", f"cloudformation {op} changes stacks in a way planlint cannot preview")
 
 
+_CDK_WITH_VALUE = frozenset(
+    ("--app", "-a", "--context", "-c", "--profile", "--role-arn", "-r", "--output", "-o", "--plugin", "-p",
+     "--ca-bundle-path", "--proxy", "--require-approval", "--change-set-name", "--method", "-m",
+     "--parameters", "--outputs-file", "-O", "--toolkit-stack-name", "--tags", "-t", "--notification-arns",
+     "--exclusively", "-e", "--concurrency", "--asset-parallelism", "--build-exclude", "-E")
+)  # fmt: skip
+
+
 def _cdk(tool: str, command: SimpleCommand) -> Classification:
-    words = [a for a in command.argv[1:] if not a.startswith("-")]
+    args = command.argv[1:]
+    words = []
+    i = 0
+    while i < len(args):
+        if args[i] in _CDK_WITH_VALUE:
+            i += 2
+            continue
+        if not args[i].startswith("-"):
+            words.append(args[i])
+        i += 1
     sub = words[0] if words else ""
+
+    def make(kind: Kind, reason: str, flow: Flow = "") -> Classification:
+        return Classification(kind, tool, command.argv, reason, sub, flow, env=command.env)
+
     if not sub or sub in _CDK_PASS:
-        return Classification(
-            "pass", tool, command.argv, f"{tool} {sub} destroys nothing", sub, env=command.env
-        )
+        return make("pass", f"{tool} {sub} destroys nothing")
+    if tool == "cdk" and sub == "deploy":
+        method = next((a.split("=", 1)[1] for a in args if a.startswith("--method=")), None)
+        if method is None and "--method" in args[:-1]:
+            method = args[args.index("--method") + 1]
+        if "--no-execute" in args or method == "prepare-change-set":
+            return make("pass", "cdk deploy --no-execute only creates change sets")
+        if method in ("direct", "execute-change-set") or any(a.startswith("--hotswap") for a in args):
+            return make(
+                "approval", f"cdk deploy {method or 'hotswap'} changes stacks without a change set to judge"
+            )
+        return make("apply", "cdk deploy executes CloudFormation change sets", "cdk-deploy")
     if sub in ("deploy", "destroy", "watch", "gc", "rollback", "apply"):
-        return Classification(
-            "approval", tool, command.argv,
-            f"{tool} {sub} changes stacks; planlint cannot preview it as a change set yet",
-            sub, env=command.env,
-        )  # fmt: skip
-    return Classification("unverifiable", tool, command.argv, f"unknown {tool} subcommand {sub!r}", sub)
+        return make(
+            "approval", f"{tool} {sub} changes stacks; planlint cannot preview it as a change set yet"
+        )
+    return make("unverifiable", f"unknown {tool} subcommand {sub!r}")
 
 
 def _sam(tool: str, command: SimpleCommand) -> Classification:

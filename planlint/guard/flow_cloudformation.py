@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +25,10 @@ from planlint.guard.scope import cloudformation_scope, option, requester
 from planlint.guard.terraform import private_dir
 
 ARN = re.compile(r"arn:[^\s\"':]+:cloudformation:[^\s\"':]+:\d+:changeSet/[^\s\"']+")
-NO_CHANGES = re.compile(r"No changes to deploy|didn't contain changes|contains no updates", re.IGNORECASE)
+STACK_ARN = re.compile(r"arn:[^\s\"':]+:cloudformation:[^\s\"':]+:\d+:stack/[^\s\"'/]+/[\w-]+")
+NO_CHANGES = re.compile(
+    r"No changes to deploy|didn't contain changes|contains no updates|\(no changes\)", re.IGNORECASE
+)
 _GLOBALS = ("--region", "--profile", "--endpoint-url")
 MAX_PAGES = 100
 MAX_CHANGE_SETS = 200
@@ -89,11 +94,12 @@ def describe(ctx: Context, arn: str, globals_: list[str]) -> dict[str, Any]:
     raise InputError(f"more than {MAX_PAGES} pages of changes; refusing to judge a partial change set", arn)
 
 
-def describe_tree(ctx: Context, root_arn: str, workdir: Path) -> list[str]:
-    """The root change set and every nested child, each written to a file for the loader."""
+def describe_tree(ctx: Context, roots: list[str], workdir: Path) -> list[str]:
+    """The root change sets and every nested child, each written to a file for the loader."""
     globals_ = aws_globals(ctx.classification.argv)
     files: list[str] = []
-    queue = [root_arn]
+    root_arn = roots[0]
+    queue = list(roots)
     seen: set[str] = set()
     while queue:
         arn = queue.pop(0)
@@ -113,37 +119,65 @@ def describe_tree(ctx: Context, root_arn: str, workdir: Path) -> list[str]:
     return files
 
 
+def create_cdk_change_sets(ctx: Context) -> tuple[list[str], int]:
+    """`cdk deploy … --no-execute --change-set-name planlint-…`; the change set ARNs, one per changed stack.
+
+    Stacks are found from the `arn:…:stack/…` lines CDK prints; a stack without changes has no change set
+    (CDK deletes empty ones), so ChangeSetNotFound for it is skipped — only described sets are executed.
+    """
+    name = f"planlint-{secrets.token_hex(6)}"
+    argv = [*ctx.classification.argv, "--no-execute", "--change-set-name", name]
+    proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
+    output = proc.stdout + proc.stderr
+    sys.stderr.write(output)
+    if proc.returncode != 0:
+        return [], proc.returncode
+    stacks = list(dict.fromkeys(STACK_ARN.findall(output)))
+    globals_ = aws_globals(ctx.classification.argv)
+    arns: list[str] = []
+    for stack in stacks:
+        argv = ["aws", *globals_, "cloudformation", "describe-change-set", "--stack-name", stack,
+                "--change-set-name", name, "--output", "json"]  # fmt: skip
+        found = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
+        if found.returncode != 0 and "ChangeSetNotFound" in found.stderr:
+            continue
+        if found.returncode != 0:
+            raise InputError(f"describe-change-set failed: {found.stderr.strip()}", origin=stack)
+        arns.append(str(json.loads(found.stdout).get("ChangeSetId", "")))
+    if not stacks and not NO_CHANGES.search(output):
+        return [], outcome.PLAN_FAILED
+    return [a for a in arns if a], 0
+
+
+def _roots(ctx: Context) -> tuple[list[str], int]:
+    """The change sets to judge and execute, or ([], exit code) when there is nothing (or it failed)."""
+    c = ctx.classification
+    if c.flow == "cloudformation-execute":
+        name = option(c.argv, "--change-set-name") or ""
+        if ARN.fullmatch(name):
+            return [name], 0
+        return [str(_describe_by_name(ctx, name, option(c.argv, "--stack-name")).get("ChangeSetId", ""))], 0
+    if c.flow == "cdk-deploy":
+        return create_cdk_change_sets(ctx)
+    found, code = create_change_set(ctx)
+    return ([found] if found else []), code
+
+
 def run_cloudformation(ctx: Context) -> int:
     c = ctx.classification
     trust = load_trust(ctx)
-    if c.flow == "cloudformation-execute":
-        name = option(c.argv, "--change-set-name")
-        if not name:
-            return refuse(
-                Refusal(outcome.UNRUNNABLE, "execute-change-set needs --change-set-name", c.display())
-            )
-        stack = option(c.argv, "--stack-name")
-        arn = name if ARN.fullmatch(name) else None
-        if arn is None:
-            document = _describe_by_name(ctx, name, stack)
-            arn = str(document.get("ChangeSetId", ""))
-        code = 0
-    else:
-        found, code = create_change_set(ctx)
-        if found is None and code == 0:
+    if c.flow == "cloudformation-execute" and not option(c.argv, "--change-set-name"):
+        return refuse(Refusal(outcome.UNRUNNABLE, "execute-change-set needs --change-set-name", c.display()))
+    roots, code = _roots(ctx)
+    if not roots:
+        if code == 0:
             return 0  # nothing to deploy
-        if found is None:
-            return refuse(
-                Refusal(outcome.PLAN_FAILED, "planning failed: no change set was created", c.display())
-            )
-        arn = found
+        return refuse(Refusal(outcome.PLAN_FAILED, "planning failed: no change set was created", c.display()))
     workdir = private_dir()
     try:
-        files = describe_tree(ctx, arn, workdir)
+        files = describe_tree(ctx, roots, workdir)
         verdict = judge_plan(files, "cloudformation", trust)
     finally:
-        import shutil
-
         shutil.rmtree(workdir, ignore_errors=True)
     base = Refusal(
         outcome.APPROVAL_REQUIRED,
@@ -154,19 +188,23 @@ def run_cloudformation(ctx: Context) -> int:
         scope=cloudformation_scope(c, ctx.env),
         requester=requester(trust.requester if trust else None),
         allowed_signers=str(trust.allowed_signers) if trust else "",
-        detail=f"change set: {arn} (created, not executed)",
+        detail="change sets (created, not executed): " + ", ".join(roots),
     )
     if verdict.decision == "denied":
         return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
-                               c.display(), findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
+                              c.display(), findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
     if verdict.decision == "approval_required":
         ok, refusal_code = authorise(ctx, trust, base)
         if not ok:
             return refusal_code
     globals_ = aws_globals(c.argv)
-    sys.stderr.write(f"planlint guard: executing the judged change set {arn}\n")
-    argv = ["aws", *globals_, "cloudformation", "execute-change-set", "--change-set-name", arn]
-    return subprocess.run(argv, cwd=ctx.cwd, check=False).returncode or code
+    for arn in roots:
+        sys.stderr.write(f"planlint guard: executing the judged change set {arn}\n")
+        argv = ["aws", *globals_, "cloudformation", "execute-change-set", "--change-set-name", arn]
+        executed = subprocess.run(argv, cwd=ctx.cwd, check=False).returncode
+        if executed != 0:
+            return executed
+    return code
 
 
 def _describe_by_name(ctx: Context, name: str, stack: str | None) -> dict[str, Any]:

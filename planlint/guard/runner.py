@@ -57,7 +57,7 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         from planlint.guard.flow_terraform import run_terraform
 
         return run_terraform(ctx)
-    if c.flow in ("cloudformation-deploy", "cloudformation-execute", "sam-deploy"):
+    if c.flow in ("cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy"):
         from planlint.guard.flow_cloudformation import run_cloudformation
 
         return run_cloudformation(ctx)

@@ -26,12 +26,27 @@ if op == "deploy":
     print("aws cloudformation describe-change-set --change-set-name " + os.environ["FAKE_AWS_ROOT"])
 elif op == "describe-change-set":
     name = value("--change-set-name")
+    if name.startswith("planlint-"):  # cdk deploy --no-execute --change-set-name planlint-…
+        name = os.environ["FAKE_AWS_ROOT"]
     path = sets.get(name)
     if path is None:
         print("ChangeSetNotFound: " + str(name), file=sys.stderr); sys.exit(254)
     sys.stdout.write(open(path).read())
 elif op == "execute-change-set":
     sys.exit(int(os.environ.get("FAKE_AWS_EXEC_EXIT", "0")))
+"""
+
+FAKE_CDK = r"""#!{python}
+import json, os, sys
+with open(os.environ["FAKE_AWS_LOG"], "a") as log:
+    log.write(json.dumps(["cdk", *sys.argv[1:]]) + "\n")
+if "--no-execute" not in sys.argv:
+    print("cdk would execute!", file=sys.stderr); sys.exit(99)
+print("AppStack: deploying... [1/1]")
+print("AppStack: creating CloudFormation changeset...")
+print(" ✅  AppStack")
+print("Stack ARN:")
+print("arn:aws:cloudformation:us-east-1:123456789012:stack/AppStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001")
 """
 
 CFN = "cloudformation"
@@ -52,6 +67,9 @@ def aws(tmp_path: Path, corpus: Path):  # type: ignore[no-untyped-def]
     script = bin_dir / "aws"
     script.write_text(FAKE_AWS.replace("{python}", sys.executable))
     script.chmod(0o755)
+    cdk = bin_dir / "cdk"
+    cdk.write_text(FAKE_CDK.replace("{python}", sys.executable))
+    cdk.chmod(0o755)
     sets = {_arn(corpus / p): str(corpus / p) for p in (DESTRUCTIVE, HARMLESS, NESTED_ROOT, NESTED_CHILD)}
     work = tmp_path / "work"
     work.mkdir()
@@ -125,3 +143,28 @@ def aws_root_override(aws, root: Path):  # type: ignore[no-untyped-def]
     return aws(
         str(root), "aws", "cloudformation", "deploy", "--stack-name", "app", "--template-file", "t.yaml"
     )
+
+
+def test_cdk_deploy_creates_change_sets_judges_and_executes_them(aws, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    proc, calls = aws(HARMLESS, "cdk", "deploy", "--require-approval", "never")
+    assert proc.returncode == 0, proc.stderr
+    assert calls[0][:4] == ["cdk", "deploy", "--require-approval", "never"] and "--no-execute" in calls[0]
+    name = calls[0][calls[0].index("--change-set-name") + 1]
+    assert name.startswith("planlint-")
+    assert calls[1][-6:] == [
+        "--stack-name",
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/AppStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001",
+        "--change-set-name",
+        name,
+        "--output",
+        "json",
+    ]
+    assert calls[-1] == ["cloudformation", "execute-change-set", "--change-set-name", _arn(corpus / HARMLESS)]
+
+
+def test_cdk_deploy_with_a_destructive_change_set_is_refused(aws) -> None:  # type: ignore[no-untyped-def]
+    proc, calls = aws(DESTRUCTIVE, "npx", "aws-cdk", "deploy", "--all")
+    assert proc.returncode == 13  # guard runs the tool itself, never through npx
+    proc, calls = aws(DESTRUCTIVE, "cdk", "deploy", "--all")
+    assert proc.returncode == 10, proc.stderr
+    assert not any("execute-change-set" in c for c in calls)
