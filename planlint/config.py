@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 from collections.abc import Mapping
@@ -31,11 +32,40 @@ class ApprovalSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Patterns:
+    """Resources picked by address glob, module glob, or tag (key -> value glob, any tag matching)."""
+
+    addresses: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.addresses or self.modules or self.tags)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A rule switched off for matching addresses, with a reason, until a date (inclusive)."""
+
+    rule: str
+    address: str
+    reason: str
+    expires: datetime.date
+    where: str  # "waivers[2]", for messages
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     origin: str | None = None
     rule_dirs: tuple[Path, ...] = ()
     rules: Mapping[str, RuleOverride] = field(default_factory=dict)
     approval: ApprovalSettings = field(default_factory=ApprovalSettings)
+    protect: Patterns = field(default_factory=Patterns)  # any destroy/replace of these needs approval
+    allow_destroy: Patterns = field(default_factory=Patterns)  # destroyed freely (findings shown, waived)
+    stateful_types: Mapping[str, str] = field(default_factory=dict)  # extra catalogue types -> class
+    waivers: tuple[Waiver, ...] = ()
+    blast_radius: Mapping[str, float] = field(default_factory=dict)  # overrides of rules' plan thresholds
+    as_of: datetime.date | None = None  # the day waivers are judged against (set when the file is loaded)
 
 
 DEFAULT_POLICY = Policy()
@@ -52,8 +82,13 @@ def load_policy(path: str | Path) -> Policy:
     return parse_policy(text, str(path), base_dir=file.parent)
 
 
-def parse_policy(text: str, origin: str, base_dir: Path | None = None) -> Policy:
-    """Parse and validate policy text (from a file, or from the PR's base commit via the API)."""
+def parse_policy(
+    text: str, origin: str, base_dir: Path | None = None, today: datetime.date | None = None
+) -> Policy:
+    """Parse and validate policy text (from a file, or from the PR's base commit via the API).
+
+    `today` is the date waivers are judged against (default: the current UTC date).
+    """
     import yaml
 
     try:
@@ -64,6 +99,7 @@ def parse_policy(text: str, origin: str, base_dir: Path | None = None) -> Policy
         raise ConfigError(f"{where}invalid YAML: {getattr(exc, 'problem', None) or exc}", origin) from None
     if doc is None:
         doc = {}
+    doc = _dates_as_text(doc)
     validate_policy_document(doc, origin)
     approval = doc.get("approval") or {}
     base = base_dir if base_dir is not None else Path()
@@ -79,7 +115,42 @@ def parse_policy(text: str, origin: str, base_dir: Path | None = None) -> Policy
             approvals=approval.get("approvals", 0),
             teams=tuple(approval.get("teams") or ()),
         ),
+        protect=_patterns(doc.get("protect")),
+        allow_destroy=_patterns(doc.get("allow_destroy")),
+        stateful_types=dict(doc.get("stateful_types") or {}),
+        waivers=tuple(_waiver(w, i, origin) for i, w in enumerate(doc.get("waivers") or ())),
+        blast_radius={k: float(v) for k, v in (doc.get("blast_radius") or {}).items()},
+        as_of=today or datetime.datetime.now(datetime.timezone.utc).date(),
     )
+
+
+def _patterns(spec: Mapping[str, Any] | None) -> Patterns:
+    spec = spec or {}
+    return Patterns(
+        addresses=tuple(spec.get("addresses") or ()),
+        modules=tuple(spec.get("modules") or ()),
+        tags={str(k): str(v) for k, v in (spec.get("tags") or {}).items()},
+    )
+
+
+def _waiver(spec: Mapping[str, Any], index: int, origin: str) -> Waiver:
+    where = f"waivers[{index}]"
+    try:
+        expires = datetime.date.fromisoformat(spec["expires"])
+    except ValueError:
+        raise ConfigError(f"{where}/expires: {spec['expires']!r} is not a calendar date", origin) from None
+    return Waiver(spec["rule"], spec["address"], spec["reason"], expires, where)
+
+
+def _dates_as_text(doc: Any) -> Any:
+    """YAML reads `2026-12-31` as a date; the schema (and JSON) know only strings."""
+    if isinstance(doc, dict):
+        return {k: _dates_as_text(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_dates_as_text(v) for v in doc]
+    if isinstance(doc, datetime.date):
+        return doc.isoformat()
+    return doc
 
 
 def config_schema() -> dict[str, Any]:

@@ -6,27 +6,59 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 
-from planlint.catalogue import Catalogue
+from planlint.blast_radius import PlanStats, condition_holds, plan_stats, share_text
+from planlint.catalogue import Catalogue, with_extra_types
 from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
 from planlint.digest import destructive_digest
 from planlint.mitigations import mitigation_of
 from planlint.model import ACTIONS, Finding, Plan, ResourceChange, Verdict
+from planlint.patterns import resource_matches
 from planlint.report.wording import action_text, reason_text
 from planlint.ruleset import ABSENT, AttributeCondition, Rule, RuleSet
+from planlint.waivers import apply_waivers
+
+
+class PlanContext:
+    """What a rule may need beyond one change: plan-wide counts (computed once, on first use), policy."""
+
+    __slots__ = ("_stats", "plan", "policy")
+
+    def __init__(self, plan: Plan, policy: Policy) -> None:
+        self.plan = plan
+        self.policy = policy
+        self._stats: PlanStats | None = None
+
+    @property
+    def stats(self) -> PlanStats:
+        if self._stats is None:
+            self._stats = plan_stats(self.plan)
+        return self._stats
 
 
 def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> Verdict:
     """Run every rule over every change of every plan and decide."""
-    by_action = _rules_by_action(ruleset.rules)
-    findings: list[Finding] = []
+    by_action = _rules_by_action([r for r in ruleset.rules if not r.match.waiver_expired])
+    catalogue = ruleset.catalogue
+    if policy.stateful_types:
+        catalogue = with_extra_types(catalogue, policy.stateful_types, policy.origin or ".planlint.yml")
+    matched: list[tuple[Finding, ResourceChange]] = []
     for plan in plans:
+        context = PlanContext(plan, policy)
         for change in plan.changes:
             candidates = {r.id: r for a in change.actions for r in by_action[a]}
             for rule_id in sorted(candidates):
                 rule = candidates[rule_id]
-                if matches(rule, change, ruleset.catalogue):
-                    findings.append(make_finding(rule, change, plan, ruleset.catalogue, policy))
+                if matches(rule, change, catalogue, context):
+                    matched.append(
+                        (make_finding(rule, change, plan, catalogue, policy, context=context), change)
+                    )
+    findings = apply_waivers(
+        matched,
+        policy,
+        expired_rule=next((r for r in ruleset.rules if r.match.waiver_expired), None),
+        protected_rule_ids=frozenset(r.id for r in ruleset.rules if r.match.protected),
+    )
     return Verdict(
         plans=tuple(plans),
         findings=tuple(findings),
@@ -44,8 +76,12 @@ def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
     return index
 
 
-def matches(rule: Rule, change: ResourceChange, catalogue: Catalogue) -> bool:
+def matches(
+    rule: Rule, change: ResourceChange, catalogue: Catalogue, context: PlanContext | None = None
+) -> bool:
     m = rule.match
+    if m.waiver_expired:
+        return False
     if m.platforms is not None and change.platform not in m.platforms:
         return False
     if m.actions is not None and m.actions.isdisjoint(change.actions):
@@ -60,7 +96,15 @@ def matches(rule: Rule, change: ResourceChange, catalogue: Catalogue) -> bool:
         return False
     if m.modules and not any(fnmatchcase(change.module or "", g) for g in m.modules):
         return False
-    return all(_attribute_holds(c, change) for c in m.attributes)
+    if not all(_attribute_holds(c, change) for c in m.attributes):
+        return False
+    if m.attributes_any and not any(_attribute_holds(c, change) for c in m.attributes_any):
+        return False
+    if m.protected and (context is None or not resource_matches(context.policy.protect, change)):
+        return False
+    return m.plan is None or (
+        context is not None and condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
+    )
 
 
 def _type_matches(rule: Rule, resource_type: str, catalogue: Catalogue) -> bool:
@@ -74,9 +118,24 @@ def _type_matches(rule: Rule, resource_type: str, catalogue: Catalogue) -> bool:
 
 
 def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:
-    if condition.before is not ABSENT and _lookup(change.values.before(), condition.path) != condition.before:
+    before = _lookup(change.values.before(), condition.path)
+    after = _lookup(change.values.after(), condition.path)
+    if condition.before is not ABSENT and not _same(before, condition.before):
         return False
-    return condition.after is ABSENT or _lookup(change.values.after(), condition.path) == condition.after
+    if condition.after is not ABSENT and not _same(after, condition.after):
+        return False
+    if condition.before_not is not ABSENT and _same(before, condition.before_not):
+        return False
+    return condition.after_not is ABSENT or not _same(after, condition.after_not)
+
+
+def _same(value: Any, expected: Any) -> bool:
+    """Equality that keeps `True == 1` and `False == 0` apart (a flag is not a count)."""
+    return (
+        type(value) is type(expected) and value == expected
+        if isinstance(expected, bool)
+        else value == expected
+    )
 
 
 def _lookup(value: Any, path: tuple[str, ...]) -> Any:
@@ -91,7 +150,13 @@ def _lookup(value: Any, path: tuple[str, ...]) -> Any:
 
 
 def make_finding(
-    rule: Rule, change: ResourceChange, plan: Plan, catalogue: Catalogue, policy: Policy
+    rule: Rule,
+    change: ResourceChange,
+    plan: Plan,
+    catalogue: Catalogue,
+    policy: Policy,
+    *,
+    context: PlanContext | None = None,
 ) -> Finding:
     override = policy.rules.get(rule.id)
     severity = (override.severity if override else None) or rule.severity
@@ -111,6 +176,13 @@ def make_finding(
         "paths": ", ".join(change.replace_paths),
         "module": change.module or "root module",
         "scope": plan.scope,
+        "because": _because(change),
+        "attribute": "; ".join(
+            c.describe()
+            for c in (*rule.match.attributes, *rule.match.attributes_any)
+            if _attribute_holds(c, change)
+        ),
+        **_plan_fields(rule, context),
     }
     return Finding(
         rule_id=rule.id,
@@ -130,3 +202,21 @@ def make_finding(
         mitigation=mitigation.text if mitigation else None,
         location=change.source,
     )
+
+
+def _because(change: ResourceChange) -> str:
+    """The tool's reason and the forcing attribute paths, as sentences: what a reviewer reads first."""
+    sentences = []
+    reason = reason_text(change.reason)
+    if reason:
+        sentences.append(f"Because {reason}.")
+    if "replace" in change.actions and change.replace_paths:
+        sentences.append(f"Replacement forced by: {', '.join(change.replace_paths)}.")
+    return " ".join(sentences)
+
+
+def _plan_fields(rule: Rule, context: PlanContext | None) -> dict[str, str]:
+    if rule.match.plan is None or context is None:
+        return {"deletes": "", "managed": "", "share": ""}
+    stats = context.stats
+    return {"deletes": str(stats.deletes), "managed": str(stats.managed), "share": share_text(stats)}

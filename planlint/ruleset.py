@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from planlint.blast_radius import PlanCondition, parse_condition
 from planlint.catalogue import Catalogue, load_catalogue
 from planlint.errors import RuleError
 from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Severity
@@ -19,7 +20,12 @@ ID_PATTERN = re.compile(r"^PL[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 ABSENT: Any = object()  # an attribute condition side that was not given
 MESSAGE_FIELDS = frozenset(
-    ("address", "type", "class", "what", "action_text", "reason_text", "paths", "module", "scope")
+    (
+        *("address", "type", "class", "what", "action_text", "reason_text", "paths", "module", "scope"),
+        # `because`: the reason and the forcing attribute paths as sentences ("" when neither is known);
+        # `attribute`: the attribute condition that matched; deletes/managed/share: plan-wide counts.
+        *("because", "attribute", "deletes", "managed", "share"),
+    )
 )
 
 
@@ -28,6 +34,22 @@ class AttributeCondition:
     path: tuple[str, ...]
     before: Any = ABSENT
     after: Any = ABSENT
+    before_not: Any = ABSENT
+    after_not: Any = ABSENT
+
+    def describe(self) -> str:
+        """`deletion_protection true -> false`: the condition's own values, never the plan's."""
+        before = _literal(self.before) if self.before is not ABSENT else "anything"
+        if self.before is ABSENT and self.before_not is not ABSENT:
+            before = f"not {_literal(self.before_not)}"
+        after = _literal(self.after) if self.after is not ABSENT else "anything"
+        if self.after is ABSENT and self.after_not is not ABSENT:
+            after = f"not {_literal(self.after_not)}"
+        return f"{'.'.join(self.path)} {before} -> {after}"
+
+
+def _literal(value: Any) -> str:
+    return json.dumps(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +62,11 @@ class Match:
     reasons_not: frozenset[str] = frozenset()
     addresses: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
-    attributes: tuple[AttributeCondition, ...] = ()
+    attributes: tuple[AttributeCondition, ...] = ()  # all must hold
+    attributes_any: tuple[AttributeCondition, ...] = ()  # at least one must hold (when given)
+    plan: PlanCondition | None = None  # plan-wide aggregate (blast radius)
+    protected: bool = False  # the change matches the policy's `protect` patterns
+    waiver_expired: bool = False  # never matches a change: the engine reports expired waivers with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,10 +237,19 @@ def _match(spec: Mapping[str, Any]) -> Match:
         reasons_not=frozenset(spec.get("reasons_not") or ()),
         addresses=tuple(spec.get("addresses") or ()),
         modules=tuple(spec.get("modules") or ()),
-        attributes=tuple(
-            AttributeCondition(
-                tuple(str(c["path"]).split(".")), c.get("before", ABSENT), c.get("after", ABSENT)
-            )
-            for c in spec.get("attributes") or ()
-        ),
+        attributes=tuple(_condition(c) for c in spec.get("attributes") or ()),
+        attributes_any=tuple(_condition(c) for c in spec.get("attributes_any") or ()),
+        plan=parse_condition(spec["plan"]) if spec.get("plan") else None,
+        protected=spec.get("protected") is True,
+        waiver_expired=spec.get("waiver_expired") is True,
+    )
+
+
+def _condition(spec: Mapping[str, Any]) -> AttributeCondition:
+    return AttributeCondition(
+        tuple(str(spec["path"]).split(".")),
+        spec.get("before", ABSENT),
+        spec.get("after", ABSENT),
+        spec.get("before_not", ABSENT),
+        spec.get("after_not", ABSENT),
     )

@@ -1,0 +1,114 @@
+"""Plan-wide aggregates for environment-teardown rules: how much of what a plan manages it deletes.
+
+A rule with a `match.plan` condition still produces one finding per matching change (each deleted
+resource), so the destructive digest names every address the teardown takes with it: adding one more
+delete to an approved teardown changes the digest. The plan condition only decides *whether* the
+plan is a teardown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from planlint.model import Plan, ResourceChange
+
+# Keys a rule's `match.plan` may set and `.planlint.yml` `blast_radius` may override.
+THRESHOLD_KEYS = ("min_deletes", "delete_share", "destroy_min_deletes", "module_min_deletes")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCondition:
+    """`match.plan` of a rule: every key given must hold (thresholds are minimums)."""
+
+    destroy_mode: bool | None = None
+    min_deletes: int | None = None  # the plan deletes at least this many resources
+    delete_share: float | None = None  # ...and at least this share of the resources it manages
+    destroy_min_deletes: int | None = None  # a destroy-mode plan deleting at least this many
+    module_min_deletes: int | None = None  # the change's removed module instance deletes this many
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStats:
+    managed: int  # managed resource instances the plan knows about (no-ops included, deposed excluded)
+    deletes: int  # of those, how many are deleted (not replaced, not forgotten)
+    destroy_mode: bool
+    removed_modules: Mapping[str, int] = field(default_factory=dict)  # module instance -> deletes
+
+    @property
+    def share(self) -> float:
+        return self.deletes / self.managed if self.managed else 0.0
+
+
+def _counts(change: ResourceChange) -> bool:
+    return change.mode == "managed" and change.deposed is None
+
+
+def plan_stats(plan: Plan) -> PlanStats:
+    managed = [c for c in plan.changes if _counts(c)]
+    deleted = [c for c in managed if "delete" in c.actions]
+    removed = Counter(
+        c.module for c in deleted if c.reason == "delete_because_no_module" and c.module is not None
+    )
+    return PlanStats(
+        managed=len(managed),
+        deletes=len(deleted),
+        destroy_mode=plan.facts.destroy_mode,
+        removed_modules=dict(removed),
+    )
+
+
+def parse_condition(spec: Mapping[str, object]) -> PlanCondition:
+    def number(key: str) -> float | None:
+        value = spec.get(key)
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    def whole(key: str) -> int | None:
+        value = number(key)
+        return int(value) if value is not None else None
+
+    destroy_mode = spec.get("destroy_mode")
+    return PlanCondition(
+        destroy_mode=destroy_mode if isinstance(destroy_mode, bool) else None,
+        min_deletes=whole("min_deletes"),
+        delete_share=number("delete_share"),
+        destroy_min_deletes=whole("destroy_min_deletes"),
+        module_min_deletes=whole("module_min_deletes"),
+    )
+
+
+def condition_holds(
+    condition: PlanCondition,
+    stats: PlanStats,
+    change: ResourceChange,
+    overrides: Mapping[str, float] | None = None,
+) -> bool:
+    """True when the plan (and the change's place in it) meets the rule's thresholds.
+
+    `overrides` are the policy's `blast_radius` values; each replaces the rule's own value of the same
+    key, but only for keys the rule uses (a policy cannot add a condition to a rule).
+    """
+    limits = overrides or {}
+    if condition.destroy_mode is not None and stats.destroy_mode != condition.destroy_mode:
+        return False
+    if condition.min_deletes is not None and stats.deletes < limits.get("min_deletes", condition.min_deletes):
+        return False
+    if condition.delete_share is not None and stats.share < limits.get(
+        "delete_share", condition.delete_share
+    ):
+        return False
+    if condition.destroy_min_deletes is not None and (
+        not stats.destroy_mode
+        or stats.deletes < limits.get("destroy_min_deletes", condition.destroy_min_deletes)
+    ):
+        return False
+    if condition.module_min_deletes is not None:
+        removed = stats.removed_modules.get(change.module or "", 0)
+        if removed == 0 or removed < limits.get("module_min_deletes", condition.module_min_deletes):
+            return False
+    return True
+
+
+def share_text(stats: PlanStats) -> str:
+    return f"{round(stats.share * 100)}%"
