@@ -114,7 +114,10 @@ def _peel(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _E
         return
     head = rest[0]
     if is_dynamic(head.replace("${HOME}", "~").replace("$HOME", "~")):
-        acc.unverifiable.append(f"the program name {head!r} is computed at run time")
+        # `$` alone or `` `…` `` is what is left of a substitution whose commands are read separately;
+        # it matters only next to an IaC tool. Any other computed program name is unverifiable.
+        if not (head == "$" or (head.startswith("`") and head.endswith("`"))) or acc.mentions:
+            acc.unverifiable.append(f"the program name {head!r} is computed at run time")
         return
     name = tool_basename(head)
     wrapper = _WRAPPERS.get(name)

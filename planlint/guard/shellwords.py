@@ -41,16 +41,16 @@ def _is_redirect(token: str) -> bool:
 
 
 def segments(tokens: list[str]) -> list[list[str]]:
-    """Split tokens into simple-command word lists, dropping redirections and comments."""
+    """Split tokens into simple-command word lists, dropping redirections.
+
+    `#` is kept as a word: shlex cannot tell `# comment` from a quoted `"#"`, and treating a quoted `#`
+    as a comment would hide the commands after it (`"#"; terraform destroy`). Reading a real comment as
+    arguments can only make the hooks stricter.
+    """
     segments: list[list[str]] = []
     current: list[str] = []
     skip_next = False
-    in_comment = False
     for token in tokens:
-        if in_comment:
-            if token == "\n":
-                in_comment = False
-            continue
         if skip_next:
             skip_next = False
             continue
@@ -63,9 +63,6 @@ def segments(tokens: list[str]) -> list[list[str]]:
             if current:
                 segments.append(current)
             current = []
-            continue
-        if token.startswith("#") and not current:
-            in_comment = True
             continue
         current.append(token)
     if current:

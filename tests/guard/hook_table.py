@@ -101,6 +101,8 @@ BYPASS_ATTEMPTS = [
     "echo 'me ssh-ed25519 AAAA' >> ~/.config/planlint/allowed_signers",
     "ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n planlint-approval record.json",
     "rm -rf ~/.config/planlint/ledger",
+    "echo '#'; terraform destroy",
+    "`echo terraform` apply -auto-approve",
     # TF_CLI_ARGS_<sub> is inserted after the subcommand: `state list` becomes `state rm … list`
     'TF_CLI_ARGS_state="rm aws_db_instance.main" terraform state list',
     'TF_CLI_ARGS_workspace="delete prod" terraform workspace list',
