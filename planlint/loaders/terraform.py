@@ -12,7 +12,7 @@ from typing import Any, Literal
 import msgspec
 
 from planlint.errors import InputError
-from planlint.model import Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
+from planlint.model import REDACTED, Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
 from planlint.redact import redact
 
 SUPPORTED_MAJOR_VERSIONS = ("0", "1")
@@ -102,6 +102,8 @@ def decode_document(data: bytes, origin: str) -> Document:
         raise InputError(f"not a valid Terraform plan: {exc}", origin) from None
     except msgspec.DecodeError as exc:
         raise InputError(f"not valid JSON ({_decode_problem(exc)})", origin) from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply to be a plan", origin) from None
 
 
 def _decode_problem(exc: msgspec.DecodeError) -> str:
@@ -242,7 +244,10 @@ class PlanValues(Values):
             if side == "before"
             else (change.after, change.after_sensitive)
         )
-        return redact(msgspec.json.decode(value), msgspec.json.decode(mask) if mask else False)
+        try:
+            return redact(msgspec.json.decode(value), msgspec.json.decode(mask) if mask else False)
+        except RecursionError:
+            return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
 
 
 def _path_text(path: Sequence[str | int]) -> str:
