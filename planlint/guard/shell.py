@@ -253,7 +253,13 @@ def _w_shell(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env:
         if word.startswith(("-", "+")):
             i += 1
             continue
-        return  # `bash script.sh`: a script file planlint cannot see (use the PATH shim for those)
+        # `bash script.sh`: a script planlint cannot see (the PATH shim covers those). Next to an IaC
+        # tool name (`echo 'terraform destroy' > x.sh && bash x.sh`) it is unverifiable.
+        if acc.mentions:
+            acc.unverifiable.append(
+                "a shell runs a script planlint cannot see, next to an infrastructure tool"
+            )
+        return
     if acc.mentions:
         acc.unverifiable.append("a shell reads its commands from a pipe next to an infrastructure tool")
 
@@ -267,8 +273,7 @@ def _w_eval(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: 
 
 
 def _w_source(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _Env) -> None:
-    unseen = len(words) < 2 or words[1] in ("/dev/stdin", "-") or is_dynamic(words[1])
-    if unseen and acc.mentions:
+    if acc.mentions:
         acc.unverifiable.append(
             "a shell sources commands planlint cannot see, next to an infrastructure tool"
         )
@@ -280,6 +285,18 @@ def _w_interpreter(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...]
         if word in ("-c", "-e", "--eval", "-E", "eval", "-p", "--print", "-r") and mentions_iac(words[i + 1]):
             acc.unverifiable.append(f"{tool_basename(words[0])} code that runs an infrastructure tool")
             return
+
+
+def _w_alias(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _Env) -> None:
+    """`alias tf=terraform`: a new name for an infrastructure tool hides what later runs."""
+    if mentions_iac(" ".join(words[1:])):
+        acc.unverifiable.append("an alias for an infrastructure tool")
+
+
+def _w_copy(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _Env) -> None:
+    """`ln -s /usr/bin/terraform /tmp/x`: an infrastructure tool under another name."""
+    if any(_TOOL_NAME.match(tool_basename(w)) for w in words[1:] if not w.startswith("-")):
+        acc.unverifiable.append(f"{tool_basename(words[0])} puts an infrastructure tool under another name")
 
 
 def _w_watch(words: list[str], acc: _Acc, depth: int, via: tuple[str, ...], env: _Env) -> None:
@@ -413,6 +430,12 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "source": _w_source,
     ".": _w_source,
     "watch": _w_watch,
+    "alias": _w_alias,
+    "ln": _w_copy,
+    "cp": _w_copy,
+    "mv": _w_copy,
+    "install": _w_copy,
+    "rsync": _w_copy,
     "find": _w_find,
     "ssh": _w_ssh,
     "docker": _w_container,

@@ -72,7 +72,7 @@ def segments(tokens: list[str]) -> list[list[str]]:
 
 def tool_basename(word: str) -> str:
     """`/usr/local/bin/terraform_1.9.8` → `terraform_1.9.8`; image refs lose registry and tag."""
-    base = PurePosixPath(word.rstrip("/")).name if word.rstrip("/") else word
+    base = PurePosixPath(word.rstrip("/")).name or word
     if ":" in base:
         base = base.split(":", 1)[0]
     if "@" in base[1:]:

@@ -103,6 +103,12 @@ BYPASS_ATTEMPTS = [
     "rm -rf ~/.config/planlint/ledger",
     "echo '#'; terraform destroy",
     "`echo terraform` apply -auto-approve",
+    "alias tf=terraform; tf destroy",
+    "ln -s /usr/local/bin/terraform /tmp/x && /tmp/x destroy",
+    "cp $(which terraform) ./t && ./t destroy",
+    "echo 'terraform destroy -auto-approve' > x.sh && bash x.sh",
+    "printf 'terraform destroy' > x.sh; . ./x.sh",
+    'tf() { terraform "$@"; }; tf destroy',
     # TF_CLI_ARGS_<sub> is inserted after the subcommand: `state list` becomes `state rm … list`
     'TF_CLI_ARGS_state="rm aws_db_instance.main" terraform state list',
     'TF_CLI_ARGS_workspace="delete prod" terraform workspace list',
@@ -153,6 +159,8 @@ HARMLESS = [
     "sudo apt-get update",
     'echo "terraform destroy" > notes.txt',
     'TF_CLI_ARGS_plan="-lock=false" terraform plan',
+    "cp terraform.tfvars.example terraform.tfvars",
+    "bash scripts/test.sh",
 ]
 
 TABLE: list[tuple[str, str]] = (
