@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "guard": "planlint.commands.guard",
     "approve": "planlint.commands.approve",
     "gate": "planlint.commands.gate",
+    "config": "planlint.commands.config",
 }
 
 # Help text shown by `planlint --help` without importing every command module.
@@ -45,6 +46,7 @@ SUMMARIES: dict[str, str] = {
     "hooks": "install planlint's hook into an agent's configuration (merging, never clobbering)",
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
+    "config": "validate a policy file (.planlint.yml): schema, rule ids, waivers",
 }
 
 

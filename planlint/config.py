@@ -92,14 +92,13 @@ def parse_policy(
     import yaml
 
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_policy_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         raise ConfigError(f"{where}invalid YAML: {getattr(exc, 'problem', None) or exc}", origin) from None
     if doc is None:
         doc = {}
-    doc = _dates_as_text(doc)
     validate_policy_document(doc, origin)
     approval = doc.get("approval") or {}
     base = base_dir if base_dir is not None else Path()
@@ -138,19 +137,27 @@ def _waiver(spec: Mapping[str, Any], index: int, origin: str) -> Waiver:
     try:
         expires = datetime.date.fromisoformat(spec["expires"])
     except ValueError:
-        raise ConfigError(f"{where}/expires: {spec['expires']!r} is not a calendar date", origin) from None
+        raise ConfigError(
+            f"waivers/{index}/expires: {spec['expires']!r} is not a calendar date", origin
+        ) from None
     return Waiver(spec["rule"], spec["address"], spec["reason"], expires, where)
 
 
-def _dates_as_text(doc: Any) -> Any:
-    """YAML reads `2026-12-31` as a date; the schema (and JSON) know only strings."""
-    if isinstance(doc, dict):
-        return {k: _dates_as_text(v) for k, v in doc.items()}
-    if isinstance(doc, list):
-        return [_dates_as_text(v) for v in doc]
-    if isinstance(doc, datetime.date):
-        return doc.isoformat()
-    return doc
+def _policy_loader() -> Any:
+    """A SafeLoader that leaves `2026-12-31` a string: the schema checks its shape, `_waiver` its date.
+
+    (PyYAML would build a date itself and raise a bare ValueError for `2026-02-30`.)
+    """
+    import yaml
+
+    class PolicyLoader(yaml.SafeLoader):
+        pass
+
+    PolicyLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return PolicyLoader
 
 
 def config_schema() -> dict[str, Any]:
@@ -169,19 +176,17 @@ def validate_policy_document(doc: Any, origin: str) -> None:
         return
     where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
     message = error.message
-    if error.validator == "additionalProperties":
-        message += _did_you_mean(error.instance, error.schema)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        message = _unknown_keys(error.instance, error.schema)
     raise ConfigError(f"{where}: {message}", origin)
 
 
-def _did_you_mean(instance: Any, schema: Mapping[str, Any]) -> str:
+def _unknown_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
+    """`unknown key 'protec' (did you mean 'protect'?); known keys: ...`."""
     known = list((schema.get("properties") or {}).keys())
-    if not isinstance(instance, dict):
-        return ""
-    hints = []
+    parts = []
     for key in instance:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1)
-            if close:
-                hints.append(f"{key!r} -> did you mean {close[0]!r}?")
-    return f" ({'; '.join(hints)})" if hints else ""
+            parts.append(f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return f"{'; '.join(parts)}; known keys: {', '.join(known)}"
