@@ -212,7 +212,26 @@ def _because(change: ResourceChange) -> str:
         sentences.append(f"Because {reason}.")
     if "replace" in change.actions and change.replace_paths:
         sentences.append(f"Replacement forced by: {', '.join(change.replace_paths)}.")
+    elif "replace" in change.actions and change.platform == "terraform":
+        changed = _changed_attributes(change)
+        if changed:
+            sentences.append(
+                "The plan does not name the attribute that forces it (no replace_paths); "
+                f"attributes that change: {', '.join(changed)}."
+            )
     return " ".join(sentences)
+
+
+def _changed_attributes(change: ResourceChange, limit: int = 8) -> list[str]:
+    """Top-level attribute names whose known value changes (names only, never values).
+
+    Attributes missing from `after` are unknown until apply (ids, ARNs) and are left out as noise.
+    """
+    before, after = change.values.before(), change.values.after()
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    names = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+    return names[:limit] + (["..."] if len(names) > limit else [])
 
 
 def _plan_fields(rule: Rule, context: PlanContext | None) -> dict[str, str]:
