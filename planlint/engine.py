@@ -96,10 +96,13 @@ def matches(
         return False
     if m.modules and not any(fnmatchcase(change.module or "", g) for g in m.modules):
         return False
-    if not all(_attribute_holds(c, change) for c in m.attributes):
-        return False
-    if m.attributes_any and not any(_attribute_holds(c, change) for c in m.attributes_any):
-        return False
+    if m.attribute_keys:
+        before = change.values.fields("before", m.attribute_keys)
+        after = change.values.fields("after", m.attribute_keys)
+        if not all(_condition_holds(c, before, after) for c in m.attributes):
+            return False
+        if m.attributes_any and not any(_condition_holds(c, before, after) for c in m.attributes_any):
+            return False
     if m.protected and (context is None or not resource_matches(context.policy.protect, change)):
         return False
     return m.plan is None or (
@@ -118,8 +121,19 @@ def _type_matches(rule: Rule, resource_type: str, catalogue: Catalogue) -> bool:
 
 
 def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:
-    before = _lookup(change.values.before(), condition.path)
-    after = _lookup(change.values.after(), condition.path)
+    key = condition.path[:1]
+    return _condition_holds(
+        condition, change.values.fields("before", key), change.values.fields("after", key)
+    )
+
+
+def _condition_holds(
+    condition: AttributeCondition, before_fields: dict[str, Any], after_fields: dict[str, Any]
+) -> bool:
+    """`before_fields`/`after_fields`: the decoded top-level attributes the condition's path starts with."""
+    key, rest = condition.path[0], condition.path[1:]
+    before = _lookup(before_fields.get(key), rest)
+    after = _lookup(after_fields.get(key), rest)
     if condition.before is not ABSENT and not _same(before, condition.before):
         return False
     if condition.after is not ABSENT and not _same(after, condition.after):

@@ -61,6 +61,14 @@ class Values:
     def _decode(self, side: Literal["before", "after"]) -> Any:
         return None
 
+    def fields(self, side: Literal["before", "after"], keys: tuple[str, ...]) -> dict[str, Any]:
+        """Some top-level attributes of one side (redacted; None when absent).
+
+        Subclasses may decode only these keys instead of the whole object.
+        """
+        value = self.before() if side == "before" else self.after()
+        return {k: value.get(k) if isinstance(value, dict) else None for k in keys}
+
 
 NO_VALUES = Values()
 

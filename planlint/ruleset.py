@@ -67,6 +67,7 @@ class Match:
     plan: PlanCondition | None = None  # plan-wide aggregate (blast radius)
     protected: bool = False  # the change matches the policy's `protect` patterns
     waiver_expired: bool = False  # never matches a change: the engine reports expired waivers with it
+    attribute_keys: tuple[str, ...] = ()  # top-level attributes the conditions read (decoded together)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +240,14 @@ def _match(spec: Mapping[str, Any]) -> Match:
         modules=tuple(spec.get("modules") or ()),
         attributes=tuple(_condition(c) for c in spec.get("attributes") or ()),
         attributes_any=tuple(_condition(c) for c in spec.get("attributes_any") or ()),
+        attribute_keys=tuple(
+            sorted(
+                {
+                    str(c["path"]).split(".")[0]
+                    for c in [*spec.get("attributes", ()), *spec.get("attributes_any", ())]
+                }
+            )
+        ),
         plan=parse_condition(spec["plan"]) if spec.get("plan") else None,
         protected=spec.get("protected") is True,
         waiver_expired=spec.get("waiver_expired") is True,

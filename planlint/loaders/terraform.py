@@ -6,6 +6,7 @@ asks for them, and are redacted with the plan's own sensitivity masks when they 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -248,6 +249,39 @@ class PlanValues(Values):
             return redact(msgspec.json.decode(value), msgspec.json.decode(mask) if mask else False)
         except RecursionError:
             return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
+
+    def fields(self, side: Literal["before", "after"], keys: tuple[str, ...]) -> dict[str, Any]:
+        # Rules that test a few attributes of every update of a type (deletion_protection, force_destroy)
+        # decode only those: msgspec skips the other members without building them.
+        decoded = self._before if side == "before" else self._after
+        if decoded is not Values._UNSET:
+            return super().fields(side, keys)
+        change = self._change
+        value, mask = (
+            (change.before, change.before_sensitive)
+            if side == "before"
+            else (change.after, change.after_sensitive)
+        )
+        try:
+            found = msgspec.json.decode(value, type=_some_fields(keys))
+        except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
+            return super().fields(side, keys)
+        sensitive = msgspec.json.decode(mask) if mask else False
+        result = {}
+        for index, key in enumerate(keys):
+            item = getattr(found, f"f{index}")
+            leaf_mask = sensitive.get(key) if isinstance(sensitive, dict) else sensitive
+            result[key] = redact(item, leaf_mask) if item is not None else None
+        return result
+
+
+@functools.cache
+def _some_fields(keys: tuple[str, ...]) -> type[msgspec.Struct]:
+    """A struct that decodes the JSON object members `keys` and skips every other member."""
+    names = [f"f{i}" for i in range(len(keys))]
+    return msgspec.defstruct(
+        "SomeFields", [(n, Any, None) for n in names], rename=dict(zip(names, keys, strict=True))
+    )
 
 
 def _path_text(path: Sequence[str | int]) -> str:
