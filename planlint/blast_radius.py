@@ -34,7 +34,9 @@ class PlanStats:
     managed: int  # managed resource instances the plan knows about (no-ops included, deposed excluded)
     deletes: int  # of those, how many are deleted (not replaced, not forgotten)
     destroy_mode: bool
-    removed_modules: Mapping[str, int] = field(default_factory=dict)  # module instance -> deletes
+    # outermost module instance -> its deletes because a module is gone (a removed `module.a` also
+    # removes `module.a.module.b`: one component, counted together)
+    removed_modules: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def share(self) -> float:
@@ -49,7 +51,9 @@ def plan_stats(plan: Plan) -> PlanStats:
     managed = [c for c in plan.changes if _counts(c)]
     deleted = [c for c in managed if "delete" in c.actions]
     removed = Counter(
-        c.module for c in deleted if c.reason == "delete_because_no_module" and c.module is not None
+        outermost_module(c.module)
+        for c in deleted
+        if c.reason == "delete_because_no_module" and c.module is not None
     )
     return PlanStats(
         managed=len(managed),
@@ -104,10 +108,24 @@ def condition_holds(
     ):
         return False
     if condition.module_min_deletes is not None:
-        removed = stats.removed_modules.get(change.module or "", 0)
+        removed = stats.removed_modules.get(outermost_module(change.module or ""), 0)
         if removed == 0 or removed < limits.get("module_min_deletes", condition.module_min_deletes):
             return False
     return True
+
+
+def outermost_module(module: str) -> str:
+    """`module.a["x"].module.b` -> `module.a["x"]`; "" for the root module."""
+    if not module.startswith("module."):
+        return ""
+    end = len("module.")
+    while end < len(module) and module[end] not in ".[":
+        end += 1
+    if end < len(module) and module[end] == "[":
+        # an index key may itself contain dots or brackets: find the closing `]` after the quoted key
+        closing = module.find('"]', end) + 2 if module.startswith('["', end) else module.find("]", end) + 1
+        end = closing if closing > end else len(module)
+    return module[:end]
 
 
 def share_text(stats: PlanStats) -> str:
