@@ -1,6 +1,6 @@
 """Generate docs/rules.md from the built-in rule files and the stateful catalogue.
 
-    python -m planlint.docs_gen            # rewrite docs/rules.md
+    python -m planlint.docs_gen            # rewrite docs/rules.md (run from the repository root)
     python -m planlint.docs_gen --check    # exit 1 when docs/rules.md is stale (CI)
 
 tests/test_rule_docs.py fails when the committed page differs from what this renders.
@@ -18,7 +18,7 @@ from typing import Any
 from planlint.catalogue import CLASSES, Catalogue
 from planlint.ruleset import Rule, RuleSet
 
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+DOC_PATH = Path("docs") / "rules.md"  # relative to the repository root
 SECTIONS = (
     ("what", "What it checks"),
     ("why", "Why it matters"),
@@ -143,17 +143,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from planlint.ruleset import load_ruleset
 
     parser = argparse.ArgumentParser(prog="python -m planlint.docs_gen", description=__doc__)
-    parser.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
+    parser.add_argument("--path", type=Path, default=DOC_PATH, help=f"the page (default: {DOC_PATH})")
     args = parser.parse_args(argv)
+    path: Path = args.path
     text = render(load_ruleset())
     if args.check:
-        current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.is_file() else ""
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
         if current != text:
-            sys.stderr.write(f"{DOC_PATH} is stale: run `python -m planlint.docs_gen`\n")
+            sys.stderr.write(f"{path} is stale: run `python -m planlint.docs_gen`\n")
             return 1
         return 0
-    DOC_PATH.write_text(text, encoding="utf-8")
-    sys.stdout.write(f"wrote {DOC_PATH}\n")
+    path.write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {path}\n")
     return 0
 
 

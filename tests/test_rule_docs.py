@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from planlint.cli import main
-from planlint.docs_gen import DOC_PATH, SECTIONS, render
+from planlint.docs_gen import SECTIONS, render
 from planlint.ruleset import Rule, load_ruleset
 
 RULES = load_ruleset().rules
+RULES_PAGE = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -24,7 +26,7 @@ def test_rule_has_every_docs_section(rule: Rule) -> None:
 
 
 def test_rules_page_is_fresh() -> None:
-    assert DOC_PATH.read_text(encoding="utf-8") == render(load_ruleset()), (
+    assert RULES_PAGE.read_text(encoding="utf-8") == render(load_ruleset()), (
         "docs/rules.md is stale: run `python -m planlint.docs_gen` and commit the result"
     )
 
@@ -37,10 +39,15 @@ def test_rules_page_documents_every_rule_and_the_catalogue_counts() -> None:
     assert total is not None and int(total.group(1)) == len(load_ruleset().catalogue.entries)
 
 
-def test_docs_gen_check_mode(capsys: pytest.CaptureFixture[str]) -> None:
+def test_docs_gen_writes_and_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from planlint.docs_gen import main as docs_main
 
-    assert docs_main(["--check"]) == 0
+    page = tmp_path / "rules.md"
+    assert docs_main(["--check", "--path", str(page)]) == 1
+    assert "is stale" in capsys.readouterr().err
+    assert docs_main(["--path", str(page)]) == 0
+    assert docs_main(["--check", "--path", str(page)]) == 0
+    assert page.read_text() == RULES_PAGE.read_text()
 
 
 def test_rules_list_names_every_rule(capsys: pytest.CaptureFixture[str]) -> None:
