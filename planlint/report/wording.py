@@ -33,6 +33,9 @@ REASON_TEXT: dict[str, str] = {
     ),
     "cfn_remove": "the resource was removed from the template",
     "cfn_deletion_policy_removed": "its DeletionPolicy protection was removed or weakened",
+    "cfn_logical_id_renamed": (
+        "its logical id was renamed: CloudFormation deletes the old resource and creates a new, empty one"
+    ),
     "cfn_template_policy_missing": "the template sets no DeletionPolicy/UpdateReplacePolicy that keeps its data",
     "source_prevent_destroy_removed": "lifecycle.prevent_destroy was removed in the source (base vs head)",
     "source_protection_weakened": "a deletion protection was turned off in the source (base vs head)",

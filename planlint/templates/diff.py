@@ -1,12 +1,12 @@
 """`planlint diff OLD NEW`: predict what CloudFormation would delete or replace from two templates.
 
-Removed logical ids -> delete (`cfn_remove`); a removed id whose type and properties reappear under a
-new id -> renamed: delete + create; a changed property listed in cfn-lint's bundled resource schema as
-`createOnlyProperties` -> replace (`cfn_replacement_true`), `conditionalCreateOnlyProperties` -> may
-replace (`cfn_replacement_conditional`, judged as a replacement like a real change set's Conditional);
-a DeletionPolicy/UpdateReplacePolicy no longer keeping data -> `cfn_deletion_policy_removed`. These are
-predictions from the templates: parameters, conditions and transforms are not resolved, and AWS's
-change set remains the authority.
+Removed logical ids -> delete (`cfn_remove`); a removed id whose type and properties reappear under
+a new id -> renamed: delete (`cfn_logical_id_renamed`) + create; a changed property listed in
+cfn-lint's bundled resource schema as `createOnlyProperties` -> replace (`cfn_replacement_true`),
+`conditionalCreateOnlyProperties` -> may replace (`cfn_replacement_conditional`, judged as a
+replacement like a real change set's Conditional); a DeletionPolicy/UpdateReplacePolicy no longer
+keeping data -> `cfn_deletion_policy_removed`. These are predictions from the templates: parameters,
+conditions and transforms are not resolved, and AWS's change set remains the authority.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def diff_templates(old: Template, new: Template) -> Plan:
             resource,
             old,
             ("delete",),
-            "cfn_remove",
+            "cfn_logical_id_renamed" if target else "cfn_remove",
             (detail,),
             policy=_delete_policy(resource.deletion_policy),
             before=resource,

@@ -80,7 +80,7 @@ def test_renamed_logical_id_is_delete_plus_create(corpus: Path, tmp_path: Path) 
     old, new = _edited(corpus, tmp_path, "DynamoDB_Table.yaml", "  myDynamoDBTable:", "  SessionsTable:")
     changes = _changes(old, new)
     assert changes["myDynamoDBTable"].actions == ("delete",)
-    assert changes["myDynamoDBTable"].reason == "cfn_remove"
+    assert changes["myDynamoDBTable"].reason == "cfn_logical_id_renamed"
     assert "renamed to SessionsTable" in changes["myDynamoDBTable"].details[0]
     assert changes["SessionsTable"].actions == ("create",)
     # the delete is shown where the rename is: the new id's line in the new template
