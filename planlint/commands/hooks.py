@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planlint.hooks.install import config_path, install
+    from planlint.hooks.install import AFTER_INSTALL, config_path, install
 
     path = Path(args.path) if args.path else config_path(args.agent, args.scope, Path.cwd(), Path.home())
     if args.action == "path":
@@ -41,4 +41,5 @@ def run(args: argparse.Namespace) -> int:
     command = args.hook_command or f"planlint hook {args.agent}"
     written, changed = install(args.agent, path, command)
     print(f"{'installed in' if changed else 'already installed in'} {written}", file=sys.stderr)
+    print(f"next: {AFTER_INSTALL[args.agent]}", file=sys.stderr)
     return 0

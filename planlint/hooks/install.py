@@ -14,6 +14,20 @@ from planlint.hooks.contract import load_adapter, read_json_config
 
 Scope = Literal["project", "user"]
 
+# What each agent still needs after the file is written (from its hook documentation).
+AFTER_INSTALL: dict[str, str] = {
+    "claude": "restart Claude Code (or review the change in /hooks) so it loads the new hook",
+    "codex": "Codex runs a new or changed hook only after you trust it in /hooks, and a project's "
+    ".codex/hooks.json only in a trusted project; until then the hook is skipped without a word",
+    "gemini": "restart Gemini CLI; check /hooks lists the planlint BeforeTool hook",
+    "cursor": "Cursor reloads hooks.json on save; check the Hooks output channel",
+    "kiro": "start Kiro with this agent (kiro-cli chat --agent planlint) or merge into yours with --path",
+    "copilot": "Copilot CLI loads .github/hooks/*.json from the working directory; the cloud agent from the "
+    "default branch",
+    "openhands": "OpenHands reads .openhands/hooks.json when a conversation starts",
+    "cline": "enable Hooks in Cline's settings (Features → Enable Hooks); macOS and Linux only",
+}
+
 
 def config_path(agent: str, scope: Scope, project: Path, home: Path) -> Path:
     target = load_adapter(agent).CONFIG
