@@ -293,3 +293,20 @@ def test_terragrunt_apply_takes_the_same_plan_judge_apply_path(rig: Rig) -> None
     assert (
         rig.guard("--", "terragrunt", "run-all", "destroy").returncode == 10
     )  # many modules: approval-bound
+
+
+def test_a_trusted_deny_rule_refuses_with_11_even_with_an_approval(rig: Rig) -> None:
+    rules = Path(__file__).parents[1] / "fixtures" / "guard" / "synthetic-deny-rules"
+    keys = _trust(rig, f"rules: [{rules}]\n")
+    refused = rig.guard("--", "terraform", "destroy")
+    assert refused.returncode == 11, refused.stderr
+    assert "PL990" in refused.stderr and "no approval unblocks it" in refused.stderr
+    digest = re.search(r"digest:\s+(pl1:[0-9a-f]{64})", refused.stderr)
+    assert digest
+    fake_refusal = (
+        f"planlint approve {digest.group(1)} --scope 'terraform;dir=.;workspace=default' --requester agent"
+    )
+    approval = _approve(rig, fake_refusal, keys["alice"], "alice", "deny.json")
+    still = rig.guard("--approval", str(approval), "--", "terraform", "destroy")
+    assert still.returncode == 11, still.stderr
+    assert "apply" not in [a[0] for a in _argvs(rig)]
