@@ -65,7 +65,8 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun
         digest=verdict.destructive_digest,
         scope=terraform_scope(c, ctx.cwd, ctx.env),
         requester=requester(policy.requester if policy else None),
-        plan_sha256=run.plan_sha256 if strict else None,
+        plan_sha256=run.plan_sha256,
+        bind_plan=strict,
         allowed_signers=str(policy.allowed_signers) if policy else "",
     )
     if verdict.decision == "denied":

@@ -41,7 +41,8 @@ class Refusal:
     digest: str = ""
     scope: str = ""
     requester: str = ""
-    plan_sha256: str | None = None
+    plan_sha256: str | None = None  # the judged plan file (Terraform)
+    bind_plan: bool = False  # strict mode: the approval must name plan_sha256
     allowed_signers: str = ""
     detail: str = ""
 
@@ -69,7 +70,7 @@ def render_refusal(refusal: Refusal) -> str:
                 "no trusted policy is set up: until an operator creates ~/.config/planlint/allowed_signers "
                 "(or sets PLANLINT_TRUST_DIR), no approval can count"
             )
-        plan = f" --plan-sha256 {refusal.plan_sha256}" if refusal.plan_sha256 else ""
+        plan = f" --plan-sha256 {refusal.plan_sha256}" if refusal.bind_plan and refusal.plan_sha256 else ""
         lines += [
             f"who must approve: {who}, not {refusal.requester} (a human, never the agent), with:",
             f"  planlint approve {refusal.digest} --scope '{refusal.scope}' --requester {refusal.requester}"

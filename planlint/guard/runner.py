@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -131,10 +132,8 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
 
 
 def _with(base: Refusal, code: int, detail: str) -> Refusal:
-    return Refusal(
-        code, "approval refused" if code == outcome.APPROVAL_REFUSED else base.headline, base.command,
-        base.findings, base.digest, base.scope, base.requester, base.plan_sha256, base.allowed_signers, detail,
-    )  # fmt: skip
+    headline = "approval refused" if code == outcome.APPROVAL_REFUSED else base.headline
+    return dataclasses.replace(base, code=code, headline=headline, detail=detail)
 
 
 def _approval_bound(ctx: Context) -> int:
