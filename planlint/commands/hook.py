@@ -19,10 +19,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planlint.hooks.contract import run_hook
+    from planlint.hooks.contract import HookReply, load_adapter, run_hook
 
-    raw = sys.stdin.buffer.read()
-    reply = run_hook(args.agent, raw.decode("utf-8", errors="replace"))
+    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    try:
+        reply = run_hook(args.agent, text)
+    except Exception as exc:  # a crashing hook must never turn into "allow" for an IaC command
+        from planlint.guard.screen import AGENT_STOP
+        from planlint.guard.shellwords import mentions_iac
+
+        reply = HookReply()
+        if mentions_iac(text):
+            reply = load_adapter(args.agent).deny(
+                f"planlint: blocked: the hook failed ({type(exc).__name__}: {exc}). "
+                "Run infrastructure commands through `planlint guard -- <command>`. " + AGENT_STOP
+            )
     if reply.stdout:
         sys.stdout.write(reply.stdout + "\n")
     if reply.stderr:

@@ -190,3 +190,26 @@ def test_hook_process_contract(agent: str) -> None:
         )
         reply = HookReply(proc.stdout.decode().strip(), proc.stderr.decode().strip(), proc.returncode)
         assert decision(agent, reply) == expected, (command, reply)
+
+
+def test_a_crash_inside_the_hook_denies_iac_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even an unexpected exception (here: the screening itself breaking) never lets terraform through."""
+    import io
+
+    from planlint.cli import main
+    from planlint.hooks import contract
+
+    def broken(agent: str, text: str) -> HookReply:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(contract, "run_hook", broken)
+    payload = json.dumps(PAYLOADS["claude"]("terraform destroy"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload.encode())))
+    assert main(["hook", "claude"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (
+        out["hookSpecificOutput"]["permissionDecision"] == "deny"
+        and "boom" in out["hookSpecificOutput"]["permissionDecisionReason"]
+    )
