@@ -72,15 +72,44 @@ def split_command(c: Classification) -> tuple[list[str], list[str]]:
     return argv[:index], argv[index + 1 :]
 
 
+# Flags Terraform also accepts with their value as the next argument (`-var x=1`, `-target aws_db.x`).
+_VALUE_FLAGS = frozenset(
+    ("var", "var-file", "target", "replace", "parallelism", "lock-timeout", "state", "state-out", "backup")
+)
+
+
+def _split_flags(args: list[str]) -> tuple[list[str], list[str]]:
+    """(flags with their values, positional arguments); apply-only flags are dropped."""
+    flags: list[str] = []
+    positionals: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("-"):
+            positionals.append(arg)
+            i += 1
+            continue
+        pair = [arg]
+        if "=" not in arg and arg.lstrip("-") in _VALUE_FLAGS and i + 1 < len(args):
+            pair.append(args[i + 1])
+        i += len(pair)
+        if not arg.startswith(_APPLY_ONLY):
+            flags += pair
+    return flags, positionals
+
+
 def plan_arguments(c: Classification, env: Mapping[str, str]) -> tuple[list[str], str | None]:
     """The `plan` arguments equivalent to the requested command, and the saved plan it named (if any)."""
     _, rest = split_command(c)
     effective = [*tf_cli_args(list(env.items()), c.subcommand), *rest]
-    flags = [a for a in effective if a.startswith("-") and not a.startswith(_APPLY_ONLY)]
-    positionals = [a for a in effective if not a.startswith("-")]
+    flags, positionals = _split_flags(effective)
     if c.subcommand == "apply" and positionals:
         if any(has_flag(effective, f) for f in ("-replace", "-target", "-destroy")):
             raise ConfigError("a saved plan cannot be combined with -replace, -target or -destroy")
+        if len(positionals) > 1:
+            raise ConfigError(
+                f"unexpected arguments {positionals[1:]!r}; planlint will not guess what they mean"
+            )
         return [], positionals[0]
     if positionals:
         raise ConfigError(f"unexpected argument {positionals[0]!r}; planlint will not guess what it means")

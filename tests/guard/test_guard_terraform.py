@@ -310,3 +310,10 @@ def test_a_trusted_deny_rule_refuses_with_11_even_with_an_approval(rig: Rig) -> 
     still = rig.guard("--approval", str(approval), "--", "terraform", "destroy")
     assert still.returncode == 11, still.stderr
     assert "apply" not in [a[0] for a in _argvs(rig)]
+
+
+def test_flags_with_separate_values_are_kept_together(rig: Rig) -> None:
+    proc = rig.guard("--", "terraform", "apply", "-var", "size=2", "-target", "module.db", "-auto-approve")
+    assert proc.returncode == 0, proc.stderr
+    plan = _argvs(rig)[0]
+    assert plan[-4:] == ["-var", "size=2", "-target", "module.db"] and "-auto-approve" not in plan
