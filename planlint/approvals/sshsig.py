@@ -23,15 +23,18 @@ def sign(data: bytes, key_path: Path) -> str:
     with tempfile.TemporaryDirectory(prefix="planlint-sign-") as tmp:
         message = Path(tmp) / "approval"
         message.write_bytes(data)
+        # stderr stays on the terminal: a FIDO key's "Confirm user presence" prompt must be seen.
         proc = subprocess.run(
             [_ssh_keygen(), "-Y", "sign", "-f", str(key_path), "-n", NAMESPACE, str(message)],
-            capture_output=True,
-            text=True,
+            stdout=subprocess.DEVNULL,
             check=False,
         )
         signature = message.with_name("approval.sig")
         if proc.returncode != 0 or not signature.exists():
-            raise GateError(f"ssh-keygen could not sign: {proc.stderr.strip()}", origin=str(key_path))
+            raise GateError(
+                f"ssh-keygen could not sign (exit {proc.returncode}; its message is above)",
+                origin=str(key_path),
+            )
         return signature.read_text(encoding="ascii")
 
 
