@@ -207,3 +207,16 @@ def test_policy_from_env_then_xdg(tmp_path: Path, trust: dict[str, Path]) -> Non
     assert load_policy(None, env={"PLANLINT_TRUST_DIR": str(trust["dir"])}).source == "PLANLINT_TRUST_DIR"
     with pytest.raises(ConfigError, match="no trusted policy directory"):
         load_policy(None, env={"XDG_CONFIG_HOME": str(tmp_path / "nothing")})
+
+
+def test_approve_refuses_bad_input_with_exit_2(
+    trust: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["approve", "--scope", SCOPE, "--requester", "bob", "--approver", "alice"]
+    assert main([*base[:1], "not-a-digest", *base[1:]]) == 2
+    assert "is not a planlint digest" in capsys.readouterr().err
+    missing_key = str(trust["tmp"] / "no-such-key")
+    assert main([*base[:1], DIGEST, *base[1:], "--key", missing_key, "-o", str(trust["tmp"] / "x.json")]) == 2
+    assert "could not sign" in capsys.readouterr().err
+    assert not (trust["tmp"] / "x.json").exists()
+    assert main([*base[:1], DIGEST, *base[1:], "--expires", "forever"]) == 2
