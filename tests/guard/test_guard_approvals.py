@@ -30,6 +30,13 @@ def _keygen(directory: Path, name: str) -> Path:
     return key
 
 
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a directory of its own: a trust directory inside the current tree is (rightly) refused."""
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+
+
 @pytest.fixture()
 def trust(tmp_path: Path) -> dict[str, Path]:
     keys = tmp_path / "keys"

@@ -13,7 +13,8 @@ import yaml
 
 from planlint.hooks.cline import SCRIPT
 from planlint.hooks.contract import load_adapter
-from tests.guard.fake_terraform import install, read_log
+
+from .fake_terraform import install, read_log
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "agents"
 LAYOUT = {

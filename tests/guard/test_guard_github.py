@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.gate.github_world import LABEL, PEER, PLAN_DESTROY, PLAN_OTHER_DESTROY, Corpus, World, digest_of
-from tests.guard.fake_terraform import install, read_log
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate"))  # the gate tests' GitHub world
+from github_world import LABEL, PEER, PLAN_DESTROY, PLAN_OTHER_DESTROY, Corpus, World, digest_of
+
+from .fake_terraform import install, read_log
 
 
 @pytest.fixture()

@@ -12,7 +12,8 @@ import pytest
 
 from planlint.hooks import ADAPTERS
 from planlint.hooks.contract import HookReply, run_hook
-from tests.guard.hook_table import HARMLESS, TABLE
+
+from .hook_table import HARMLESS, TABLE
 
 
 def _claude(cmd: str) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planlint.hooks.contract import run_hook
-from tests.guard.test_guard_hooks import PAYLOADS, decision
+
+from .test_guard_hooks import PAYLOADS, decision
 
 SHELLISH = st.text(
     alphabet=st.sampled_from(list("terraformdsyuc -=$`'\"();|&<>\\\n#{}*~/._0123456789")), max_size=60

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.guard.fake_terraform import install, read_log
+from .fake_terraform import install, read_log
 
 CREATE_ONLY = "terraform/terraform/show-json__basic-create__output.json"
 DESTROY_BUCKETS = "terraform/snyk-cli/tf-plan-destroy.json"  # real 0.15 plan: deletes an aws_s3_bucket
