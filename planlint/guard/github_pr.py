@@ -10,12 +10,13 @@ commit, as `planlint gate` does, and the label must have been added after the ga
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from planlint.approvals.policy import TrustedPolicy
 from planlint.errors import ConfigError
+from planlint.model import Finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +37,19 @@ def _local_head(cwd: Path) -> str | None:
 
 
 def pull_request_approval(
-    number: int, digest: str, trust: TrustedPolicy | None, env: Mapping[str, str], cwd: Path
+    number: int, findings: Sequence[Finding], trust: TrustedPolicy | None, env: Mapping[str, str], cwd: Path
 ) -> PullRequestApproval:
-    """Is `digest` approved on pull request `number` of the trusted repository?"""
+    """Is the change set of `findings` approved on pull request `number` of the trusted repository?
+
+    The digest is computed as `planlint gate` computes it: the plan's gated findings plus the gate's own
+    finding for a pull request that edits planlint's configuration, rules or workflows, so an approval the
+    gate recorded for that pull request matches here.
+    """
     from planlint.config import DEFAULT_POLICY, parse_policy
+    from planlint.digest import destructive_digest
     from planlint.gate import gather
     from planlint.gate.approval import Mode, judge
+    from planlint.gate.protected import protected_findings, protected_patterns
     from planlint.github.client import GitHubClient
 
     if trust is None or not trust.github_repo:
@@ -55,6 +63,9 @@ def pull_request_approval(
     text = gather.fetch_file(client, repo, ".planlint.yml", pr.base_sha)
     policy = parse_policy(text, f".planlint.yml@{pr.base_sha[:12]}") if text is not None else DEFAULT_POLICY
     settings = policy.approval
+    patterns = protected_patterns(".planlint.yml", [str(d) for d in policy.rule_dirs])
+    extra = protected_findings(gather.fetch_changed_files(client, pr, repo), patterns)
+    digest = destructive_digest((*findings, *extra))
     mode: Mode = "apply" if pr.merged else "pr"
     planned_head = _local_head(cwd) if mode == "pr" else None
     evidence = gather.gather_evidence(client, repo, pr, settings, planned_head_sha=planned_head,

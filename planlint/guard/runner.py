@@ -99,7 +99,7 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
         if base.digest.startswith("cmd1:"):
             return False, refuse(_with(base, outcome.APPROVAL_REFUSED, "a pull request approves plans, not "
                                         "exact commands; this command needs a signed approval"))  # fmt: skip
-        pr = pull_request_approval(ctx.options.github_pr, base.digest, trust, ctx.env, ctx.cwd)
+        pr = pull_request_approval(ctx.options.github_pr, base.findings, trust, ctx.env, ctx.cwd)
         if not pr.approved:
             why = "; ".join(pr.reasons) or "not approved"
             return False, refuse(

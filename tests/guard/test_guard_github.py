@@ -85,3 +85,25 @@ def test_approval_of_another_digest_does_not_cover_this_plan(tmp_path: Path, cor
     code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_OTHER_DESTROY)
     assert code == 12, err
     assert "apply" not in calls
+
+
+def test_pr_that_edits_the_policy_is_approved_for_the_gates_digest(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer
+) -> None:
+    """The gate adds its own finding for a PR touching `.planlint.yml`; guard must bind to the same digest."""
+    from planlint.digest import destructive_digest
+    from planlint.gate.protected import protected_findings, protected_patterns
+    from planlint.pipeline import run_check
+
+    world.changed_file(".planlint.yml")
+    extra = protected_findings([("infra/main.tf", "modified"), (".planlint.yml", "modified")],
+                               protected_patterns(".planlint.yml", []))  # fmt: skip
+    assert extra
+    gate_digest = destructive_digest((*run_check([str(corpus / PLAN_DESTROY)]).findings, *extra))
+    assert gate_digest != digest_of(corpus, PLAN_DESTROY)
+    world.gate_status(gate_digest, 25)
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 0, err
+    assert calls == ["plan", "show", "apply"]
