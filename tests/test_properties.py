@@ -467,16 +467,29 @@ def test_degenerate_files_fail_closed(
     assert run_check(capsys, [path], "json").code == 2
 
 
-def test_stateful_delete_with_undecodable_values_never_passes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+# Attribute values stay raw until a rule reads them, and msgspec's skip over a raw value checks neither
+# UTF-8 nor number range. Each of these plans deletes a database or turns its protection off, so the
+# only acceptable answers are "approval required" (1) or "cannot judge this file" (2).
+UNDECODABLE_VALUES = {
+    "bad-utf8-in-before-of-delete": b'{"address":"aws_db_instance.main","type":"aws_db_instance",'
+    b'"name":"main","change":{"actions":["delete"],"before":{"identifier":"db\xff"},"after":null}}',
+    "huge-number-in-before-of-delete": b'{"address":"aws_db_instance.main","type":"aws_db_instance",'
+    b'"name":"main","change":{"actions":["delete"],"before":{"identifier":"db","allocated_storage":1e400},'
+    b'"after":null}}',
+    "huge-number-in-sensitive-mask": b'{"address":"aws_db_instance.main","type":"aws_db_instance",'
+    b'"name":"main","change":{"actions":["update"],"before":{"deletion_protection":true},'
+    b'"after":{"deletion_protection":false},"after_sensitive":{"deletion_protection":1e400}}}',
+    "bad-utf8-in-sensitive-mask": b'{"address":"aws_db_instance.main","type":"aws_db_instance",'
+    b'"name":"main","change":{"actions":["update"],"before":{"deletion_protection":true},'
+    b'"after":{"deletion_protection":false},"after_sensitive":{"deletion_protection":"\xff"}}}',
+}
+
+
+@pytest.mark.parametrize("change", UNDECODABLE_VALUES.values(), ids=UNDECODABLE_VALUES.keys())
+def test_undecodable_values_of_a_destructive_change_never_pass(
+    change: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Attribute values are decoded lazily (msgspec does not check UTF-8 inside skipped values)."""
-    path = tmp_path / "synthetic-bad-utf8-before.json"
-    path.write_bytes(
-        PLAN_HEAD + b'"resource_changes":[{"address":"aws_db_instance.main","type":"aws_db_instance",'
-        b'"name":"main","change":{"actions":["delete"],'
-        b'"before":{"identifier":"db\xff","deletion_protection":false,"skip_final_snapshot":false},'
-        b'"after":null}}]}'
-    )
+    path = tmp_path / "synthetic-undecodable-values.json"
+    path.write_bytes(PLAN_HEAD + b'"resource_changes":[' + change + b"]}")
     for fmt in FORMATS:
         assert run_check(capsys, [path], fmt).code in (1, 2)
