@@ -274,3 +274,18 @@ def test_stdin_and_exit_codes(
     err = capsys.readouterr().err
     assert err.startswith("planlint: error: ") and "missing.json: no such file" in err
     assert err.count("\n") == 1
+
+
+def test_invalid_utf8_fails_closed_in_structure_and_in_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    in_structure = b'{"format_version": "1.2", "resource_changes": [{"address": "\xc3\x28", "type": "x", '
+    in_structure += b'"change": {"actions": ["delete"]}}]}'
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        load_inputs([_write(tmp_path, in_structure, "synthetic-a.json")])
+    # values stay raw until a rule reads them; the bad bytes surface then, and still fail closed
+    in_values = b'{"format_version": "1.2", "resource_changes": [{"address": "aws_db_instance.a", '
+    in_values += b'"type": "aws_db_instance", "change": {"actions": ["delete"], "before": '
+    in_values += b'{"skip_final_snapshot": false, "final_snapshot_identifier": "\xc3\x28"}, "after": null}}]}'
+    assert main(["check", _write(tmp_path, in_values, "synthetic-b.json")]) == 2
+    assert "aws_db_instance.a: attribute values are not valid UTF-8" in capsys.readouterr().err

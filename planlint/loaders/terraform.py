@@ -105,6 +105,8 @@ def decode_document(data: bytes, origin: str) -> Document:
         raise InputError(f"not valid JSON ({_decode_problem(exc)})", origin) from None
     except RecursionError:
         raise InputError("JSON nested too deeply to be a plan", origin) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 at byte {exc.start} of a string", origin) from None
 
 
 def _decode_problem(exc: msgspec.DecodeError) -> str:
@@ -225,28 +227,39 @@ def _change(rc: RawResourceChange, origin: str, where: str, deferred_reason: str
         deposed=rc.deposed,
         deferred=deferred_reason,
         importing=change.importing is not None,
-        values=PlanValues(change),
+        values=PlanValues(rc, origin),
     )
 
 
 class PlanValues(Values):
     """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode."""
 
-    __slots__ = ("_change",)
+    __slots__ = ("_origin", "_rc")
 
-    def __init__(self, change: Change) -> None:
+    def __init__(self, rc: RawResourceChange, origin: str) -> None:
         super().__init__()
-        self._change = change
+        self._rc = rc
+        self._origin = origin
+
+    def _raw(self, side: Literal["before", "after"]) -> tuple[msgspec.Raw, msgspec.Raw]:
+        change = self._rc.change
+        if side == "before":
+            return change.before, change.before_sensitive
+        return change.after, change.after_sensitive
+
+    def _json(self, raw: msgspec.Raw, type: Any = Any) -> Any:
+        """Decode a slice; bytes the first pass skipped unchecked (bad UTF-8) fail closed, naming the change."""
+        try:
+            return msgspec.json.decode(raw, type=type)
+        except (UnicodeDecodeError, msgspec.DecodeError):
+            raise InputError(
+                f"{self._rc.address}: attribute values are not valid UTF-8 JSON", self._origin
+            ) from None
 
     def _decode(self, side: Literal["before", "after"]) -> Any:
-        change = self._change
-        value, mask = (
-            (change.before, change.before_sensitive)
-            if side == "before"
-            else (change.after, change.after_sensitive)
-        )
+        value, mask = self._raw(side)
         try:
-            return redact(msgspec.json.decode(value), msgspec.json.decode(mask) if mask else False)
+            return redact(self._json(value), self._json(mask) if mask else False)
         except RecursionError:
             return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
 
@@ -256,17 +269,12 @@ class PlanValues(Values):
         decoded = self._before if side == "before" else self._after
         if decoded is not Values._UNSET:
             return super().fields(side, keys)
-        change = self._change
-        value, mask = (
-            (change.before, change.before_sensitive)
-            if side == "before"
-            else (change.after, change.after_sensitive)
-        )
+        value, mask = self._raw(side)
         try:
-            found = msgspec.json.decode(value, type=_some_fields(keys))
+            found = self._json(value, _some_fields(keys))
         except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
             return super().fields(side, keys)
-        sensitive = msgspec.json.decode(mask) if mask else False
+        sensitive = self._json(mask) if mask else False
         result = {}
         for index, key in enumerate(keys):
             item = getattr(found, f"f{index}")
