@@ -28,7 +28,7 @@ from planlint.cli import main
 FORMATS = ("text", "json", "markdown", "sarif", "github")
 SETTINGS = settings(
     # PLANLINT_PROPERTY_EXAMPLES=1000 for a long hunt; the default keeps the file under a minute.
-    max_examples=int(os.environ.get("PLANLINT_PROPERTY_EXAMPLES", "60")),
+    max_examples=int(os.environ.get("PLANLINT_PROPERTY_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -74,10 +74,12 @@ class Outcome:
     err: str
 
 
-def run_check(capsys: pytest.CaptureFixture[str], paths: list[Path], fmt: str) -> Outcome:
+def run_check(
+    capsys: pytest.CaptureFixture[str], paths: list[Path], fmt: str, extra: tuple[str, ...] = ()
+) -> Outcome:
     """Run the CLI in-process and check what holds for every input, however broken."""
     capsys.readouterr()  # drop anything left over from an earlier example
-    code = main(["check", *map(str, paths), "--format", fmt])
+    code = main(["check", *map(str, paths), "--format", fmt, *extra])
     captured = capsys.readouterr()
     outcome = Outcome(code, captured.out, captured.err)
     if currently_in_test_context():  # --hypothesis-show-statistics: are mutants refused or judged?
@@ -354,7 +356,11 @@ def test_tree_mutations_never_crash(
     for _ in range(data.draw(st.integers(1, 3), label="mutations")):
         tree = data.draw(mutate_tree(tree))
     path = write_input(workdir, encode(tree), source)
-    run_check(capsys, [path], fmt)
+    # Detection is the usual path; --input-format makes each loader read the other's documents too.
+    forced = data.draw(
+        st.sampled_from([(), ("--input-format", "terraform"), ("--input-format", "cloudformation")])
+    )
+    run_check(capsys, [path], fmt, forced)
 
 
 @SETTINGS
