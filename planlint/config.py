@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -162,7 +160,7 @@ def _policy_loader() -> Any:
 
 def config_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(
-        resources.files("planlint").joinpath("schemas/config.schema.json").read_text(encoding="utf-8")
+        (Path(__file__).resolve().parent / "schemas" / "config.schema.json").read_text(encoding="utf-8")
     )
     return schema
 
@@ -183,6 +181,8 @@ def validate_policy_document(doc: Any, origin: str) -> None:
 
 def _unknown_keys(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> str:
     """`unknown key 'protec' (did you mean 'protect'?); known keys: ...`."""
+    import difflib
+
     known = list((schema.get("properties") or {}).keys())
     parts = []
     for key in instance:

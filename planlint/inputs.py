@@ -6,8 +6,6 @@ import codecs
 import hashlib
 import os
 import re
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +75,9 @@ def _to_utf8(raw: bytes, origin: str) -> bytes:
 
 def _render_binary_plan(origin: str) -> bytes:
     """A saved plan file (a zip) is rendered by the tool that wrote it, or we say what to run."""
+    import shutil
+    import subprocess
+
     if origin == "-":
         raise InputError("stdin holds a binary plan file; pipe `terraform show -json PLANFILE` instead", "-")
     tool = next((t for t in ("terraform", "tofu") if shutil.which(t)), None)
