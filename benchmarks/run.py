@@ -69,9 +69,13 @@ class SizeResult:
     def misses(self) -> list[str]:
         out = []
         if self.time_ratio > MAX_TIME_RATIO:
-            out.append(f"{self.size}: check takes {self.time_ratio:.2f}x json.load (target <= {MAX_TIME_RATIO}x)")
+            out.append(
+                f"{self.size}: check takes {self.time_ratio:.2f}x json.load (target <= {MAX_TIME_RATIO}x)"
+            )
         if self.rss_ratio > MAX_RSS_RATIO:
-            out.append(f"{self.size}: peak RSS is {self.rss_ratio:.2f}x the file (target <= {MAX_RSS_RATIO}x)")
+            out.append(
+                f"{self.size}: peak RSS is {self.rss_ratio:.2f}x the file (target <= {MAX_RSS_RATIO}x)"
+            )
         return out
 
 
@@ -242,7 +246,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-small", action="store_true", help=f"skip the {SMALL_PLAN}-change text-output run")
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     ap.add_argument("--enforce", action="store_true", help="exit 1 when any target is missed")
-    ap.add_argument("--profile", choices=tuple(SIZES), help="profile an in-process check of this size and stop")
+    ap.add_argument(
+        "--profile", choices=tuple(SIZES), help="profile an in-process check of this size and stop"
+    )
     args = ap.parse_args(argv)
     args.size_list = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in args.size_list if s not in SIZES]
