@@ -288,4 +288,18 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     in_values += b'"type": "aws_db_instance", "change": {"actions": ["delete"], "before": '
     in_values += b'{"skip_final_snapshot": false, "final_snapshot_identifier": "\xc3\x28"}, "after": null}}]}'
     assert main(["check", _write(tmp_path, in_values, "synthetic-b.json")]) == 2
-    assert "aws_db_instance.a: attribute values are not valid UTF-8" in capsys.readouterr().err
+    assert "aws_db_instance.a: attribute values cannot be decoded: not valid UTF-8" in capsys.readouterr().err
+
+
+def test_partial_decoding_of_a_deleted_side(tmp_path: Path) -> None:
+    """Rules read single attributes of both sides; the deleted side (null) has none, and that is no error."""
+    doc = _plan(_rc("aws_db_instance.a", ["delete"], change={"actions": ["delete"],
+                "before": {"deletion_protection": True, "password": "x"}, "after": None,
+                "before_sensitive": {"password": True}}))  # fmt: skip
+    [plan] = load_inputs([_write(tmp_path, doc)])
+    values = plan.changes[0].values
+    assert values.fields("before", ("deletion_protection", "password")) == {
+        "deletion_protection": True,
+        "password": REDACTED,
+    }
+    assert values.fields("after", ("deletion_protection",)) == {"deletion_protection": None}

@@ -251,10 +251,13 @@ class PlanValues(Values):
         """Decode a slice; bytes the first pass skipped unchecked (bad UTF-8) fail closed, naming the change."""
         try:
             return msgspec.json.decode(raw, type=type)
+        except msgspec.ValidationError as exc:
+            if type is not Any:
+                raise  # the caller asked for a shape (an object) and handles "not that shape"
+            problem = str(exc)  # e.g. a number out of range (1e400)
         except (UnicodeDecodeError, msgspec.DecodeError):
-            raise InputError(
-                f"{self._rc.address}: attribute values are not valid UTF-8 JSON", self._origin
-            ) from None
+            problem = "not valid UTF-8 JSON"
+        raise InputError(f"{self._rc.address}: attribute values cannot be decoded: {problem}", self._origin)
 
     def _decode(self, side: Literal["before", "after"]) -> Any:
         value, mask = self._raw(side)
