@@ -43,13 +43,20 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
     if policy.stateful_types:
         catalogue = with_extra_types(catalogue, policy.stateful_types, policy.origin or ".planlint.yml")
     matched: list[tuple[Finding, ResourceChange]] = []
+    # Which rules can match a (platform, type, actions) shape is decided once per shape: a 100k-change
+    # plan has a few hundred shapes, so most changes cost one dict lookup.
+    shapes: dict[tuple[str, str, tuple[str, ...]], list[Rule]] = {}
     for plan in plans:
         context = PlanContext(plan, policy)
         for change in plan.changes:
-            candidates = {r.id: r for a in change.actions for r in by_action[a]}
-            for rule_id in sorted(candidates):
-                rule = candidates[rule_id]
-                if matches(rule, change, catalogue, context):
+            key = (change.platform, change.type, change.actions)
+            candidates = shapes.get(key)
+            if candidates is None:
+                by_id = {r.id: r for a in change.actions for r in by_action[a]}
+                candidates = [by_id[i] for i in sorted(by_id) if _static_match(by_id[i], change, catalogue)]
+                shapes[key] = candidates
+            for rule in candidates:
+                if _dynamic_match(rule, change, context):
                     matched.append(
                         (make_finding(rule, change, plan, catalogue, policy, context=context), change)
                     )
@@ -79,6 +86,11 @@ def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
 def matches(
     rule: Rule, change: ResourceChange, catalogue: Catalogue, context: PlanContext | None = None
 ) -> bool:
+    return _static_match(rule, change, catalogue) and _dynamic_match(rule, change, context)
+
+
+def _static_match(rule: Rule, change: ResourceChange, catalogue: Catalogue) -> bool:
+    """The checks that depend only on the change's platform, type and actions."""
     m = rule.match
     if m.waiver_expired:
         return False
@@ -86,8 +98,12 @@ def matches(
         return False
     if m.actions is not None and m.actions.isdisjoint(change.actions):
         return False
-    if (m.catalogue is not None or m.types is not None) and not _type_matches(rule, change.type, catalogue):
-        return False
+    return not (m.catalogue is not None or m.types is not None) or _type_matches(rule, change.type, catalogue)
+
+
+def _dynamic_match(rule: Rule, change: ResourceChange, context: PlanContext | None) -> bool:
+    """The checks that depend on this change's reason, address, values and the plan around it."""
+    m = rule.match
     if m.reasons is not None and change.reason not in m.reasons:
         return False
     if change.reason in m.reasons_not:
