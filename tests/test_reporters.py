@@ -452,11 +452,14 @@ def test_json_sarif_markdown_github_never_import_rich() -> None:
         "v = Verdict(plans=(), findings=(), destructive_digest='', decision='pass')\n"
         "for name in ('json', 'sarif', 'markdown', 'github'):\n"
         "    REPORTERS[name](v)\n"
-        "print('rich' in sys.modules)\n"
         "REPORTERS['text'](v)\n"
+        "print('rich' in sys.modules)\n"
+        "from planlint.report import render\n"
+        "render('text', v, color=True)\n"
         "print('rich' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    # plain text (pipes, CI logs) does not pay for rich either; only a terminal's coloured tables do
     assert out.split() == ["False", "True"]
 
 
@@ -537,14 +540,16 @@ def test_text_many_findings_one_line_each_all_shown_and_fast() -> None:
     plan = synthetic.terraform_plan()
     verdict = Verdict(plans=(plan,), findings=findings, destructive_digest="", decision="approval_required")
     started = time.perf_counter()
-    output = text_report.render(verdict)
+    output = text_report.render_table(verdict)
     assert time.perf_counter() - started < 2.0  # a rich table of this size takes several times longer
     lines = [line for line in output.splitlines() if line.startswith("  PL001 approve/high | ")]
     assert len(lines) == count
-    assert lines[7].startswith("  PL001 approve/high | aws_db_instance.n7\\x1b[2J | replaced")
+    assert lines[7].startswith("  PL001 approve/high | aws_db_instance.n7\\x1b[2J (aws_db_instance) | replaced")
     assert "forced by: engine, storage_encrypted" in lines[7]
     assert "\x1b" not in output
     assert output.index("one line each") < output.index(lines[0]) < output.index("Decision:")
+    plain = text_report.render(verdict)
+    assert [line for line in plain.splitlines() if line.startswith("  PL001 approve/high | ")] == lines
 
 
 def test_github_decision_first_and_errors_before_warnings() -> None:
