@@ -8,35 +8,16 @@ deny:  exit 0 with exactly `{"hookSpecificOutput": {"hookEventName", "permission
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from planlint.hooks.claude import merge_claude_style
-from planlint.hooks.contract import ConfigTarget, HookReply, tool_input_command
+# Same wire shape as Claude Code: Claude's deny emits exactly the three keys Codex accepts (a test pins it).
+from planlint.hooks.claude import EVENT, MATCHER, command_of, deny, merge_claude_style, silent
+from planlint.hooks.contract import ConfigTarget
 
 AGENT = "codex"
-EVENT = "PreToolUse"
 CONFIG = ConfigTarget(project=".codex/hooks.json", user=".codex/hooks.json")
-MATCHER = "Bash"
 
-
-def command_of(payload: dict[str, Any]) -> str | None:
-    return tool_input_command(payload)
-
-
-def deny(reason: str) -> HookReply:
-    output = {
-        "hookSpecificOutput": {
-            "hookEventName": EVENT,
-            "permissionDecision": "deny",
-            "permissionDecisionReason": reason,
-        }
-    }
-    return HookReply(stdout=json.dumps(output))
-
-
-def silent() -> HookReply:
-    return HookReply()
+__all__ = ["AGENT", "CONFIG", "EVENT", "MATCHER", "command_of", "deny", "merge_config", "silent"]
 
 
 def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
