@@ -146,7 +146,7 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
             origin,
         )
     deferred = [
-        _change(d.resource_change, origin, f"deferred_changes[{i}]", d.reason)
+        _change(d.resource_change, origin, "deferred_changes", i, d.reason)
         for i, d in enumerate(doc.deferred_changes or ())
     ]
     if doc.errored:
@@ -158,7 +158,7 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
     if doc.complete is False or deferred:
         raise InputError(_incomplete_message(deferred), origin)
     changes = tuple(
-        _change(rc, origin, f"resource_changes[{i}]", None) for i, rc in enumerate(doc.resource_changes or ())
+        _change(rc, origin, "resource_changes", i, None) for i, rc in enumerate(doc.resource_changes or ())
     )
     return Plan(
         origin=origin,
@@ -193,23 +193,27 @@ def _incomplete_message(deferred: Sequence[ResourceChange]) -> str:
     return message + ". Resolve the deferral (e.g. plan the dependency first) and plan again"
 
 
-def _change(rc: RawResourceChange, origin: str, where: str, deferred_reason: str | None) -> ResourceChange:
-    key = tuple(rc.change.actions)
+def _change(
+    rc: RawResourceChange, origin: str, section: str, position: int, deferred_reason: str | None
+) -> ResourceChange:
+    change = rc.change
+    key = tuple(change.actions)
     try:
         actions, order = ACTION_LISTS[key]
     except KeyError:
         raise InputError(
-            f"{where} ({rc.address}): unknown action list {list(key)}; planlint will not guess what it does",
+            f"{section}[{position}] ({rc.address}): unknown action list {list(key)}; planlint will not guess "
+            "what it does",
             origin,
         ) from None
-    if rc.previous_address and rc.previous_address != rc.address:
-        actions = (*actions, "move")
-    if rc.change.importing is not None:
-        actions = (*actions, "import")
-    if len(actions) > 1:
-        actions = tuple(sorted(a for a in actions if a != "no-op")) or ("no-op",)
+    extra: list[Action] = []
+    if rc.previous_address is not None and rc.previous_address != rc.address:
+        extra.append("move")
+    if change.importing is not None:
+        extra.append("import")
+    if extra:
+        actions = tuple(sorted(a for a in (*actions, *extra) if a != "no-op")) or ("no-op",)
     address = rc.address if rc.deposed is None else f"{rc.address} (deposed {rc.deposed})"
-    change = rc.change
     return ResourceChange(
         address=address,
         type=rc.type,
@@ -217,7 +221,7 @@ def _change(rc: RawResourceChange, origin: str, where: str, deferred_reason: str
         actions=actions,
         replace_order=order,
         reason=rc.action_reason,
-        replace_paths=tuple(_path_text(p) for p in change.replace_paths or ()),
+        replace_paths=tuple(_path_text(p) for p in change.replace_paths) if change.replace_paths else (),
         module=rc.module_address,
         name=rc.name,
         index=rc.index,
