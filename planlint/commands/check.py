@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planlint.decision import exit_code
 from planlint.errors import ConfigError
+
+if TYPE_CHECKING:
+    from planlint.model import Verdict
 
 HELP = (
     "Judge Terraform/OpenTofu plans (`terraform show -json`) and CloudFormation change sets "
@@ -44,12 +48,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="like --base-source, but the --source directory at git REF (e.g. HEAD)",
     )
     parser.add_argument(
-        "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
-    )
-    parser.add_argument(
         "--input-format",
         choices=("terraform", "cloudformation", "cloudformation-template"),
         help="skip detection and read every input as this format",
+    )
+    add_report_arguments(parser)
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Policy, rules and output options shared by every command that reports a verdict."""
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
     )
     parser.add_argument(
         "-c",
@@ -67,30 +76,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from planlint.pipeline import run_check
-    from planlint.report import render
 
     if not args.inputs and args.source is None:
         raise ConfigError("give at least one PLAN, or --source DIR to check Terraform source alone")
     verdict = run_check(
         args.inputs,
         input_format=args.input_format,
-        config_path=_config(args),
+        config_path=policy_path(args),
         rule_dirs=args.rules,
         source=args.source,
         base_source=args.base_source,
         base_ref=args.base_ref,
         templates=args.template,
     )
+    return report(verdict, args)
+
+
+def report(verdict: Verdict, args: argparse.Namespace) -> int:
+    """Write the verdict in the chosen format (colour only on a terminal) and return the exit code."""
+    from planlint.report import render
+
     to_tty = args.output is None and sys.stdout.isatty()
     color = args.color == "always" or (args.color == "auto" and to_tty)
-    report = render(args.format, verdict, color=color)
+    text = render(args.format, verdict, color=color)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        Path(args.output).write_text(text, encoding="utf-8")
     else:
-        sys.stdout.write(report)
+        sys.stdout.write(text)
     return exit_code(verdict.decision)
 
 
-def _config(args: argparse.Namespace) -> str | None:
+def policy_path(args: argparse.Namespace) -> str | None:
     """Only an explicit policy counts: a `.planlint.yml` in the working tree may be the change under review."""
     return str(args.config) if args.config else os.environ.get("PLANLINT_CONFIG") or None

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from pathlib import Path
 
-from planlint.decision import exit_code
+from planlint.commands.check import add_report_arguments, policy_path, report
 from planlint.errors import ConfigError
 
 HELP = (
@@ -16,7 +13,6 @@ HELP = (
     "cfn-lint's bundled resource schemas), weakened DeletionPolicy/UpdateReplacePolicy. The same rules "
     "and exit codes as `check` apply; these are predictions from the templates, not AWS's change set."
 )
-FORMATS = ("text", "json", "markdown", "sarif", "github")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,39 +22,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-template", metavar="OLD", help="the template currently deployed (or on the base branch)"
     )
-    parser.add_argument(
-        "-f", "--format", choices=FORMATS, default="text", help="output format (default: text)"
-    )
-    parser.add_argument(
-        "-c", "--config", metavar="FILE", help="policy file (.planlint.yml); default $PLANLINT_CONFIG"
-    )
-    parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
-    parser.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
-    )
+    add_report_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from planlint.config import DEFAULT_POLICY, load_policy
     from planlint.pipeline import judge
-    from planlint.report import render
     from planlint.templates import read_template
     from planlint.templates.diff import diff_templates
 
     old_path, new_path = _pair(args.templates, args.base_template)
-    config = args.config or os.environ.get("PLANLINT_CONFIG") or None
+    config = policy_path(args)
     policy = load_policy(config) if config else DEFAULT_POLICY
     plan = diff_templates(read_template(old_path), read_template(new_path))
-    verdict = judge([plan], policy, args.rules)
-    to_tty = args.output is None and sys.stdout.isatty()
-    color = args.color == "always" or (args.color == "auto" and to_tty)
-    report = render(args.format, verdict, color=color)
-    if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
-    else:
-        sys.stdout.write(report)
-    return exit_code(verdict.decision)
+    return report(judge([plan], policy, args.rules), args)
 
 
 def _pair(templates: list[str], base_template: str | None) -> tuple[str, str]:
