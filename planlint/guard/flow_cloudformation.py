@@ -59,8 +59,9 @@ def create_change_set(ctx: Context) -> tuple[str | None, int]:
     return None, proc.returncode or outcome.PLAN_FAILED
 
 
-def describe(ctx: Context, arn: str, globals_: list[str]) -> dict[str, Any]:
-    """One change set with every page of Changes merged (a missing page would hide deletions)."""
+def describe(ctx: Context, arn: str, globals_: list[str], stack: str | None = None) -> dict[str, Any]:
+    """One change set (by ARN, or by name with its stack) with every page of Changes merged: a missing
+    page would hide deletions."""
     merged: dict[str, Any] | None = None
     token: str | None = None
     for _ in range(MAX_PAGES):
@@ -74,6 +75,8 @@ def describe(ctx: Context, arn: str, globals_: list[str]) -> dict[str, Any]:
             "--output",
             "json",
         ]
+        if stack:
+            argv += ["--stack-name", stack]
         if token:
             argv += ["--next-token", token]
         proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
@@ -83,6 +86,8 @@ def describe(ctx: Context, arn: str, globals_: list[str]) -> dict[str, Any]:
             page = json.loads(proc.stdout)
         except ValueError as exc:
             raise InputError(f"describe-change-set did not return JSON: {exc}", origin=arn) from exc
+        if not isinstance(page, dict):
+            raise InputError("describe-change-set did not return a change set object", origin=arn)
         if merged is None:
             merged = page
         else:
@@ -156,7 +161,10 @@ def _roots(ctx: Context) -> tuple[list[str], int]:
         name = option(c.argv, "--change-set-name") or ""
         if ARN.fullmatch(name):
             return [name], 0
-        return [str(_describe_by_name(ctx, name, option(c.argv, "--stack-name")).get("ChangeSetId", ""))], 0
+        found = describe(ctx, name, aws_globals(c.argv), option(c.argv, "--stack-name")).get("ChangeSetId")
+        if not isinstance(found, str) or not ARN.fullmatch(found):
+            raise InputError("describe-change-set returned no change set ARN to execute", origin=name)
+        return [found], 0
     if c.flow == "cdk-deploy":
         return create_cdk_change_sets(ctx)
     found, code = create_change_set(ctx)
@@ -205,24 +213,3 @@ def run_cloudformation(ctx: Context) -> int:
         if executed != 0:
             return executed
     return code
-
-
-def _describe_by_name(ctx: Context, name: str, stack: str | None) -> dict[str, Any]:
-    globals_ = aws_globals(ctx.classification.argv)
-    argv = [
-        "aws",
-        *globals_,
-        "cloudformation",
-        "describe-change-set",
-        "--change-set-name",
-        name,
-        "--output",
-        "json",
-    ]
-    if stack:
-        argv += ["--stack-name", stack]
-    proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        raise InputError(f"describe-change-set failed: {proc.stderr.strip()}", origin=name)
-    document: dict[str, Any] = json.loads(proc.stdout)
-    return document

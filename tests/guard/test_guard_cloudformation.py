@@ -71,6 +71,10 @@ def aws(tmp_path: Path, corpus: Path):  # type: ignore[no-untyped-def]
     cdk.write_text(FAKE_CDK.replace("{python}", sys.executable))
     cdk.chmod(0o755)
     sets = {_arn(corpus / p): str(corpus / p) for p in (DESTRUCTIVE, HARMLESS, NESTED_ROOT, NESTED_CHILD)}
+    sets["release-1"] = str(corpus / HARMLESS)  # a change set named rather than given by ARN
+    garbled = tmp_path / "synthetic-garbled-describe-output.txt"
+    garbled.write_text("<html>Service Unavailable</html>\n")
+    sets["garbled"] = str(garbled)
     work = tmp_path / "work"
     work.mkdir()
     log = tmp_path / "aws.jsonl"
@@ -167,4 +171,22 @@ def test_cdk_deploy_with_a_destructive_change_set_is_refused(aws) -> None:  # ty
     assert proc.returncode == 13  # guard runs the tool itself, never through npx
     proc, calls = aws(DESTRUCTIVE, "cdk", "deploy", "--all")
     assert proc.returncode == 10, proc.stderr
+    assert not any("execute-change-set" in c for c in calls)
+
+
+def test_execute_by_name_resolves_the_arn_and_executes_exactly_that(aws, corpus: Path) -> None:  # type: ignore[no-untyped-def]
+    proc, calls = aws(HARMLESS, "aws", "cloudformation", "execute-change-set", "--change-set-name", "release-1",
+                      "--stack-name", "app")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    arn = _arn(corpus / HARMLESS)
+    assert calls[0][-2:] == ["--stack-name", "app"]
+    assert calls[-1] == ["cloudformation", "execute-change-set", "--change-set-name", arn]
+
+
+def test_describe_output_that_is_not_json_fails_closed(aws) -> None:  # type: ignore[no-untyped-def]
+    proc, calls = aws(HARMLESS, "aws", "cloudformation", "execute-change-set", "--change-set-name", "garbled",
+                      "--stack-name", "app")  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "garbled: describe-change-set did not return JSON" in proc.stderr
     assert not any("execute-change-set" in c for c in calls)
