@@ -141,14 +141,15 @@ def create_cdk_change_sets(ctx: Context) -> tuple[list[str], int]:
     globals_ = aws_globals(ctx.classification.argv)
     arns: list[str] = []
     for stack in stacks:
-        argv = ["aws", *globals_, "cloudformation", "describe-change-set", "--stack-name", stack,
-                "--change-set-name", name, "--output", "json"]  # fmt: skip
-        found = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
-        if found.returncode != 0 and "ChangeSetNotFound" in found.stderr:
-            continue
-        if found.returncode != 0:
-            raise InputError(f"describe-change-set failed: {found.stderr.strip()}", origin=stack)
-        arns.append(str(json.loads(found.stdout).get("ChangeSetId", "")))
+        try:
+            found = describe(ctx, name, globals_, stack).get("ChangeSetId")
+        except InputError as exc:
+            if "ChangeSetNotFound" in exc.message:  # this stack had no changes, so CDK made no change set
+                continue
+            raise
+        if not isinstance(found, str) or not ARN.fullmatch(found):
+            raise InputError("describe-change-set returned no change set ARN", origin=stack)
+        arns.append(found)
     if not stacks and not NO_CHANGES.search(output):
         return [], outcome.PLAN_FAILED
     return [a for a in arns if a], 0

@@ -155,13 +155,15 @@ def test_cdk_deploy_creates_change_sets_judges_and_executes_them(aws, corpus: Pa
     assert calls[0][:4] == ["cdk", "deploy", "--require-approval", "never"] and "--no-execute" in calls[0]
     name = calls[0][calls[0].index("--change-set-name") + 1]
     assert name.startswith("planlint-")
-    assert calls[1][-6:] == [
-        "--stack-name",
-        "arn:aws:cloudformation:us-east-1:123456789012:stack/AppStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001",
+    assert calls[1] == [
+        "cloudformation",
+        "describe-change-set",
         "--change-set-name",
         name,
         "--output",
         "json",
+        "--stack-name",
+        "arn:aws:cloudformation:us-east-1:123456789012:stack/AppStack/0f1e2d3c-aaaa-bbbb-cccc-000000000001",
     ]
     assert calls[-1] == ["cloudformation", "execute-change-set", "--change-set-name", _arn(corpus / HARMLESS)]
 
