@@ -101,17 +101,31 @@ def decode_document(data: bytes, origin: str) -> Document:
         return _decoder.decode(data)
     except msgspec.ValidationError as exc:
         raise InputError(f"not a valid Terraform plan: {exc}", origin) from None
-    except msgspec.DecodeError as exc:
-        raise InputError(f"not valid JSON ({_decode_problem(exc)})", origin) from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        # msgspec words (and, across versions, types) its errors differently: bad UTF-8 is
+        # found by asking Python's own decoder, so the message is planlint's, whatever msgspec says.
+        raise InputError(_decode_problem(data, exc), origin) from None
     except RecursionError:
         raise InputError("JSON nested too deeply to be a plan", origin) from None
+
+
+def _utf8_error_at(data: bytes) -> int | None:
+    """Byte offset of the first invalid UTF-8 sequence in ``data``, or None when it is all valid."""
+    try:
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 at byte {exc.start} of a string", origin) from None
+        return exc.start
+    return None
 
 
-def _decode_problem(exc: msgspec.DecodeError) -> str:
+def _decode_problem(data: bytes, exc: Exception) -> str:
+    bad_at = _utf8_error_at(data)
+    if bad_at is not None:
+        return f"not valid UTF-8 at byte {bad_at}"
     text = str(exc)
-    return "truncated: the file ends in the middle of the JSON" if "truncated" in text else text
+    if "truncated" in text:
+        return "not valid JSON (truncated: the file ends in the middle of the JSON)"
+    return f"not valid JSON ({text})"
 
 
 def is_plan(doc: Document) -> bool:
@@ -260,7 +274,8 @@ class PlanValues(Values):
                 raise  # the caller asked for a shape (an object) and handles "not that shape"
             problem = str(exc)  # e.g. a number out of range (1e400)
         except (UnicodeDecodeError, msgspec.DecodeError):
-            problem = "not valid UTF-8 JSON"
+            bad_at = _utf8_error_at(bytes(raw))
+            problem = "not valid JSON" if bad_at is None else f"not valid UTF-8 (byte {bad_at} of the value)"
         raise InputError(f"{self._rc.address}: attribute values cannot be decoded: {problem}", self._origin)
 
     def _decode(self, side: Literal["before", "after"]) -> Any:
