@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "approve": "planlint.commands.approve",
     "gate": "planlint.commands.gate",
     "config": "planlint.commands.config",
+    "serve": "planlint.commands.serve",
 }
 
 # Help text shown by `planlint --help` without importing every command module.
@@ -47,6 +48,7 @@ SUMMARIES: dict[str, str] = {
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
     "config": "validate a policy file (.planlint.yml): schema, rule ids, waivers",
+    "serve": "serve planlint over HTTP: `serve run-task` is an HCP Terraform / TFE run task",
 }
 
 

@@ -210,21 +210,12 @@ def _pr_number(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient) 
 
 def _merged_pr(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient) -> int:
     """The PR merged as this commit, from `GET /repos/{o}/{r}/commits/{sha}/pulls`."""
-    from planlint.errors import GateError
+    from planlint.gate.gather import merged_pull_number
 
     sha = args.merged_commit or os.environ.get("GITHUB_SHA")
     if not sha:
         raise ConfigError("apply mode needs --pr N or --merged-commit SHA (or $GITHUB_SHA)", "planlint gate")
-    where = f"GitHub API GET /repos/{env.repository}/commits/{sha}/pulls"
-    pulls = client.paginate(f"repos/{env.repository}/commits/{sha}/pulls")
-    merged = [
-        p["number"]
-        for p in pulls
-        if isinstance(p, dict) and p.get("merge_commit_sha") == sha and isinstance(p.get("number"), int)
-    ]
-    if len(merged) != 1:
-        raise GateError(f"expected one pull request merged as {sha[:12]}, found {len(merged)}", origin=where)
-    return int(merged[0])
+    return merged_pull_number(client, env.repository, sha)
 
 
 def _event_head(event: Mapping[str, Any]) -> str | None:

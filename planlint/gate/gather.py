@@ -55,6 +55,20 @@ def fetch_pull(client: GitHubClient, repo: str, number: int) -> PullRequest:
     )
 
 
+def merged_pull_number(client: GitHubClient, repo: str, sha: str) -> int:
+    """The number of the pull request merged as commit `sha` (`GET /repos/{o}/{r}/commits/{sha}/pulls`)."""
+    where = f"GitHub API GET /repos/{repo}/commits/{sha}/pulls"
+    pulls = client.paginate(f"repos/{repo}/commits/{sha}/pulls")
+    merged = [
+        p["number"]
+        for p in pulls
+        if isinstance(p, dict) and p.get("merge_commit_sha") == sha and isinstance(p.get("number"), int)
+    ]
+    if len(merged) != 1:
+        raise GateError(f"expected one pull request merged as {sha[:12]}, found {len(merged)}", origin=where)
+    return int(merged[0])
+
+
 def fetch_file(client: GitHubClient, repo: str, path: str, ref: str) -> str | None:
     """A file's text at `ref` through the contents API; None when it does not exist there."""
     quoted = urllib.parse.quote(path.lstrip("/"))
