@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,7 +71,17 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", action="append", default=[], metavar="DIR", help="extra rule directory")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report here instead of stdout")
     parser.add_argument(
-        "--color", choices=("auto", "always", "never"), default="auto", help="colour in text output"
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour in text output; auto (the default) colours a terminal unless NO_COLOR is set, "
+        "and any output when FORCE_COLOR is set",
+    )
+    parser.add_argument(
+        "--no-color", dest="color", action="store_const", const="never", help="same as --color never"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="text output: print only the decision line"
     )
 
 
@@ -93,17 +104,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 def report(verdict: Verdict, args: argparse.Namespace) -> int:
-    """Write the verdict in the chosen format (colour only on a terminal) and return the exit code."""
+    """Write the verdict in the chosen format and return the exit code.
+
+    Text follows the terminal: a table at its width when stdout is one, plain lines otherwise;
+    colour per `wants_color`.
+    """
     from planlint.report import render
 
     to_tty = args.output is None and sys.stdout.isatty()
-    color = args.color == "always" or (args.color == "auto" and to_tty)
-    text = render(args.format, verdict, color=color)
+    if args.format == "text" and getattr(args, "quiet", False):
+        from planlint.report.wording import DECISION_TEXT
+
+        text = f"Decision: {DECISION_TEXT[verdict.decision]}\n"
+    else:
+        width = shutil.get_terminal_size().columns if to_tty else None
+        text = render(args.format, verdict, color=wants_color(args.color, to_tty), width=width)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return exit_code(verdict.decision)
+
+
+def wants_color(choice: str, to_tty: bool) -> bool:
+    """--color always/never win; then NO_COLOR (no-color.org) and FORCE_COLOR (force-color.org), each
+    counting when set and not empty; otherwise colour exactly when writing to a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return to_tty
 
 
 def policy_path(args: argparse.Namespace) -> str | None:

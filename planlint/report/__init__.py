@@ -51,12 +51,13 @@ REPORTERS: dict[str, Callable[[Verdict], str]] = {
 }
 
 
-def render(fmt: str, verdict: Verdict, *, color: bool = False) -> str:
-    """Format `verdict` as `fmt`; `color` applies to the text format only (pass it when stdout is a TTY)."""
+def render(fmt: str, verdict: Verdict, *, color: bool = False, width: int | None = None) -> str:
+    """Format `verdict` as `fmt`. `color` and `width` (the terminal's columns; None when stdout is not
+    a terminal) apply to the text format only."""
     if fmt == "text":
         from planlint.report import text
 
-        return text.render(verdict, color=color)
+        return text.render(verdict, color=color, width=width)
     reporter = REPORTERS.get(fmt)
     if reporter is None:
         raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(REPORTERS)}")

@@ -14,6 +14,7 @@ from planlint.report.wording import (
     action_text,
     change_counts,
     counts_text,
+    escape_bidi,
     forced_by,
     next_steps,
     why,
@@ -60,7 +61,7 @@ def render(verdict: Verdict, *, max_rows: int = MAX_ROWS, max_table_chars: int =
 
 def inline(text: str) -> str:
     """Plan-controlled text made inert for markdown: no formatting, links, HTML or mentions."""
-    escaped = "".join(_HTML.get(ch, ch) for ch in text)
+    escaped = "".join(_HTML.get(ch, ch) for ch in escape_bidi(text))
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
     # "@name" in a comment notifies that user or team; a zero-width space stops the mention.
     escaped = escaped.replace("@", "@\u200b")
@@ -74,7 +75,7 @@ def code(text: str, *, in_table: bool = False) -> str:
     backtick run in the text. In a table GFM splits cells before it sees code spans, so pipes are
     escaped there (and only there: elsewhere the backslash would be shown).
     """
-    text = " ".join(text.split())
+    text = " ".join(escape_bidi(text).split())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     if in_table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from planlint.model import Decision, Enforcement, Finding, Plan, ReplaceOrder, Verdict
+from planlint.model import Decision, Enforcement, Finding, Plan, ReplaceOrder, SourceLocation, Verdict
 
 # Terraform's `action_reason` values (terraform show -json, "resource_changes[].action_reason") and
 # the CloudFormation codes our loader uses for Replacement / Remove / DeletionPolicy changes.
@@ -135,9 +135,62 @@ def policy_action_text(policy_action: str | None) -> str | None:
     return POLICY_ACTION_TEXT.get(policy_action, policy_action)
 
 
+NO_REASON = "the plan records no reason"
+
+# Unicode bidirectional controls: they reorder how a line is displayed ("Trojan Source",
+# CVE-2021-42574), so a plan's address could show as something it is not. Shown as escapes, never sent.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def why(finding: Finding) -> str:
-    """Why the tool plans the change, in words (the replace order is part of `action_text`)."""
-    return reason_text(finding.reason) or "the plan records no reason"
+    """Why the change matters, in words: the rule's message without its subject (the address) and
+    without the action the row already shows, plus the tool's reason when the message leaves it out.
+
+    'the plan records no reason' only when neither says anything more.
+    """
+    rest = _without_subject(finding.message, finding.address)
+    said = f"will be {action_text(finding.actions, finding.replace_order)}"
+    if rest.startswith(said):
+        rest = rest[len(said) :].lstrip(".:; ")
+    if finding.replace_paths:  # shown on its own ("forced by") by every reporter
+        rest = " ".join(rest.replace(f"Replacement forced by: {forced_by(finding)}.", "").split())
+    reason = reason_text(finding.reason)
+    if reason and reason not in rest:
+        rest = f"{reason}. {rest}".strip()
+    rest = rest.removeprefix("Because ")
+    return rest or NO_REASON
+
+
+def _without_subject(message: str, address: str) -> str:
+    """'is destroyed by ...' from '{address} ({what}) is destroyed by ...'."""
+    if not message.startswith(address):
+        return message.strip()
+    rest = message[len(address) :].lstrip()
+    if rest.startswith("("):
+        depth = 0
+        for index, ch in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0:
+                rest = rest[index + 1 :]
+                break
+    return rest.lstrip(":; ").strip()
+
+
+def origin_text(origin: str) -> str:
+    """How an input is named to a person: its path as given, `<stdin>` for '-'."""
+    return "<stdin>" if origin == "-" else origin
+
+
+def location_text(location: SourceLocation | None) -> str:
+    """'infra/main.tf:12' ('' when unknown)."""
+    return f"{location.path}:{location.line}" if location is not None else ""
+
+
+def escape_bidi(text: str) -> str:
+    """`text` with bidirectional controls shown as `\\u202e` escapes."""
+    if not any(ch in BIDI_CONTROLS for ch in text):
+        return text
+    return "".join(f"\\u{ord(ch):04x}" if ch in BIDI_CONTROLS else ch for ch in text)
 
 
 def sentence(text: str) -> str:
