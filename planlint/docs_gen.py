@@ -43,7 +43,7 @@ def render(ruleset: RuleSet) -> str:
         "| id | name | enforcement | severity | title |",
         "|---|---|---|---|---|",
         *(
-            f"| [{r.id}](#{_anchor(r)}) | `{r.name}` | {r.enforcement} | {r.severity} | {r.title} |"
+            f"| [{r.id}](#{anchor(r)}) | `{r.name}` | {r.enforcement} | {r.severity} | {r.title} |"
             for r in ruleset.rules
         ),
         "",
@@ -54,7 +54,8 @@ def render(ruleset: RuleSet) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _anchor(rule: Rule) -> str:
+def anchor(rule: Rule) -> str:
+    """The GitHub heading anchor of a rule's section in docs/rules.md ("pl001-stateful-resource-destroyed")."""
     return f"{rule.id}-{rule.name}".lower()
 
 
@@ -80,13 +81,19 @@ def _rule_section(rule: Rule) -> list[str]:
             for kind, e in sorted(rule.mitigations.items())
         ]
         out += [f"Mitigations: {'; '.join(effects)}.", ""]
-    for key, heading in SECTIONS:
+    return out + doc_sections(rule, "###")
+
+
+def doc_sections(rule: Rule, heading: str = "###") -> list[str]:
+    """The rule's fixed documentation sections as markdown lines (also SARIF `help.markdown`)."""
+    out: list[str] = []
+    for key, title in SECTIONS:
         text = str(rule.docs.get(key, "")).strip()
-        out += [f"### {heading}", ""]
+        out += [f"{heading} {title}", ""]
         out += ["```", text, "```", ""] if key == "example" else [text, ""]
     references = rule.docs.get("references") or []
     if references:
-        out += ["### References", "", *(f"- {_link(r)}" for r in references), ""]
+        out += [f"{heading} References", "", *(f"- {_link(r)}" for r in references), ""]
     return out
 
 
