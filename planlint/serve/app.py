@@ -129,7 +129,7 @@ class RunTaskService:
             link = (approval.pull_request_url if approval else None) or url
             document = task_result(
                 judgement.status,
-                judged_message(judgement.status, judgement.verdict, approval, payload),
+                judged_message(judgement.verdict, approval, payload),
                 link,
                 judged_outcomes(judgement.verdict, approval, payload),
             )

@@ -145,9 +145,8 @@ def github_approval(
     where = f"pull request #{pr.number}" + (" (merged)" if mode == "apply" else "")
     if outcome.approved:
         return ApprovalResult(True, approvers=outcome.approvers, via=where, pull_request_url=pull_url)
-    return ApprovalResult(
-        False, blockers=tuple(f"{where}: {b}" for b in outcome.blockers), pull_request_url=pull_url
-    )
+    reasons = [*outcome.blockers, *(f"{login} did not count: {why}" for login, why in outcome.not_counted)]
+    return ApprovalResult(False, blockers=tuple(f"{where}: {r}" for r in reasons), pull_request_url=pull_url)
 
 
 def repository_of(repo_url: str | None, web_url: str) -> str | None:

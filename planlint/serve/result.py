@@ -54,9 +54,7 @@ def outcome(
     return {"type": "task-result-outcomes", "attributes": attributes}
 
 
-def judged_message(
-    status: str, verdict: Verdict, approval: ApprovalResult | None, request: RunTaskRequest
-) -> str:
+def judged_message(verdict: Verdict, approval: ApprovalResult | None, request: RunTaskRequest) -> str:
     """The one-line summary shown on the run page."""
     gated = _gated(verdict)
     digest = short_digest(verdict.destructive_digest)
