@@ -103,6 +103,11 @@ def iac_tool(word: str) -> str | None:
 def classify(command: SimpleCommand) -> Classification:
     """Decide what `command` would do to infrastructure."""
     argv = command.argv
+    from planlint.guard.destructive import destructive_command  # data table, loaded on first use
+
+    hit = destructive_command(argv, command.stdin)
+    if hit is not None:  # a direct cloud/cluster/database delete: only an approval of this exact command
+        return Classification("approval", hit.program, argv, hit.reason, hit.id, env=command.env)
     tool = iac_tool(argv[0]) if argv else None
     if tool is None:
         return Classification("other", "", argv, "not an infrastructure tool")

@@ -1,53 +1,51 @@
-"""Screen a raw shell command line before an agent runs it: the one question every hook adapter asks."""
+"""Screen a raw shell command line before an agent runs it: the one question every hook adapter asks.
+
+Each denial carries a `kind` (what sort of problem it is) so tests and logs can tell them apart:
+
+- `trust`: the line approves, signs, or moves or edits planlint's trusted policy (only humans may);
+- `unverifiable`: bash would decide at run time what runs (computed names, unreadable syntax, …);
+- `impostor`: a `planlint` that is not the installed one would "guard" an infrastructure command;
+- `apply` / `destroy` / `approval`: an infrastructure command planlint must judge first (classify.py);
+- `destructive`: a direct cloud, cluster or database delete from the catalogue (destructive.py).
+"""
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import dataclass
 
-from planlint.guard.classify import Classification, classify
+from planlint.guard.classify import Classification
 from planlint.guard.shell import SimpleCommand, parse
-from planlint.guard.shellwords import mentions_iac, tool_basename
+from planlint.guard.shellwords import mentions_iac
+from planlint.guard.trust import impostor_guard, touches_trust
 
 AGENT_STOP = "Do not retry with other flags or tools; report this to the user and wait."
 
 
 @dataclass(frozen=True, slots=True)
 class Screening:
-    """The hook's answer: deny (with a reason written for the agent) or stay silent."""
+    """The hook's answer: deny (with a reason written for the agent and a kind for tests) or stay silent."""
 
     deny: bool
     reason: str = ""
     classifications: tuple[Classification, ...] = ()
-
-
-# What only a human (or the operator) may do: approve, choose planlint's trusted policy, touch its files.
-_TRUST_TOUCH = re.compile(
-    r"PLANLINT_TRUST_DIR|PLANLINT_APPROVER|--trust-dir|allowed_signers|planlint-approval|\.config/planlint"
-    r"|planlint/(?:ledger|plans)|\bplanlint\s+approve\b|-m\s+planlint\s+approve\b"
-)
-_PLANLINT_FRONT_DOORS = frozenset(("guard", "check", "rules", "hook", "hooks", "diff", "--version"))
-
-
-def _is_guarded(command: SimpleCommand) -> bool:
-    """`planlint guard -- …` is planlint's own front door: guard judges what it wraps."""
-    argv = command.argv
-    if argv and tool_basename(argv[0]) == "planlint":
-        return len(argv) > 1 and argv[1] in _PLANLINT_FRONT_DOORS
-    return False
+    kind: str = ""
 
 
 def screen(command_line: str) -> Screening:
     """Deny a command line that would change infrastructure without planlint judging it first."""
-    if _TRUST_TOUCH.search(command_line):
+    from planlint.guard.probe import classify_probed
+
+    line = parse(command_line)
+    trust = touches_trust(command_line, line.commands)
+    if trust:
         return Screening(
             True,
-            "planlint: blocked: approving changes, and planlint's trusted policy (allowed signers, ledger, "
-            "trust directory), belong to humans. An agent must not run `planlint approve`, sign approvals, "
-            "or read, write or redirect planlint's trust files. " + AGENT_STOP,
+            f"planlint: blocked: {trust}. Approving changes, and planlint's trusted policy (allowed signers, "
+            "ledger, trust directory), belong to humans. An agent must not run `planlint approve`, sign "
+            "approvals, or write or redirect planlint's trust files. " + AGENT_STOP,
+            kind="trust",
         )
-    line = parse(command_line)
     if line.unverifiable:
         reasons = "; ".join(line.unverifiable)
         return Screening(
@@ -55,6 +53,7 @@ def screen(command_line: str) -> Screening:
             f"planlint: blocked: this command cannot be verified before it runs ({reasons}). "
             "Write the infrastructure command literally, on its own, and run it through "
             "`planlint guard -- <command>`. " + AGENT_STOP,
+            kind="unverifiable",
         )
     for c in line.commands:
         if any(word.startswith("TF_CLI_ARGS") for word in c.argv[1:]):  # export/declare/typeset/set
@@ -62,12 +61,45 @@ def screen(command_line: str) -> Screening:
                 True,
                 "planlint: blocked: setting TF_CLI_ARGS* for later commands changes what they do without "
                 "showing it. Pass the flags explicitly to `planlint guard -- terraform …`. " + AGENT_STOP,
+                kind="unverifiable",
             )
-    results = tuple(classify(c) for c in line.commands if not _is_guarded(c))
+    from planlint.guard.destructive import destructive_command
+
+    results: list[Classification] = []
+    for command in line.commands:
+        hit = destructive_command(command.argv, command.stdin)
+        if hit is not None:
+            verdict = Classification(
+                "approval", hit.program, command.argv, hit.reason, hit.id, env=command.env
+            )
+            return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
+        guarded = impostor_guard(command)
+        if guarded is None:
+            results.append(classify_probed(command))
+            continue
+        inner, impostor = guarded
+        if impostor and inner:
+            hit = destructive_command(inner)
+            verdict = classify_probed(SimpleCommand(inner, command.env))
+            if verdict.gated or hit is not None:
+                return Screening(True, _impostor_message(impostor, inner), (verdict,), kind="impostor")
     gated = [c for c in results if c.gated]
     if not gated:
-        return Screening(False, "", results)
-    return Screening(True, _deny_message(gated), results)
+        return Screening(False, "", tuple(results))
+    return Screening(True, _deny_message(gated), tuple(results), kind=_kind(gated))
+
+
+def _kind(gated: list[Classification]) -> str:
+    kinds = {c.kind for c in gated}
+    return next(k for k in ("unverifiable", "approval", "destroy", "apply") if k in kinds)
+
+
+def _impostor_message(impostor: str, inner: tuple[str, ...]) -> str:
+    return (
+        f"planlint: blocked: `{impostor}` is not the installed planlint, so it would not judge "
+        f"`{shlex.join(inner)}`. Run the installed one: `planlint guard -- {shlex.join(inner)}`. "
+        + AGENT_STOP
+    )
 
 
 def _deny_message(gated: list[Classification]) -> str:
@@ -107,5 +139,6 @@ def screen_fail_closed(command_line: str) -> Screening:
                 True,
                 f"planlint: blocked: the command could not be checked ({type(exc).__name__}: {exc}). "
                 "Run it through `planlint guard -- <command>`. " + AGENT_STOP,
+                kind="unverifiable",
             )
         return Screening(False)

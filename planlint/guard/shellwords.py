@@ -1,73 +1,52 @@
-"""Shell words: tokenising a command line with shlex, splitting it into simple commands, naming programs."""
+"""Shell words as bash reads them: the literal value of a word node, or None when bash computes it.
+
+Word nodes come from tree-sitter's bash grammar (https://github.com/tree-sitter/tree-sitter-bash,
+`grammar.js`: `word`, `string`, `raw_string`, `ansi_c_string`, `translated_string`, `concatenation`, ...).
+Quoting follows the bash reference manual, section 3.1.2 "Quoting" (escape character, single and double
+quotes, ANSI-C quoting) and 3.5 "Shell Expansions" (brace expansion, filename expansion).
+"""
 
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-# An IaC tool named anywhere in the text (used to decide whether an opaque construct matters).
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+# An IaC, cloud, cluster or database tool named anywhere in the text (decides whether an opaque construct
+# matters, and whether unreadable hook input fails closed).
 IAC_MENTION = re.compile(
-    r"(?<![\w.-])(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|cloudformation|aws)(?![a-zA-Z])",
+    r"(?<![\w.-])(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|cloudformation|aws|gcloud|gsutil"
+    r"|bq|az|kubectl|helm|oc|eksctl|psql|mysql|mariadb|mongosh|mongo|sqlcmd|redis-cli|cqlsh|planlint)"
+    r"(?![a-zA-Z])",
     re.IGNORECASE,
 )
-_PUNCTUATION = "();<>|&\n"
+GLOB_CHARS = frozenset("*?[")
+_BRACE = re.compile(r"\{[^{}]*(?:,|\.\.)[^{}]*\}")
+_ANSI_SIMPLE = {
+    "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+    "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
+}  # fmt: skip
+_ANSI_NUMERIC = re.compile(
+    r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|c(.))"
+)
+_DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
 
 
 def mentions_iac(text: str) -> bool:
+    """True when `text` names an infrastructure, cloud, cluster or database tool anywhere."""
     return bool(IAC_MENTION.search(text))
 
 
 def is_dynamic(word: str) -> bool:
-    """A word whose value is computed when the shell runs it (`$x`, `${x}`, `$(…)`, backticks)."""
-    return "$" in word or "`" in word
+    """A word whose value bash computes when it runs the line (expansions, substitutions, globs, braces).
 
-
-def tokenize(text: str) -> list[str]:
-    """shlex in POSIX mode with shell punctuation split out; raises ValueError on unbalanced quotes."""
-    lexer = shlex.shlex(text.replace("\\\n", " "), posix=True, punctuation_chars=_PUNCTUATION)
-    lexer.whitespace = " \t\r"
-    lexer.whitespace_split = True
-    lexer.commenters = ""
-    return list(lexer)
-
-
-def _is_separator(token: str) -> bool:
-    return bool(token) and all(c in _PUNCTUATION for c in token) and not _is_redirect(token)
-
-
-def _is_redirect(token: str) -> bool:
-    return bool(token) and all(c in "<>&" for c in token) and ("<" in token or ">" in token)
-
-
-def segments(tokens: list[str]) -> list[list[str]]:
-    """Split tokens into simple-command word lists, dropping redirections.
-
-    `#` is kept as a word: shlex cannot tell `# comment` from a quoted `"#"`, and treating a quoted `#`
-    as a comment would hide the commands after it (`"#"; terraform destroy`). Reading a real comment as
-    arguments can only make the hooks stricter.
+    Words planlint could not resolve keep their source text, so this looks for what makes them dynamic.
+    A literal that merely contains such a character counts too: stricter, never laxer.
     """
-    segments: list[list[str]] = []
-    current: list[str] = []
-    skip_next = False
-    for token in tokens:
-        if skip_next:
-            skip_next = False
-            continue
-        if _is_redirect(token):
-            if current and current[-1].isdigit():
-                current.pop()  # the fd number in `2>&1`
-            skip_next = True
-            continue
-        if _is_separator(token):
-            if current:
-                segments.append(current)
-            current = []
-            continue
-        current.append(token)
-    if current:
-        segments.append(current)
-    return segments
+    return "$" in word or "`" in word or bool(GLOB_CHARS & set(word)) or bool(_BRACE.search(word))
 
 
 def tool_basename(word: str) -> str:
@@ -78,3 +57,87 @@ def tool_basename(word: str) -> str:
     if "@" in base[1:]:
         base = base[: base.index("@", 1)]
     return base
+
+
+def word_value(node: Node) -> str | None:
+    """The single word bash makes of `node`, or None when expansion decides it at run time."""
+    kind = node.type
+    text = _text(node)
+    if kind == "word":
+        return _unquoted(text)
+    if kind == "number":
+        return text
+    if kind == "raw_string":
+        return text[1:-1]
+    if kind == "ansi_c_string":
+        return decode_ansi_c(text[2:-1])
+    if kind in ("string", "translated_string"):
+        inner = [c for c in node.children if c.type not in ('"', "$")]
+        if any(c.type != "string_content" for c in inner):
+            return None
+        body = text[text.index('"') + 1 : -1]
+        return _DQ_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), body)
+    if kind == "concatenation":
+        if _BRACE.search(text) and _unquoted_braces(node):
+            return None
+        parts = [word_value(c) for c in node.children]
+        return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
+    return None
+
+
+def _unquoted_braces(node: Node) -> bool:
+    """A `{a,b}` or `{1..3}` made of unquoted pieces: bash expands it into several words."""
+    unquoted = "".join(_text(c) if c.type == "word" else "\0" for c in node.children)
+    return bool(_BRACE.search(unquoted))
+
+
+def _unquoted(text: str) -> str | None:
+    if _BRACE.search(text):
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            if text[i + 1] != "\n":  # backslash-newline is a line continuation: removed
+                out.append(text[i + 1])
+            i += 2
+            continue
+        if char in GLOB_CHARS or char in "$`":
+            return None
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def decode_ansi_c(body: str) -> str:
+    """The value of `$'…'` (bash manual 3.1.2.4, ANSI-C Quoting)."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        if body[i] != "\\" or i + 1 >= len(body):
+            out.append(body[i])
+            i += 1
+            continue
+        simple = _ANSI_SIMPLE.get(body[i + 1])
+        if simple is not None:
+            out.append(simple)
+            i += 2
+            continue
+        match = _ANSI_NUMERIC.match(body, i)
+        if match is None:
+            out.append(body[i : i + 2])
+            i += 2
+            continue
+        octal, hexa, short, long, control = match.groups()
+        if control is not None:
+            out.append(chr(ord(control.upper()) ^ 0x40) if control != "?" else "\x7f")
+        else:
+            value = int(octal, 8) if octal else int(hexa or short or long, 16)
+            out.append(chr(value & 0xFF if octal or hexa else min(value, 0x10FFFF)))
+        i = match.end()
+    return "".join(out)
+
+
+def _text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")

@@ -40,15 +40,42 @@ def test_xargs_marks_arguments_from_a_pipe() -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("terraform $(cat cmd)", "command substitution"),
-        ("echo `terraform show`", "backtick"),
-        ("cat <<EOF | sh\nterraform destroy\nEOF", "heredoc"),
         ("$TOOL destroy", "computed at run time"),
-        ('eval "$X"', "eval of text computed"),
+        ('eval "$X"', "computed at run time"),
+        ("$(echo terr)aform destroy", "computed at run time"),
+        ("{terraform,destroy}", "cannot read"),
+        ("echo dGVycmFmb3Jt | base64 -d | bash", "computed at run time"),
+        ("cat <<EOF | python3\nimport os; os.system('terraform destroy')\nEOF", "infrastructure tool"),
     ],
 )
 def test_unverifiable_constructs_are_named(text: str, reason: str) -> None:
-    assert any(reason in r for r in parse(text).unverifiable)
+    assert any(reason in r for r in parse(text).unverifiable), parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "argv"),
+    [
+        ("terr\\\naform destroy", ("terraform", "destroy")),  # backslash-newline joins the word
+        ("$'terr\\x61form' destroy", ("terraform", "destroy")),
+        ("te'rr'a\"form\" d\\estroy", ("terraform", "destroy")),
+        ("cat <<EOF | sh\nterraform destroy\nEOF", ("terraform", "destroy")),
+        ("bash <<<'terraform destroy'", ("terraform", "destroy")),
+        ("echo 'terraform destroy' | sh", ("terraform", "destroy")),
+        ("f() { terraform destroy; }", ("terraform", "destroy")),
+        ("function f { terraform destroy; }", ("terraform", "destroy")),
+        ("coproc terraform destroy", ("terraform", "destroy")),
+        ("coproc X { terraform destroy; }", ("terraform", "destroy")),
+        ("trap 'terraform destroy' EXIT", ("terraform", "destroy")),
+        ("alias x='terraform destroy'", ("terraform", "destroy")),
+        ("echo $(terraform destroy)", ("terraform", "destroy")),
+        ("cat <<EOF\n$(terraform destroy)\nEOF", ("terraform", "destroy")),
+        ("diff <(terraform destroy) x", ("terraform", "destroy")),
+        ("if true; then terraform destroy; fi", ("terraform", "destroy")),
+        ("X=$(terraform destroy)", ("terraform", "destroy")),
+    ],
+)
+def test_bash_constructs_are_read_as_bash_reads_them(text: str, argv: tuple[str, ...]) -> None:
+    assert argv in [c.argv for c in parse(text).commands], parse(text)
 
 
 def test_substitution_without_an_iac_tool_is_not_a_concern() -> None:
@@ -73,7 +100,8 @@ def test_tf_cli_args_prefix_counts_as_what_terraform_will_run() -> None:
             "approval",
             "cloudformation",
         ),
-        (("aws", "s3", "rb", "s3://b", "--force"), "other", ""),
+        (("aws", "s3", "rb", "s3://b", "--force"), "approval", "aws"),
+        (("aws", "s3", "ls", "s3://b"), "other", ""),
         (("cdk", "deploy", "--method=direct"), "approval", "cdk"),
         (("cdk", "--profile", "p", "deploy", "Stack"), "apply", "cdk"),
         (("sam", "deploy", "--no-execute-changeset"), "pass", "sam"),

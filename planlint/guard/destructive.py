@@ -1,0 +1,138 @@
+"""Destructive cloud, cluster and database commands, looked up in `rules/commands/destructive.yaml`.
+
+`destructive_command(argv)` is the one lookup: the hook denies a match, and guard classification
+(planlint/guard/classify.py) turns a match into kind `approval`, so guard runs it only with a peer's
+approval bound to the exact command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from planlint.guard.shellwords import is_dynamic, tool_basename
+
+
+@dataclass(frozen=True, slots=True)
+class DestructiveCommand:
+    """A catalogue match: which entry, for which program, and what the command destroys."""
+
+    id: str
+    program: str
+    what: str
+    source: str
+
+    @property
+    def reason(self) -> str:
+        return f"{self.program}: {self.what} ({self.id})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    id: str
+    words: tuple[frozenset[str], ...]
+    flags: tuple[frozenset[str], ...]
+    sql_options: frozenset[str]
+    statements: re.Pattern[str] | None
+    what: str
+    source: str
+
+
+def _alternatives(value: Any) -> frozenset[str]:
+    return frozenset([value] if isinstance(value, str) else value)
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...]]]:
+    from planlint.guard.tables import load_table
+
+    table = load_table("destructive")
+    options = {name: frozenset(spec["options_with_value"]) for name, spec in table["programs"].items()}
+    entries: dict[str, list[_Entry]] = {}
+    for item in table["commands"]:
+        statements = item.get("statements")
+        entry = _Entry(
+            item["id"],
+            tuple(_alternatives(w) for w in item.get("words", [])),
+            tuple(frozenset(group) for group in item.get("flags", [])),
+            frozenset(item.get("sql_options", [])),
+            re.compile(r"\b(?:" + "|".join(map(re.escape, statements)) + r")\b", re.I)
+            if statements
+            else None,
+            item["what"],
+            item["source"],
+        )
+        for program in _alternatives(item["program"]):
+            entries.setdefault(program, []).append(entry)
+    return options, {k: tuple(v) for k, v in entries.items()}
+
+
+def destructive_command(argv: Sequence[str], stdin: str | None = None) -> DestructiveCommand | None:
+    """The catalogue entry `argv` matches (or would match, were its computed words known), else None.
+
+    `stdin` is literal text piped or redirected into the command (a database client's statements).
+    """
+    if not argv:
+        return None
+    program = tool_basename(argv[0])
+    options, entries = _catalogue()
+    candidates = entries.get(program)
+    if not candidates:
+        return None
+    positional, flags = _split(argv[1:], options.get(program, frozenset()))
+    for entry in candidates:
+        if entry.statements is not None:
+            texts = _sql_texts(argv[1:], entry.sql_options) + ([stdin] if stdin else [])
+            if any(is_dynamic(t) or entry.statements.search(t) for t in texts):
+                return DestructiveCommand(entry.id, program, entry.what, entry.source)
+            continue
+        matched = _match_words(entry.words, positional)
+        if matched is None or not all(group & flags for group in entry.flags):
+            continue
+        what = entry.what if matched else f"{entry.what}, unless a word computed at run time says otherwise"
+        return DestructiveCommand(entry.id, program, what, entry.source)
+    return None
+
+
+def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
+    positional: list[str] = []
+    flags: set[str] = set()
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            positional += args[i + 1 :]
+            break
+        if word.startswith("-") and len(word) > 1:
+            name = word.split("=", 1)[0]
+            flags.add(name)
+            if name in with_value and "=" not in word:
+                i += 1
+        else:
+            positional.append(word)
+        i += 1
+    return positional, frozenset(flags)
+
+
+def _match_words(words: tuple[frozenset[str], ...], positional: list[str]) -> bool | None:
+    """True: every word matches; False: a computed word stands where a listed word must; None: no match."""
+    for expected, word in zip(words, positional + [""] * len(words), strict=False):
+        if is_dynamic(word):
+            return False
+        if word.split("/", 1)[0] not in expected:
+            return None
+    return True
+
+
+def _sql_texts(args: Sequence[str], sql_options: frozenset[str]) -> list[str]:
+    texts = []
+    for i, word in enumerate(args):
+        name, eq, value = word.partition("=")
+        if eq and name in sql_options:
+            texts.append(value)
+        elif word in sql_options and i + 1 < len(args):
+            texts.append(args[i + 1])
+    return texts
