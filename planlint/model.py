@@ -15,6 +15,8 @@ ACTIONS: frozenset[str] = frozenset(
 )
 DESTRUCTIVE_ACTIONS: frozenset[str] = frozenset(("delete", "replace"))
 
+# "ephemeral": OpenTofu lists ephemeral resources (opened during a run, never stored) in resource_changes.
+ResourceMode = Literal["managed", "data", "ephemeral"]
 ReplaceOrder = Literal["delete_first", "create_first", "unknown"]
 Enforcement = Literal["info", "warn", "approve", "deny"]
 ENFORCEMENTS: tuple[Enforcement, ...] = ("info", "warn", "approve", "deny")
@@ -98,7 +100,7 @@ class ResourceChange:
     module: str | None = None  # module.a.module.b, or the nested stack path
     name: str = ""
     index: int | str | None = None
-    mode: Literal["managed", "data"] = "managed"
+    mode: ResourceMode = "managed"
     provider: str | None = None
     previous_address: str | None = None  # moved from here (a move is not a destroy)
     deposed: str | None = None  # deposed object key
@@ -122,7 +124,7 @@ class PlanFacts:
     complete: bool = True
     applyable: bool | None = None
     errored: bool = False
-    destroy_mode: bool = False  # every change is a delete with no reason: `terraform plan -destroy`
+    destroy_mode: bool = False  # `plan -destroy`: the loader tells it from planned_values and reasons
     drift_count: int = 0
     deferred_count: int = 0
     outputs_deleted: tuple[str, ...] = ()

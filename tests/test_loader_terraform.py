@@ -141,6 +141,9 @@ def _rc(address: str, actions: list[str], rtype: str = "aws_db_instance", **extr
         (_plan(errored=True), "errored"),
         (_plan(complete=False), "incomplete"),
         (_plan(_rc("aws_db_instance.a", ["purge"])), "unknown action list"),
+        (_plan(_rc("aws_db_instance.a", ["create", "delete", "forget"])), "unknown action list"),
+        (_plan(_rc("aws_db_instance.a", ["delete"], mode="transient")), "unknown resource mode"),
+        (_plan(_rc("aws_db_instance.a", ["delete"]), planned_values=[]), "planned_values"),
         ({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}}, "state"),
         (
             {"version": 4, "terraform_version": "1.5.0", "serial": 3, "lineage": "x", "resources": []},
@@ -224,6 +227,67 @@ def test_destroy_mode_plan_is_recognised(tmp_path: Path) -> None:
     assert plan.facts.destroy_mode
     [plan] = load_inputs([_write(tmp_path, _plan(_rc("a.x", ["delete"]), _rc("b.y", ["create"])), "b.json")])
     assert not plan.facts.destroy_mode
+
+
+EMPTY_STATE = {"root_module": {}}
+DATA_ONLY_STATE = {"root_module": {"child_modules": [{"resources": [{"mode": "data"}]}]}}
+KEEPS_ONE = {"root_module": {"child_modules": [{"resources": [{"mode": "managed"}]}]}}
+
+
+@pytest.mark.parametrize(
+    ("changes", "planned", "destroy_mode"),
+    [
+        # `tofu plan -destroy` keeping two resources (removed + destroy = false) and deleting four
+        (
+            [
+                *(_rc(f"a.d{i}", ["delete"]) for i in range(4)),
+                *(
+                    _rc(f"a.k{i}", ["forget"], action_reason="forgot_because_lifecycle_destroy_in_config")
+                    for i in range(2)
+                ),
+            ],
+            EMPTY_STATE,
+            True,
+        ),
+        # ...also when it reads data sources, imports or leaves things unchanged
+        (
+            [
+                _rc("a.d", ["delete"]),
+                _rc("data.x.y", ["read"], mode="data", action_reason="read_because_config_unknown"),
+                _rc("a.n", ["no-op"], change={"actions": ["no-op"], "importing": {"id": "i-1"}}),
+            ],
+            DATA_ONLY_STATE,
+            True,
+        ),
+        # a normal plan whose configuration dropped everything says why it deletes: not destroy mode
+        (
+            [_rc(f"a.d{i}", ["delete"], action_reason="delete_because_no_resource_config") for i in range(3)],
+            EMPTY_STATE,
+            False,
+        ),
+        # something managed is left after apply: not a destroy-mode plan, however many deletes
+        ([_rc(f"a.d{i}", ["delete"]) for i in range(5)], KEEPS_ONE, False),
+        # only forgets: nothing destroyed
+        ([_rc("a.k", ["forget"])], EMPTY_STATE, False),
+    ],
+)
+def test_destroy_mode_is_told_from_planned_values(
+    tmp_path: Path, changes: list[dict[str, Any]], planned: dict[str, Any], destroy_mode: bool
+) -> None:
+    [plan] = load_inputs([_write(tmp_path, _plan(*changes, planned_values=planned))])
+    assert plan.facts.destroy_mode is destroy_mode
+
+
+def test_opentofu_forget_then_create_destroys_nothing(tmp_path: Path) -> None:
+    """OpenTofu 1.12 writes ["forget", "create"] for a replacement under lifecycle destroy = false."""
+    doc = _plan(
+        _rc("a.t", ["forget", "create"], action_reason="replace_because_cannot_update"),
+        _rc("ephemeral.e.x", ["read"], mode="ephemeral"),
+    )
+    [plan] = load_inputs([_write(tmp_path, doc)])
+    table, ephemeral = plan.changes
+    assert table.actions == ("create", "forget") and not table.is_destructive
+    assert ephemeral.mode == "ephemeral"
 
 
 def test_binary_plan_without_terraform_says_what_to_run(

@@ -13,7 +13,16 @@ from typing import Any, Literal
 import msgspec
 
 from planlint.errors import InputError
-from planlint.model import REDACTED, Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
+from planlint.model import (
+    REDACTED,
+    Action,
+    Plan,
+    PlanFacts,
+    ReplaceOrder,
+    ResourceChange,
+    ResourceMode,
+    Values,
+)
 from planlint.redact import redact
 
 SUPPORTED_MAJOR_VERSIONS = ("0", "1")
@@ -48,6 +57,21 @@ class RawResourceChange(msgspec.Struct, gc=False):
     action_reason: str | None = None
 
 
+class PlannedResource(msgspec.Struct, gc=False):
+    mode: str = "managed"
+
+
+class PlannedModule(msgspec.Struct, gc=False):
+    resources: list[PlannedResource] = []
+    child_modules: list[PlannedModule] = []
+
+
+class PlannedValues(msgspec.Struct, gc=False):
+    """`planned_values`: the state after apply. Only which modes its resources have is decoded."""
+
+    root_module: PlannedModule | None = None
+
+
 class DeferredChange(msgspec.Struct, gc=False):
     resource_change: RawResourceChange
     reason: str = "unknown"
@@ -69,7 +93,7 @@ class Document(msgspec.Struct):
     complete: bool | None = None
     applyable: bool | None = None
     errored: bool | None = None
-    planned_values: msgspec.Raw = ABSENT
+    planned_values: msgspec.Raw = ABSENT  # decoded only to tell a destroy-mode plan (PlannedValues)
     configuration: msgspec.Raw = ABSENT
     prior_state: msgspec.Raw = ABSENT
     # Not a plan, but we want to say what it is:
@@ -79,7 +103,9 @@ class Document(msgspec.Struct):
     serial: int | None = None
 
 
-# Terraform's action lists -> normalised actions and replace order.
+# Action lists Terraform and OpenTofu write -> normalised actions and replace order. Sources: Terraform's
+# internal/command/jsonplan (`actionString`; CreateThenForget since 1.7) and OpenTofu's (ForgetThenCreate
+# since 1.12: `lifecycle { destroy = false }` plus a forced replacement). Nothing else is accepted.
 ACTION_LISTS: dict[tuple[str, ...], tuple[tuple[Action, ...], ReplaceOrder | None]] = {
     ("no-op",): (("no-op",), None),
     ("create",): (("create",), None),
@@ -89,8 +115,11 @@ ACTION_LISTS: dict[tuple[str, ...], tuple[tuple[Action, ...], ReplaceOrder | Non
     ("delete", "create"): (("replace",), "delete_first"),
     ("create", "delete"): (("replace",), "create_first"),
     ("forget",): (("forget",), None),
-    ("create", "forget"): (("create", "forget"), None),
+    ("create", "forget"): (("create", "forget"), None),  # Terraform: new object first, old one kept
+    ("forget", "create"): (("create", "forget"), None),  # OpenTofu: old object kept, then new one created
 }
+# `mode` of a resource change: "ephemeral" is OpenTofu's (ephemeral resources, never stored in state).
+RESOURCE_MODES: dict[str, ResourceMode] = {"managed": "managed", "data": "data", "ephemeral": "ephemeral"}
 
 _decoder = msgspec.json.Decoder(Document)
 
@@ -185,7 +214,7 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
             complete=True,
             applyable=doc.applyable,
             errored=False,
-            destroy_mode=_is_destroy_mode(changes),
+            destroy_mode=_is_destroy_mode(changes, doc.planned_values, origin),
             drift_count=len(doc.resource_drift or ()),
             outputs_deleted=tuple(
                 sorted(name for name, oc in (doc.output_changes or {}).items() if "delete" in oc.actions)
@@ -197,14 +226,16 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
 
 def _incomplete_message(deferred: Sequence[ResourceChange]) -> str:
     message = (
-        "the plan is incomplete (complete: false): applying it would plan again and do more than was judged"
+        "the plan is incomplete (complete: false): it leaves part of the configuration unplanned "
+        "(made with -target or -exclude, or with deferred changes), so what the next plan does was never "
+        "judged; planlint judges whole plans"
     )
     if deferred:
         destructive = [c.address for c in deferred if c.is_destructive]
         message += f"; {len(deferred)} change(s) deferred"
         if destructive:
             message += f", including destructive ones: {', '.join(destructive[:5])}"
-    return message + ". Resolve the deferral (e.g. plan the dependency first) and plan again"
+    return message + ". Plan without -target/-exclude (resolve any deferral first) and judge that plan"
 
 
 def _change(
@@ -227,6 +258,13 @@ def _change(
         extra.append("import")
     if extra:
         actions = tuple(sorted(a for a in (*actions, *extra) if a != "no-op")) or ("no-op",)
+    mode = RESOURCE_MODES.get(rc.mode)
+    if mode is None:
+        raise InputError(
+            f"{section}[{position}] ({rc.address}): unknown resource mode {rc.mode!r}; planlint will not guess "
+            "what it is",
+            origin,
+        )
     address = rc.address if rc.deposed is None else f"{rc.address} (deposed {rc.deposed})"
     return ResourceChange(
         address=address,
@@ -239,7 +277,7 @@ def _change(
         module=rc.module_address,
         name=rc.name,
         index=rc.index,
-        mode="data" if rc.mode == "data" else "managed",
+        mode=mode,
         provider=rc.provider_name,
         previous_address=rc.previous_address,
         deposed=rc.deposed,
@@ -333,7 +371,37 @@ def _tool(changes: Sequence[ResourceChange]) -> str:
     return "terraform"
 
 
-def _is_destroy_mode(changes: Sequence[ResourceChange]) -> bool:
-    """`plan -destroy`: every managed change deletes, none for a reason of its own."""
-    managed = [c for c in changes if c.mode == "managed" and c.actions != ("no-op",)]
-    return bool(managed) and all(c.actions == ("delete",) and c.reason is None for c in managed)
+def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.Raw, origin: str) -> bool:
+    """`plan -destroy` (`terraform destroy`, `tofu destroy`), told from what the plan JSON records.
+
+    The JSON has no mode field. A destroy-mode plan (checked on Terraform 1.11 output; OpenTofu builds
+    `planned_values` the same way) plans a state with no managed resource left in `planned_values`,
+    while its deletes carry no `action_reason`: a normal plan that deletes things because the
+    configuration dropped them says why (delete_because_no_resource_config, ..._no_module,
+    ..._count_index). Forgets (`removed` with `destroy = false`), reads, imports and no-ops in the same
+    plan do not change that. Plans without `planned_values` (hand-made, or cut down) fall back to: every
+    managed change that does something deletes, for no reason of its own.
+    """
+    deletes = [c for c in changes if c.mode == "managed" and c.actions == ("delete",) and c.deposed is None]
+    if not deletes:
+        return False
+    if not planned_values:
+        acting = [c for c in changes if c.mode == "managed" and not _KEEPS_OBJECTS.issuperset(c.actions)]
+        return all(c.actions == ("delete",) and c.reason is None for c in acting)
+    try:
+        planned = msgspec.json.decode(planned_values, type=PlannedValues)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise InputError("planned_values is not an object of modules and resources", origin) from None
+    if planned.root_module is not None and _keeps_managed(planned.root_module):
+        return False
+    return any(c.reason is None for c in deletes)
+
+
+# Actions that leave every real object as it is: they neither make nor stop a teardown.
+_KEEPS_OBJECTS = frozenset(("no-op", "read", "forget", "import", "move"))
+
+
+def _keeps_managed(module: PlannedModule) -> bool:
+    return any(r.mode == "managed" for r in module.resources) or any(
+        _keeps_managed(m) for m in module.child_modules
+    )

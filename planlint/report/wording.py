@@ -23,6 +23,13 @@ REASON_TEXT: dict[str, str] = {
     "delete_because_each_key": "its for_each key is no longer in the map or set",
     "delete_because_wrong_repetition": "count/for_each was added or removed, so its address changed",
     "delete_because_no_move_target": "a moved block points at an address that does not exist",
+    "delete_because_enabled_false": "its lifecycle `enabled` argument is now false (OpenTofu)",
+    "forgot_because_lifecycle_destroy_in_config": (
+        "its configuration sets lifecycle destroy = false, so the old object is kept, not destroyed (OpenTofu)"
+    ),
+    "forgot_because_lifecycle_destroy_in_state": (
+        "it was last applied with lifecycle destroy = false, so the object is kept, not destroyed (OpenTofu)"
+    ),
     "read_because_config_unknown": "the data source's configuration is not known until apply",
     "read_because_dependency_pending": "the data source depends on a change that is still pending",
     "read_because_check_nested": "the data source is read by a check block",
@@ -53,6 +60,15 @@ ACTION_TEXT: dict[str, str] = {
     "move": "moved to a new address",
     "read": "read",
     "no-op": "unchanged",
+}
+
+# Action combinations worded as one thing: a replacement that keeps the old object is not "created and
+# removed", and must never read like a destroy.
+COMBINED_ACTION_TEXT: dict[tuple[str, ...], str] = {
+    (
+        "create",
+        "forget",
+    ): "replaced without destroying: the old object is removed from state and kept, a new one created",
 }
 
 # Short column words for counts: "2 to destroy".
@@ -122,6 +138,8 @@ def reason_text(reason: str | None) -> str | None:
 def action_text(actions: Iterable[str], replace_order: ReplaceOrder | None = None) -> str:
     """'replaced (old object destroyed first, then the new one created)', 'imported and updated in place'."""
     actions = tuple(actions)
+    if actions in COMBINED_ACTION_TEXT:
+        return COMBINED_ACTION_TEXT[actions]
     words = [ACTION_TEXT.get(a, a) for a in actions]
     text = " and ".join(words) if words else "unchanged"
     if replace_order and "replace" in actions:
