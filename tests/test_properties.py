@@ -167,7 +167,7 @@ INTERESTING = frozenset(
 WRONG_TYPES: tuple[Any, ...] = (None, True, False, 0, -1, 1.5, "", "x", [], {}, [None, 1, "a"], {"a": 1})
 UNKNOWN_ACTIONS: tuple[Any, ...] = (
     ["destroy"], ["delete", "delete"], ["create", "delete", "create"], [], ["update", "no-op"],
-    ["Delete"], [1], ["forget", "create"], [None], ["read", "delete"],
+    ["Delete"], [1], ["forget", "delete"], ["create", "forget", "create"], [None], ["read", "delete"],
 )  # fmt: skip
 KNOWN_CFN_VALUES = frozenset(
     {"add", "modify", "remove", "import", "dynamic", "syncwithactual", "true", "false", "conditional"}
