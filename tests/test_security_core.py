@@ -236,3 +236,35 @@ def test_golden_case_decision_and_gated_addresses(
     assert report["decision"] == decision
     assert code == (0 if decision == "pass" else 1)
     assert _gated(report) == gated
+
+
+# --- change sets: text that no output could print is refused at load
+
+
+@pytest.mark.parametrize(
+    "stack_name",
+    [b'"\xed\xa0\x80"', b'"\\ud800"', b'"\\uDC00x"'],
+    ids=["surrogate-bytes", "surrogate-escape", "low-surrogate-escape"],
+)
+def test_change_set_with_a_lone_surrogate_is_refused_not_crashed_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus: Path, stack_name: bytes
+) -> None:
+    """Found by the property tests: `json.loads` lets lone surrogates through and the reporter then crashed."""
+    doc = json.loads((corpus / "cloudformation/aws-cli-examples/describe-change-set.json").read_text())
+    doc["StackName"] = "PLACEHOLDER"
+    path = tmp_path / "synthetic-surrogate.json"
+    path.write_bytes(json.dumps(doc).encode().replace(b'"PLACEHOLDER"', stack_name))
+    for extra in ([], ["--input-format", "cloudformation"]):
+        for fmt in ("text", "json"):
+            assert main(["check", str(path), "--format", fmt, *extra]) == 2
+            err = capsys.readouterr().err
+            assert err.startswith("planlint: error: ") and "synthetic-surrogate.json" in err
+            assert err.count("\n") == 1
+
+
+def test_escaped_surrogate_pair_is_ordinary_text(tmp_path: Path, corpus: Path) -> None:
+    doc = json.loads((corpus / "cloudformation/aws-cli-examples/describe-change-set.json").read_text())
+    doc["Description"] = "PLACEHOLDER"
+    path = tmp_path / "synthetic-emoji.json"
+    path.write_bytes(json.dumps(doc).encode().replace(b'"PLACEHOLDER"', b'"\\ud83d\\ude00"'))
+    assert main(["check", str(path)]) == 0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from planlint.errors import InputError
 from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_input
+from planlint.loaders.json_text import loads_strict
 from planlint.model import Plan
 
 INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template")
@@ -86,10 +86,7 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
 
 
 def _parse_json(raw: RawInput) -> Any:
-    try:
-        return json.loads(raw.data)
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"not valid JSON ({exc})", raw.origin) from None
+    return loads_strict(raw.data, raw.origin)
 
 
 def _looks_like_template(data: bytes) -> bool:

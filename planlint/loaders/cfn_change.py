@@ -6,12 +6,12 @@ ResourceTargetDefinition). Unknown enum values fail closed: a gate must not gues
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from planlint.errors import InputError
 from planlint.loaders import cfn_policy
+from planlint.loaders.json_text import loads_strict
 from planlint.model import Action, ReplaceOrder, ResourceChange, Values
 
 CHANGE_ACTIONS = frozenset(("Add", "Modify", "Remove", "Import", "Dynamic", "SyncWithActual"))
@@ -182,10 +182,7 @@ def _context(rc: dict[str, Any], key: str, where: Where, what: str) -> Any:
     if value is None or isinstance(value, dict):
         return value
     if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError as exc:
-            raise InputError(f"{what}: {key} is not valid JSON ({exc})", where.origin) from None
+        return loads_strict(value, where.origin, f"{what}: {key} is")
     raise InputError(f"{what}: {key} is {type(value).__name__}, expected a JSON string", where.origin)
 
 
