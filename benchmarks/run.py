@@ -236,7 +236,7 @@ def profile(label: str, genplan: Path, top: int = 25) -> None:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     ap.add_argument("--genplan", type=Path, default=DEFAULT_GENPLAN, help=f"default: {DEFAULT_GENPLAN}")
     ap.add_argument("--sizes", default="1k,10k,100k", help="comma-separated from 1k,10k,100k")
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement, median reported (default 5)")

@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from planlint import __version__
 from planlint.errors import PlanlintError
@@ -53,7 +53,15 @@ SUMMARIES: dict[str, str] = {
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors go through the one handler (exit 2)."""
+    """argparse that raises instead of exiting, so usage errors go through the one handler (exit 2).
+
+    Abbreviations are refused (`--tr` is not `--trust-dir`): a hook or sudoers rule that matches the
+    literal option must see every option spelled out, so planlint never guesses what a prefix meant.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")

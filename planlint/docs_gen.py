@@ -149,7 +149,9 @@ def _catalogue_section(catalogue: Catalogue) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     from planlint.ruleset import load_ruleset
 
-    parser = argparse.ArgumentParser(prog="python -m planlint.docs_gen", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m planlint.docs_gen", description=__doc__, allow_abbrev=False
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
     parser.add_argument("--path", type=Path, default=DOC_PATH, help=f"the page (default: {DOC_PATH})")
     args = parser.parse_args(argv)

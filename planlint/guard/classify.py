@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,10 +32,26 @@ TOOL_NAME = re.compile(
 # Flags that make a Terraform apply do more than apply a saved plan as-is.
 RISKY_APPLY_FLAGS = ("-auto-approve", "-replace", "-target", "-destroy")
 
+# Allowlist: the Terraform/OpenTofu subcommands that cannot destroy anything by themselves (Terraform CLI
+# reference, developer.hashicorp.com/terraform/cli/commands). `import`, `taint` and `untaint` only edit state
+# so that the *next* apply acts; that apply goes through guard's plan-judge-apply. Not here, on purpose:
+# `test` (applies and destroys real infrastructure for every run block without `command = plan`),
+# `stacks` (see _TF_STACKS_PASS), `apply`/`destroy`/`refresh` (guarded flows) and anything unknown.
 _TF_PASS = frozenset(
     ("init", "validate", "fmt", "show", "output", "providers", "version", "graph", "console", "get", "login",
-     "logout", "metadata", "modules", "test", "plan", "import", "taint", "untaint", "query", "stacks")
+     "logout", "metadata", "modules", "plan", "import", "taint", "untaint", "query")
 )  # fmt: skip
+# `init` flags that copy state into a new backend, overwriting what is there without asking.
+_TF_INIT_STATE_MOVES = ("-migrate-state", "-force-copy")
+# `terraform stacks` (developer.hashicorp.com/terraform/cli/commands/stacks): read-only commands, and for
+# the command groups, their read-only subcommands. `approve-all-plans`, `create`, `cancel`, `rerun`,
+# `migrate`, `upload` and anything unknown need an approval of the exact command.
+_TF_STACKS_PASS = frozenset(("init", "validate", "list", "version", "providers-lock", "fmt", "diagnostics"))
+_TF_STACKS_GROUP_PASS = {
+    "deployment-run": frozenset(("list", "watch")),
+    "deployment-group": frozenset(("list", "watch")),
+    "configuration": frozenset(("list", "fetch", "watch")),
+}
 _TF_STATE_PASS = frozenset(("list", "show", "pull", "identities"))
 _TF_WORKSPACE_PASS = frozenset(("list", "show", "select", "new"))
 _TG_PASS = frozenset(
@@ -145,6 +161,8 @@ def has_flag(args: Sequence[str], flag: str) -> bool:
 
 def _terraform(tool: str, command: SimpleCommand) -> Classification:
     args = list(command.argv[1:])
+    if tool == "terragrunt":  # its global flags include --all: never strip them unread
+        return _terragrunt(tool, command, args, None)
     chdir: str | None = None
     while args and args[0].startswith("-"):
         head = args.pop(0)
@@ -152,8 +170,6 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
             chdir = head.split("=", 1)[1]
         elif head in ("-help", "-h", "--help", "-version", "-v", "--version"):
             return Classification("pass", tool, command.argv, "help or version", env=command.env)
-    if tool == "terragrunt":
-        return _terragrunt(tool, command, args, chdir)
     if not args:
         return Classification("pass", tool, command.argv, "prints help", env=command.env)
     sub, rest = args[0], args[1:]
@@ -187,46 +203,93 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
         return make("unverifiable", f"unknown workspace subcommand {action!r}")
     if sub == "force-unlock":
         return make("approval", "force-unlock breaks another run's state lock")
+    if sub == "init" and any(has_flag(rest, f) for f in _TF_INIT_STATE_MOVES):
+        return make(
+            "approval", "init -migrate-state/-force-copy copies state into another backend, overwriting it"
+        )
+    if sub == "test":
+        return make(
+            "approval", "test applies and destroys real infrastructure (every run block not `command = plan`)"
+        )
+    if sub == "stacks":
+        return _stacks(rest, make)
     if sub in _TF_PASS:
         return make("pass", f"{sub} destroys nothing")
     return make("unverifiable", f"planlint does not know the {tool} subcommand {sub!r}")
 
 
+# Terragrunt forms that run a command in many units at once (terragrunt.gruntwork.io/docs/reference/cli):
+# `run-all X`, `stack run X`, the legacy `X-all`, and `--all`/`--graph`/include-dir flags on `run` or on a
+# shortcut (`terragrunt destroy --all`).
+_TG_MULTI_FLAGS = ("--all", "-a", "--graph", "--terragrunt-include-dir", "--queue-include-dir")
+_TG_LEGACY_ALL = re.compile(r"^(?P<sub>[a-z-]+)-all$")
+
+
 def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str | None) -> Classification:
-    words = [a for a in args if not a.startswith("-")]
-    if "--" in args:
-        inner = args[args.index("--") + 1 :]
-        words = [a for a in args[: args.index("--")] if not a.startswith("-")]
-        if words[:1] == ["run"] and not any(
-            a in ("--all", "-a", "--graph") for a in args[: args.index("--")]
-        ):
-            forwarded = _terraform("terraform", SimpleCommand(("terraform", *inner), command.env))
-            return Classification(
-                forwarded.kind, tool, command.argv, forwarded.reason, forwarded.subcommand,
-                forwarded.flow, chdir, command.env,
-            )  # fmt: skip
-    if not words:
-        return Classification("pass", tool, command.argv, "prints help", env=command.env)
-    if words[0] in ("run-all", "run", "stack") or "--all" in args or "--terragrunt-include-dir" in args:
-        after = args[args.index("--") + 1 :] if "--" in args else words[1:]
-        target = after[0] if after else ""
-        if target in ("plan", "init", "validate", "output", "show", "providers", "fmt", "graph", ""):
-            return Classification(
-                "pass", tool, command.argv, f"{words[0]} {target} destroys nothing", env=command.env
-            )
-        return Classification(
-            "approval", tool, command.argv,
-            f"`{words[0]} {target}` acts on many modules at once; planlint cannot judge them as one plan",
-            words[0], "", chdir, command.env,
-        )  # fmt: skip
-    if words[0] in _TG_PASS:
-        return Classification(
-            "pass", tool, command.argv, f"{words[0]} destroys nothing", words[0], env=command.env
+    cut = args.index("--") if "--" in args else len(args)
+    head, inner = args[:cut], args[cut + 1 :]
+    words = [a for a in head if not a.startswith("-")]
+
+    def make(kind: Kind, reason: str, sub: str = "", flow: Flow = "") -> Classification:
+        return Classification(kind, tool, command.argv, reason, sub, flow, chdir, command.env)
+
+    if words[:1] == ["stack"] and words[1:2] != ["run"]:
+        if words[1:2] in (["generate"], ["output"], ["clean"], []):
+            return make("pass", f"stack {' '.join(words[1:2])} destroys nothing", "stack")
+        return make("unverifiable", f"planlint does not know `terragrunt stack {words[1]}`", "stack")
+    if any(a in ("--help", "-h", "--version", "-v") for a in head) and not inner:
+        return make("pass", "help or version")
+    legacy = _TG_LEGACY_ALL.match(words[0]) if words and words[0] != "run-all" else None
+    multi = bool(legacy) or words[:1] in (["run-all"], ["stack"]) or any(f in head for f in _TG_MULTI_FLAGS)
+    if multi:
+        if legacy:
+            target = [legacy.group("sub"), *words[1:]]
+        elif inner:
+            target = inner
+        elif words[:1] in (["run-all"], ["run"]):
+            target = args[args.index(words[0]) + 1 :]
+        elif words[:2] == ["stack", "run"]:
+            target = args[args.index("run") + 1 :]
+        else:
+            target = [a for a in args if a not in _TG_MULTI_FLAGS]
+        target = [a for a in target if a not in _TG_MULTI_FLAGS]
+        shown = shlex.join(command.argv[1:])
+        single = (
+            _terraform("terraform", SimpleCommand(("terraform", *target), command.env)) if target else None
         )
+        if single is not None and single.kind == "pass" and single.subcommand:
+            return make("pass", f"{shown}: {single.subcommand} destroys nothing in any unit")
+        if single is None or single.kind in ("unverifiable", "other"):
+            return make("unverifiable", f"{shown}: planlint cannot tell what runs in every unit")
+        return make(
+            "approval",
+            f"`{shown}` runs {single.subcommand} in many units at once; planlint cannot judge them as one plan",
+            words[0],
+        )
+    if words[:1] == ["run"] and inner:
+        forwarded = _terraform("terraform", SimpleCommand(("terraform", *inner), command.env))
+        return make(forwarded.kind, forwarded.reason, forwarded.subcommand, forwarded.flow)
+    if not words:
+        return make("pass", "prints help")
+    if words[0] in _TG_PASS:
+        return make("pass", f"{words[0]} destroys nothing", words[0])
     forwarded = _terraform("terraform", SimpleCommand(("terraform", *args), command.env))
-    flow: Flow = "terraform" if forwarded.flow else ""
-    return Classification(
-        forwarded.kind, tool, command.argv, forwarded.reason, forwarded.subcommand, flow, chdir, command.env
+    return make(forwarded.kind, forwarded.reason, forwarded.subcommand, "terraform" if forwarded.flow else "")
+
+
+def _stacks(rest: list[str], make: Callable[..., Classification]) -> Classification:
+    """`terraform stacks …`: read-only commands pass; everything else is bound to the exact command."""
+    words = [a for a in rest if not a.startswith("-")]
+    first = words[0] if words else ""
+    if not first or first in _TF_STACKS_PASS:
+        return make("pass", f"stacks {first} destroys nothing")
+    group = _TF_STACKS_GROUP_PASS.get(first)
+    second = words[1] if len(words) > 1 else ""
+    if group is not None and (not second or second in group):
+        return make("pass", f"stacks {first} {second} only reads")
+    return make(
+        "approval",
+        f"stacks {' '.join(words[:2])} changes deployments; it needs an approval of the exact command",
     )
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from planlint.errors import InputError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse
-from planlint.guard.scope import cloudformation_scope, option, requester
+from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse, requester_of
+from planlint.guard.scope import cloudformation_scope, option
 from planlint.guard.terraform import private_dir
 
 ARN = re.compile(r"arn:[^\s\"':]+:cloudformation:[^\s\"':]+:\d+:changeSet/[^\s\"']+")
@@ -182,7 +182,7 @@ def run_cloudformation(ctx: Context) -> int:
         if code == 0:
             return 0  # nothing to deploy
         return refuse(Refusal(outcome.PLAN_FAILED, "planning failed: no change set was created", c.display()))
-    workdir = private_dir()
+    workdir = private_dir(trust.work_dir)
     try:
         files = describe_tree(ctx, roots, workdir)
         verdict = judge_plan(files, "cloudformation", trust)
@@ -195,8 +195,8 @@ def run_cloudformation(ctx: Context) -> int:
         findings=verdict.findings,
         digest=verdict.destructive_digest,
         scope=cloudformation_scope(c, ctx.env),
-        requester=requester(trust.requester if trust else None),
-        allowed_signers=str(trust.allowed_signers) if trust else "",
+        requester=requester_of(ctx, trust).shown(),
+        allowed_signers=str(trust.allowed_signers),
         detail="change sets (created, not executed): " + ", ".join(roots),
     )
     if verdict.decision == "denied":

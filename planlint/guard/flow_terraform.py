@@ -8,18 +8,18 @@ from planlint.approvals.policy import TrustedPolicy
 from planlint.errors import ConfigError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse
-from planlint.guard.scope import requester, terraform_scope
+from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse, requester_of
+from planlint.guard.scope import terraform_scope
 from planlint.guard.terraform import (
     PlanFailed,
     PlannedRun,
     apply_plan,
     discard,
     keep_for_strict,
+    kept_dir,
     make_plan,
     reuse_kept,
     sha256_file,
-    state_dir,
 )
 
 
@@ -27,12 +27,12 @@ def run_terraform(ctx: Context) -> int:
     c = ctx.classification
     trust = load_trust(ctx)
     strict_hash = _approved_plan_hash(ctx)
-    kept = state_dir(ctx.env) / strict_hash / "guarded.tfplan" if strict_hash else None
+    kept = kept_dir(trust.work_dir) / strict_hash / "guarded.tfplan" if strict_hash else None
     try:
         run = (
-            reuse_kept(c, kept, ctx.env, ctx.cwd)
+            reuse_kept(c, kept, ctx.env, ctx.cwd, trust.work_dir)
             if kept and kept.is_file()
-            else make_plan(c, ctx.env, ctx.cwd)
+            else make_plan(c, ctx.env, ctx.cwd, trust.work_dir)
         )
     except PlanFailed as exc:
         return refuse(Refusal(outcome.PLAN_FAILED, f"planning failed: {exc}", ctx.shown))
@@ -53,10 +53,10 @@ def _approved_plan_hash(ctx: Context) -> str | None:
     return sha if sha and len(sha) == 64 and all(ch in "0123456789abcdef" for ch in sha) else None
 
 
-def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun) -> int:
+def _judge_and_apply(ctx: Context, policy: TrustedPolicy, run: PlannedRun) -> int:
     c = ctx.classification
     verdict = judge_plan([str(run.plan_json)], "terraform", policy)
-    strict = bool(policy and policy.strict)
+    strict = policy.strict
     base = Refusal(
         outcome.APPROVAL_REQUIRED,
         "approval required: the plan destroys or replaces resources that need a peer's approval",
@@ -64,10 +64,10 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun
         findings=verdict.findings,
         digest=verdict.destructive_digest,
         scope=terraform_scope(c, ctx.cwd, ctx.env),
-        requester=requester(policy.requester if policy else None),
+        requester=requester_of(ctx, policy).shown(),
         plan_sha256=run.plan_sha256,
         bind_plan=strict,
-        allowed_signers=str(policy.allowed_signers) if policy else "",
+        allowed_signers=str(policy.allowed_signers),
     )
     if verdict.decision == "denied":
         return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
@@ -76,7 +76,7 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy | None, run: PlannedRun
         raise ConfigError("planlint could not judge the plan", origin=str(run.plan_json))
     if verdict.decision == "approval_required":
         if strict and ctx.options.approval is None:
-            kept = keep_for_strict(run, state_dir(ctx.env))
+            kept = keep_for_strict(run, kept_dir(policy.work_dir))
             sys.stderr.write(f"planlint guard: strict mode: the refused plan is kept at {kept}\n")
         ok, code = authorise(ctx, policy, base)
         if not ok:

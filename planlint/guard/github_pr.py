@@ -37,7 +37,7 @@ def _local_head(cwd: Path) -> str | None:
 
 
 def pull_request_approval(
-    number: int, findings: Sequence[Finding], trust: TrustedPolicy | None, env: Mapping[str, str], cwd: Path
+    number: int, findings: Sequence[Finding], trust: TrustedPolicy, env: Mapping[str, str], cwd: Path
 ) -> PullRequestApproval:
     """Is the change set of `findings` approved on pull request `number` of the trusted repository?
 
@@ -52,7 +52,7 @@ def pull_request_approval(
     from planlint.gate.protected import protected_findings, protected_patterns
     from planlint.github.client import GitHubClient
 
-    if trust is None or not trust.github_repo:
+    if not trust.github_repo:
         raise ConfigError("--github-pr needs `github_repo: owner/name` in the trusted policy (policy.yml)")
     token = env.get("GITHUB_TOKEN") or env.get("PLANLINT_GITHUB_TOKEN")
     if not token:

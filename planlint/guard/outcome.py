@@ -67,8 +67,8 @@ def render_refusal(refusal: Refusal) -> str:
         who = f"a peer listed in {refusal.allowed_signers}" if refusal.allowed_signers else "a peer"
         if not refusal.allowed_signers:
             lines.append(
-                "no trusted policy is set up: until an operator creates ~/.config/planlint/allowed_signers "
-                "(or sets PLANLINT_TRUST_DIR), no approval can count"
+                "no trusted policy is set up: until an operator runs `planlint guard setup` (or creates "
+                "allowed_signers in guard's trust directory), no approval can count"
             )
         plan = f" --plan-sha256 {refusal.plan_sha256}" if refusal.bind_plan and refusal.plan_sha256 else ""
         lines += [

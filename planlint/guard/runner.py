@@ -9,12 +9,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from planlint.approvals.identity import Requester
 from planlint.approvals.policy import TrustedPolicy
+from planlint.approvals.trustdir import TrustError
 from planlint.errors import ConfigError, GateError
 from planlint.guard import outcome
 from planlint.guard.classify import Classification, classify
 from planlint.guard.outcome import Refusal, render_refusal
-from planlint.guard.scope import command_digest, command_scope, requester
+from planlint.guard.scope import command_digest, command_scope
 from planlint.guard.shell import SimpleCommand
 from planlint.model import Verdict
 
@@ -52,6 +54,15 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         return refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
     if c.kind == "pass":
         return subprocess.run(list(argv), cwd=cwd, check=False).returncode
+    try:
+        return _gated(ctx)
+    except TrustError as exc:
+        return refuse(Refusal(outcome.UNRUNNABLE, "the trusted policy cannot be used, so nothing that changes "
+                               "infrastructure runs", ctx.shown, detail=f"reason: {exc}"))  # fmt: skip
+
+
+def _gated(ctx: Context) -> int:
+    c = ctx.classification
     if c.kind == "approval":
         return _approval_bound(ctx)
     if c.flow == "terraform":
@@ -70,16 +81,18 @@ def refuse(refusal: Refusal) -> int:
     return refusal.code
 
 
-def load_trust(ctx: Context) -> TrustedPolicy | None:
-    """The trusted policy when one is set up; None means nobody can approve (judging still works)."""
+def load_trust(ctx: Context) -> TrustedPolicy:
+    """The trusted policy; TrustError (guard refuses, exit 13) when it is missing or anyone else can change it."""
     from planlint.approvals.policy import load_policy
 
-    try:
-        return load_policy(ctx.options.trust_dir, ctx.env, ctx.cwd)
-    except ConfigError:
-        if ctx.options.approval is not None or ctx.options.trust_dir:
-            raise
-        return None
+    return load_policy(ctx.options.trust_dir, ctx.cwd)
+
+
+def requester_of(ctx: Context, trust: TrustedPolicy) -> Requester:
+    """Who asks: the OS account behind this run (see planlint.approvals.identity) and its principal."""
+    from planlint.approvals.identity import requester
+
+    return requester(trust.identities, ctx.env, trust.guard_account)
 
 
 def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | None) -> Verdict:
@@ -91,7 +104,7 @@ def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | N
     return run_check(list(paths), input_format=input_format, config_path=config, rule_dirs=rules)
 
 
-def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple[bool, int]:
+def authorise(ctx: Context, trust: TrustedPolicy, base: Refusal) -> tuple[bool, int]:
     """Is there a valid approval for exactly this digest and scope? (authorised, refusal code when not)."""
     if ctx.options.github_pr is not None:
         from planlint.guard.github_pr import pull_request_approval
@@ -111,16 +124,21 @@ def authorise(ctx: Context, trust: TrustedPolicy | None, base: Refusal) -> tuple
         return True, 0
     if ctx.options.approval is None:
         return False, refuse(base)
-    if trust is None:
-        raise ConfigError("an approval was given but there is no trusted policy to verify it against")
-    from planlint.approvals.ledger import consume
+    from planlint.approvals.ledger import check_ledger, consume
     from planlint.approvals.verify import ApprovalRefused, Expected, check_approval
 
-    who = requester(trust.requester)
+    check_ledger(trust.ledger)
+    who = requester_of(ctx, trust)
+    if who.principal is None:
+        return False, refuse(_with(base, outcome.APPROVAL_REFUSED, f"OS account {who.account!r} has no principal "
+                                   f"in {trust.directory}/identities; an operator must map it before any "
+                                   "approval can count"))  # fmt: skip
     try:
-        expected = Expected(base.digest, base.scope, who, base.plan_sha256)
+        expected = Expected(base.digest, base.scope, who.principal, base.plan_sha256)
         record = check_approval(ctx.options.approval, expected, trust)
-        consume(trust.ledger, record, ctx.shown)
+        consume(
+            trust.ledger, record.nonce, f"{record.digest}\t{record.approver}\t{record.requester}\t{ctx.shown}"
+        )
     except ApprovalRefused as exc:
         return False, refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
     except GateError as exc:  # consumed by a concurrent run between check and consume
@@ -144,8 +162,8 @@ def _approval_bound(ctx: Context) -> int:
     scope = command_scope(c, ctx.cwd, ctx.env)
     base = Refusal(
         outcome.APPROVAL_REQUIRED, f"approval required: {c.reason}", ctx.shown,
-        digest=digest, scope=scope, requester=requester(trust.requester if trust else None),
-        allowed_signers=str(trust.allowed_signers) if trust else "",
+        digest=digest, scope=scope, requester=requester_of(ctx, trust).shown(),
+        allowed_signers=str(trust.allowed_signers),
     )  # fmt: skip
     ok, code = authorise(ctx, trust, base)
     if not ok:

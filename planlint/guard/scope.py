@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -89,15 +88,3 @@ def command_digest(c: Classification, env: Mapping[str, str]) -> str:
     added = sorted((k, v) for k, v in env.items() if k.startswith("TF_CLI_ARGS"))
     canonical = json.dumps([c.tool, list(c.argv[1:]), added], separators=(",", ":"))
     return "cmd1:" + hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def requester(policy_requester: str | None) -> str:
-    """Who asks: the trusted policy's `requester`, else the OS account running guard (never a flag)."""
-    if policy_requester:
-        return policy_requester
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return str(os.getuid())

@@ -55,8 +55,11 @@ def clean_env(env: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
-def private_dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="planlint-guard-"))  # mkdtemp creates it 0700
+def private_dir(base: Path) -> Path:
+    """A fresh 0700 directory inside guard's held work directory (never $TMPDIR: the caller sets that)."""
+    from planlint.approvals.trustdir import private_workdir
+
+    return Path(tempfile.mkdtemp(prefix="planlint-guard-", dir=private_workdir(base)))
 
 
 def split_command(c: Classification) -> tuple[list[str], list[str]]:
@@ -120,11 +123,11 @@ def plan_arguments(c: Classification, env: Mapping[str, str]) -> tuple[list[str]
     return flags, None
 
 
-def make_plan(c: Classification, env: Mapping[str, str], cwd: Path) -> PlannedRun:
-    """Run `plan -out` (or copy the named saved plan) into a private dir and render it with `show -json`."""
+def make_plan(c: Classification, env: Mapping[str, str], cwd: Path, base: Path) -> PlannedRun:
+    """Run `plan -out` (or copy the named saved plan) into a private dir under `base`, render it (`show -json`)."""
     prefix, _ = split_command(c)
     flags, saved = plan_arguments(c, env)
-    workdir = private_dir()
+    workdir = private_dir(base)
     plan_file = workdir / "guarded.tfplan"
     tool_env = clean_env(env)
     if saved is None:
@@ -171,20 +174,22 @@ def discard(run: PlannedRun) -> None:
 
 def keep_for_strict(run: PlannedRun, state_dir: Path) -> Path:
     """Strict mode: keep the refused plan, keyed by its hash, so the approved file is the applied file."""
-    target = state_dir / run.plan_sha256
-    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from planlint.approvals.trustdir import private_workdir
+
+    target = private_workdir(state_dir) / run.plan_sha256
+    target.mkdir(mode=0o700, exist_ok=True)
     shutil.copyfile(run.plan_file, target / "guarded.tfplan")
     return target / "guarded.tfplan"
 
 
-def state_dir(env: Mapping[str, str]) -> Path:
-    base = Path(env["XDG_STATE_HOME"]) if env.get("XDG_STATE_HOME") else Path.home() / ".local" / "state"
-    return base / "planlint" / "plans"
+def kept_dir(work_dir: Path) -> Path:
+    """Where strict mode keeps refused plans: inside guard's held work directory, never $XDG_STATE_HOME."""
+    return work_dir / "kept"
 
 
-def reuse_kept(c: Classification, kept: Path, env: Mapping[str, str], cwd: Path) -> PlannedRun:
+def reuse_kept(c: Classification, kept: Path, env: Mapping[str, str], cwd: Path, base: Path) -> PlannedRun:
     """Copy a kept strict-mode plan into a fresh private dir and render it again."""
-    workdir = private_dir()
+    workdir = private_dir(base)
     plan_file = workdir / "guarded.tfplan"
     shutil.copyfile(kept, plan_file)
     prefix, _ = split_command(c)

@@ -87,10 +87,10 @@ def test_valid_approval_verifies_once_then_is_refused_as_reused(trust: dict[str,
     policy = load_policy(str(trust["dir"]))
     path = _signed(trust, _record())
     record = check_approval(path, _expected(), policy)
-    consume(policy.ledger, record, "terraform apply")
+    consume(policy.ledger, record.nonce, "terraform apply")
     assert "already used" in _refusal(trust, path)
     with pytest.raises(GateError, match="already used"):
-        consume(policy.ledger, record, "again")
+        consume(policy.ledger, record.nonce, "again")
 
 
 def test_approve_command_writes_a_record_that_verifies(trust: dict[str, Path]) -> None:
@@ -181,7 +181,7 @@ def test_ledger_is_consumed_exactly_once_under_concurrency(trust: dict[str, Path
 
     def attempt() -> None:
         try:
-            consume(policy.ledger, record, "race")
+            consume(policy.ledger, record.nonce, "race")
             outcomes.append("ok")
         except GateError:
             outcomes.append("refused")
@@ -201,7 +201,7 @@ def test_policy_inside_the_working_tree_is_refused(tmp_path: Path) -> None:
     inside.mkdir()
     (inside / "allowed_signers").write_text("")
     with pytest.raises(ConfigError, match="inside the working tree"):
-        load_policy(str(inside), env={}, cwd=repo / "envs")
+        load_policy(str(inside), cwd=repo / "envs")
 
 
 def test_policy_group_writable_is_refused(trust: dict[str, Path]) -> None:
@@ -210,10 +210,6 @@ def test_policy_group_writable_is_refused(trust: dict[str, Path]) -> None:
         load_policy(str(trust["dir"]))
 
 
-def test_policy_from_env_then_xdg(tmp_path: Path, trust: dict[str, Path]) -> None:
-    assert load_policy(None, env={"PLANLINT_TRUST_DIR": str(trust["dir"])}).source == "PLANLINT_TRUST_DIR"
-    with pytest.raises(ConfigError, match="no trusted policy directory"):
-        load_policy(None, env={"XDG_CONFIG_HOME": str(tmp_path / "nothing")})
 
 
 def test_approve_refuses_bad_input_with_exit_2(

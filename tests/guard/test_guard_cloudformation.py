@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_guard_terraform import make_trust
+
 FAKE_AWS = r"""#!{python}
 import json, os, sys
 argv = sys.argv[1:]
@@ -77,6 +79,7 @@ def aws(tmp_path: Path, corpus: Path):  # type: ignore[no-untyped-def]
     sets["garbled"] = str(garbled)
     work = tmp_path / "work"
     work.mkdir()
+    trust = make_trust(tmp_path / "trust")
     log = tmp_path / "aws.jsonl"
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(tmp_path),
@@ -86,7 +89,7 @@ def aws(tmp_path: Path, corpus: Path):  # type: ignore[no-untyped-def]
 
     def run(root: str, *argv: str) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
         proc = subprocess.run(
-            [sys.executable, "-m", "planlint", "guard", "--", *argv], cwd=work,
+            [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(trust), "--", *argv], cwd=work,
             env={**env, "FAKE_AWS_ROOT": _arn(corpus / root)}, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
         calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []

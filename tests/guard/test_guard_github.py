@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate"))  # the gat
 from github_world import LABEL, PEER, PLAN_DESTROY, PLAN_OTHER_DESTROY, Corpus, World, digest_of
 
 from .fake_terraform import install, read_log
+from .test_guard_terraform import make_trust
 
 
 @pytest.fixture()
@@ -38,10 +39,7 @@ def _guard(
     tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer, plan: str
 ) -> tuple[int, str, list[str]]:
     install(tmp_path / "bin", sys.executable)
-    trust = tmp_path / "home" / ".config" / "planlint"
-    trust.mkdir(parents=True, exist_ok=True)
-    trust.chmod(0o700)
-    (trust / "allowed_signers").write_text("")
+    trust = make_trust(tmp_path / "trust")
     (trust / "policy.yml").write_text(
         f"github_repo: {world.repo}\ngithub_api_url: {httpserver.url_for('/').rstrip('/')}\n"
     )
@@ -54,7 +52,7 @@ def _guard(
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }  # fmt: skip
     proc = subprocess.run(
-        [sys.executable, "-m", "planlint", "guard", "--github-pr", str(world.pr["number"]), "--",
+        [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(trust), "--github-pr", str(world.pr["number"]), "--",
          "terraform", "apply"], cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     return proc.returncode, proc.stderr, [str(c["argv"][0]) for c in read_log(tmp_path / "calls.jsonl")]  # type: ignore[index]

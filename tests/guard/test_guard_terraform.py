@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import subprocess
 import sys
@@ -24,11 +25,12 @@ class Rig:
     home: Path
     log: Path
     env: dict[str, str]
+    trust: Path
 
     def guard(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
         env = {**self.env, **extra_env}
         return subprocess.run(
-            [sys.executable, "-m", "planlint", "guard", *args],
+            [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(self.trust), *args],
             cwd=self.work, env=env, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
 
@@ -59,7 +61,15 @@ def rig(tmp_path: Path, corpus: Path) -> Rig:
         "FAKE_TF_DESTROY_PLAN": str(corpus / DESTROY_BUCKETS),
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
-    return Rig(work, home, tmp_path / "calls.jsonl", env)
+    return Rig(work, home, tmp_path / "calls.jsonl", env, make_trust(tmp_path / "trust"))
+
+
+def make_trust(trust: Path, signers: str = "") -> Path:
+    """A trust directory held by this account: allowed signers, and the identity map (this OS account → agent)."""
+    trust.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (trust / "allowed_signers").write_text(signers)
+    (trust / "identities").write_text(f"{pwd.getpwuid(os.getuid()).pw_name} agent\n")
+    return trust
 
 
 def _argvs(rig: Rig) -> list[list[str]]:
@@ -185,15 +195,12 @@ def _trust(rig: Rig, extra_policy: str = "") -> dict[str, Path]:
                 ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
             )
         paths[name] = key
-    trust = rig.home / ".config" / "planlint"
-    trust.mkdir(parents=True, exist_ok=True)
-    trust.chmod(0o700)
     lines = [
         f'{n} namespaces="planlint-approval" {paths[n].with_suffix(".pub").read_text().strip()}'
         for n in paths
     ]
-    (trust / "allowed_signers").write_text("\n".join(lines) + "\n")
-    (trust / "policy.yml").write_text(f"requester: agent\n{extra_policy}")
+    make_trust(rig.trust, "\n".join(lines) + "\n")
+    (rig.trust / "policy.yml").write_text(extra_policy)
     return paths
 
 
