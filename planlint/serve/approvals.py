@@ -80,6 +80,7 @@ def record_approval(request: RunTaskRequest, digest: str, records: RecordApprova
         allowed_signers=records.allowed_signers,
         # Without a shared ledger the server keeps no state: a record is good until it expires.
         ledger=records.ledger or records.records_dir / ".ledger",
+        work_dir=records.records_dir / ".work",  # unused: the server plans nothing
         max_ttl=timedelta(hours=records.max_ttl_hours),
     )
     expected = Expected(digest=digest, scope=request.scope, requester=request.run_created_by)
@@ -95,7 +96,7 @@ def record_approval(request: RunTaskRequest, digest: str, records: RecordApprova
                 continue
             record = check_approval(path, expected, policy)
             if records.ledger is not None and request.stage == "pre_apply":
-                consume(records.ledger, record, f"{request.scope} {request.run_id}")
+                consume(records.ledger, record.nonce, f"{record.digest}\t{request.scope} {request.run_id}")
         except GateError as exc:
             refusals.append(f"{Path(path).name}: {exc.message}")
             continue
