@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -523,3 +524,36 @@ def test_markdown_code_spans_for_plan_text() -> None:
     assert markdown_report.code("a|b") == "`a|b`"
     assert markdown_report.code("a|b", in_table=True) == "`a\\|b`"
     assert markdown_report.code("two\nlines") == "`two lines`"
+
+
+def test_github_one_teardown_annotation_per_plan_and_most_severe_first(corpus: Path) -> None:
+    """A destroy-mode plan's nine rows must not push another plan's database out of GitHub's ten."""
+    from planlint.pipeline import run_check
+
+    destroy = str(corpus / "terraform/snyk-cli/tf-plan-destroy.json")
+    database = str(Path(__file__).resolve().parent.parent / "examples/terraform/rds-engine-change.json")
+    verdict = run_check([destroy, database])
+    assert sum(1 for f in verdict.findings if f.rule_id == "PL011") >= 8
+    parsed = [_parse(line) for line in REPORTERS["github"](verdict).splitlines()]
+    titles = [p[1].get("title", "") for p in parsed]
+    teardown = [t for t in titles if t.startswith("PL011")]
+    assert len(teardown) == 1 and "8 resource(s)" in teardown[0]
+    assert any("aws_db_instance.orders" in t for t in titles[:10])
+    teardown_message = parsed[titles.index(teardown[0])][2]
+    assert "aws_s3_bucket.terra_ci" in teardown_message  # every destroyed address is named once
+    ranks = {"error": 0, "warning": 1, "notice": 2}
+    kinds = [ranks[p[0]] for p in parsed[1:] if p[1].get("title") != "planlint: input note"]
+    assert kinds == sorted(kinds)
+
+
+def test_github_deny_and_critical_come_before_approve_and_high() -> None:
+    db = synthetic.db_finding()  # approve/high
+    worse = replace(db, address="aws_db_instance.critical", severity="critical")
+    denied = replace(db, address="aws_db_instance.denied", enforcement="deny", severity="low")
+    verdict = Verdict((), (db, worse, denied), "", "denied")
+    titles = [_parse(line)[1]["title"] for line in REPORTERS["github"](verdict).splitlines()[1:]]
+    assert [t.rsplit(": ", 1)[1] for t in titles] == [
+        "aws_db_instance.denied",
+        "aws_db_instance.critical",
+        db.address,
+    ]

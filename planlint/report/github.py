@@ -6,9 +6,13 @@ command.ts): data escapes % CR LF, property values additionally escape : and ,.
 
 from __future__ import annotations
 
-from planlint.model import Enforcement, Finding, Verdict
+from dataclasses import dataclass
+
+from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Finding, Verdict
+from planlint.report.rules_meta import plan_wide_rule_ids
 from planlint.report.wording import (
     DECISION_TEXT,
+    ENFORCEMENT_TEXT,
     change_counts,
     counts_text,
     explanation,
@@ -20,6 +24,7 @@ from planlint.report.wording import (
 COMMAND: dict[Enforcement, str] = {"deny": "error", "approve": "error", "warn": "warning", "info": "notice"}
 LEVEL_ORDER = ("error", "warning", "notice")
 ANNOTATIONS_PER_KIND = 10  # per step; GitHub logs the rest without annotating them
+TEARDOWN_LISTED = 20  # addresses named in a plan-wide annotation before "and N more"
 DECISION_COMMAND: dict[str, str] = {
     "pass": "notice",
     "approved": "notice",
@@ -46,19 +51,54 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def render(verdict: Verdict) -> str:
-    """The decision first, then findings by level (errors first), then loader notes.
+    """The decision first, then findings most severe first, then loader notes.
 
     GitHub turns at most 10 commands of each kind per step (50 per job) into annotations and only
-    logs the rest, so the order decides what reviewers see on the PR.
+    logs the rest, so the order decides what reviewers see on the PR: errors before warnings before
+    notices, and within a kind deny before approve, then critical before low. Plan-wide rules
+    (environment teardown, destroy mode, a removed module instance) flag every delete of a plan; they
+    become one annotation per plan and rule, so eight teardown rows cannot hide another plan's database.
     """
-    kinds = [_kind(f) for f in verdict.findings]
-    by_level = sorted(range(len(kinds)), key=lambda i: LEVEL_ORDER.index(kinds[i]))
-    lines = [_decision(verdict, kinds)]
-    lines += [_annotation(verdict.findings[i], kinds[i]) for i in by_level]
+    annotations = [_annotation(finding) for finding in _single(verdict.findings)]
+    annotations += [_teardown(group) for group in _teardown_groups(verdict.findings)]
+    annotations.sort(key=lambda a: a.rank)
+    lines = [_decision(verdict, [a.kind for a in annotations])]
+    lines += [a.line for a in annotations]
     for plan in verdict.plans:
         for note in plan.notes:
             lines.append(command("notice", note, file=_file(plan.origin), title="planlint: input note"))
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    kind: str  # error | warning | notice
+    rank: tuple[int, int, int, int]  # sort key: kind, enforcement, severity, evaluation order
+    line: str
+
+
+def _rank(finding: Finding, kind: str, order: int) -> tuple[int, int, int, int]:
+    return (
+        LEVEL_ORDER.index(kind),
+        -ENFORCEMENTS.index(finding.enforcement),
+        -SEVERITIES.index(finding.severity),
+        order,
+    )
+
+
+def _single(findings: tuple[Finding, ...]) -> list[tuple[int, Finding]]:
+    plan_wide = plan_wide_rule_ids()
+    return [(i, f) for i, f in enumerate(findings) if f.rule_id not in plan_wide]
+
+
+def _teardown_groups(findings: tuple[Finding, ...]) -> list[list[tuple[int, Finding]]]:
+    """Findings of plan-wide rules, grouped per input and rule, in evaluation order."""
+    plan_wide = plan_wide_rule_ids()
+    groups: dict[tuple[str, str, str], list[tuple[int, Finding]]] = {}
+    for i, finding in enumerate(findings):
+        if finding.rule_id in plan_wide:
+            groups.setdefault((finding.origin, finding.scope, finding.rule_id), []).append((i, finding))
+    return list(groups.values())
 
 
 def _decision(verdict: Verdict, kinds: list[str]) -> str:
@@ -87,14 +127,16 @@ def _kind(finding: Finding) -> str:
     return "notice" if finding.waived_by is not None else COMMAND[finding.enforcement]
 
 
-def _annotation(finding: Finding, name: str) -> str:
+def _annotation(item: tuple[int, Finding]) -> Annotation:
+    order, finding = item
+    name = _kind(finding)
     parts = explanation(finding)
     file: str | None = _file(finding.origin)
     line: int | None = None
     end_line: int | None = None
     if finding.location is not None:
         file, line, end_line = finding.location.path, finding.location.line, finding.location.end_line
-    return command(
+    text = command(
         name,
         "\n".join(parts),
         title=f"{finding.rule_id} {finding.title}: {finding.address}",
@@ -102,6 +144,29 @@ def _annotation(finding: Finding, name: str) -> str:
         line=line,
         endLine=end_line,
     )
+    return Annotation(name, _rank(finding, name, order), text)
+
+
+def _teardown(group: list[tuple[int, Finding]]) -> Annotation:
+    """One annotation for every finding of one plan-wide rule in one input."""
+    worst_order, worst = min(group, key=lambda item: _rank(item[1], _kind(item[1]), item[0]))
+    name = _kind(worst)
+    addresses = [f.address for _, f in group]
+    shown = addresses[:TEARDOWN_LISTED]
+    more = len(addresses) - len(shown)
+    where = worst.scope or worst.origin
+    message = [
+        sentence(worst.message) if len(group) == 1 else f"{len(group)} resources in {where} are destroyed.",
+        f"Enforcement: {ENFORCEMENT_TEXT[worst.enforcement]}.",
+        "Destroyed: " + ", ".join(shown) + (f" and {more} more" if more else "") + ".",
+    ]
+    text = command(
+        name,
+        "\n".join(message),
+        title=f"{worst.rule_id} {worst.title}: {len(group)} resource(s) in {where}",
+        file=_file(worst.origin),
+    )
+    return Annotation(name, _rank(worst, name, worst_order), text)
 
 
 def _file(origin: str) -> str | None:
