@@ -86,7 +86,9 @@ def destructive_command(argv: Sequence[str], stdin: str | None = None) -> Destru
     for entry in candidates:
         if entry.statements is not None:
             texts = _sql_texts(argv[1:], entry.sql_options) + ([stdin] if stdin else [])
-            if any(is_dynamic(t) or entry.statements.search(t) for t in texts):
+            if any(
+                "$" in t or "`" in t or entry.statements.search(t) for t in texts
+            ):  # `count(*)` is no glob
                 return DestructiveCommand(entry.id, program, entry.what, entry.source)
             continue
         matched = _match_words(entry.words, positional)
