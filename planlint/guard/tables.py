@@ -15,7 +15,11 @@ from typing import Any
 
 from planlint.errors import RuleError
 
-SCHEMAS = {"launchers": "launchers.schema.json", "destructive": "destructive.schema.json"}
+SCHEMAS = {
+    "launchers": "launchers.schema.json",
+    "destructive": "destructive.schema.json",
+    "agent_tools": "agent_tools.schema.json",
+}
 
 
 def commands_dir() -> Path:
@@ -30,14 +34,19 @@ def commands_dir() -> Path:
 @cache
 def load_table(name: str) -> dict[str, Any]:
     """The parsed `rules/commands/<name>.yaml`; RuleError when it is missing or breaks its schema."""
-    from planlint.rules_index import load_index
-
     directory = commands_dir()
     key = f"{name}.yaml"
-    index = load_index(directory)
+    index = _index(directory)
     if index is not None and isinstance(index.get(key), dict):
         return dict(index[key])
     return read_table(directory / key, name)
+
+
+@cache
+def _index(directory: Path) -> dict[str, Any] | None:
+    from planlint.rules_index import load_index
+
+    return load_index(directory)
 
 
 def read_table(path: Path, name: str) -> dict[str, Any]:
@@ -126,6 +135,22 @@ def render_docs() -> str:
         program = c["program"] if isinstance(c["program"], str) else ", ".join(c["program"])
         lines.append(f"| `{c['id']}` | {program} | {' '.join(p for p in (words, flags, sql) if p.strip())} "
                      f"| {c['what']} | {c['source']} |")  # fmt: skip
+    lines += [
+        "",
+        "## Agent tools that run something",
+        "",
+        "Tool calls other than a plain shell command, read by the hook (`rules/commands/agent_tools.yaml`).",
+        "An MCP tool not listed here is refused when its server or name points at infrastructure and its",
+        "name says it changes something.",
+        "",
+        "| tool names | what runs | source |",
+        "|---|---|---|",
+    ]
+    for t in load_table("agent_tools")["tools"]:
+        what = {"shell": f"shell text in `{t.get('field')}`", "argv": f"`{t.get('program')}` + `{t.get('fields')}`",
+                "aws-api": "an AWS API call, read as `aws SERVICE OPERATION --param value`",
+                "refuse": f"refused: {t.get('reason')}"}[t["reads"]]  # fmt: skip
+        lines.append(f"| {', '.join(f'`{n}`' for n in t['names'])} | {what} | {t['source']} |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""Claude Code: PreToolUse hook on the Bash tool.
+"""Claude Code: PreToolUse hook on the Bash tool and MCP tools (`mcp__SERVER__TOOL`).
 
 stdin: `{"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": "…"}, …}`.
 deny:  exit 0 with `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "permissionDecision": "deny",
@@ -23,7 +23,7 @@ from planlint.hooks.contract import (
 AGENT = "claude"
 EVENT = "PreToolUse"
 CONFIG = ConfigTarget(project=".claude/settings.json", user=".claude/settings.json")
-MATCHER = "Bash"
+MATCHER = "Bash|mcp__.*"  # a regex: the shell tool and every MCP tool (planlint/hooks/tools.py reads them)
 
 
 def command_of(payload: dict[str, Any]) -> str | None:

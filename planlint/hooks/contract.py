@@ -83,7 +83,15 @@ def run_hook(agent: str, stdin_text: str) -> HookReply:
         payload = json.loads(stdin_text)
         if not isinstance(payload, dict):
             raise ValueError("the hook input is not a JSON object")
-        command = adapter.command_of(payload)
+        # A tool that runs something (write_bash, use_aws, MCP tools, …) is read by its table entry first:
+        # `ExecuteTerraformCommand`'s `command` is "destroy", not a shell line.
+        from planlint.hooks.tools import tool_call, tool_command
+
+        call = tool_call(payload)
+        found = tool_command(*call) if call else None
+        command, refused = (found.text, found.refuse) if found else ("", "")
+        if not command and not refused:
+            command = adapter.command_of(payload) or ""
     except (ValueError, TypeError, AttributeError) as exc:
         if mentions_iac(stdin_text):
             return adapter.deny(
@@ -91,6 +99,9 @@ def run_hook(agent: str, stdin_text: str) -> HookReply:
                 "Run infrastructure commands through `planlint guard -- <command>`. " + AGENT_STOP
             )
         return adapter.silent()
+    if refused:
+        return adapter.deny(f"planlint: blocked: {refused}. Run it as a command through `planlint guard -- …`. "
+                            + AGENT_STOP)  # fmt: skip
     if not command:
         return adapter.silent()
     screening = screen_fail_closed(command)

@@ -16,10 +16,13 @@ from planlint.hooks.contract import ConfigTarget, HookReply, append_once, comman
 
 AGENT = "cursor"
 EVENT = "beforeShellExecution"
+MCP_EVENT = "beforeMCPExecution"  # stdin: {"tool_name", "tool_input" (a JSON string), "url" | "command"}
 CONFIG = ConfigTarget(project=".cursor/hooks.json", user=".cursor/hooks.json")
 
 
 def command_of(payload: dict[str, Any]) -> str | None:
+    if payload.get("hook_event_name") == MCP_EVENT:
+        return None  # `command` is the MCP server's own launch command; the tool call is read by tools.py
     return command_text(payload.get("command"))
 
 
@@ -38,5 +41,6 @@ def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
     config.setdefault("version", 1)
     hooks = section(config, "hooks")
     entry = {"command": hook_command, "timeout": 30, "failClosed": True}
-    hooks[EVENT] = append_once(event_list(hooks, EVENT), entry, hook_command)
+    for event in (EVENT, MCP_EVENT):
+        hooks[event] = append_once(event_list(hooks, event), entry, hook_command)
     return config

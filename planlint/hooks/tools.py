@@ -1,0 +1,125 @@
+"""Agent tool calls other than a shell command that run something: read into shell text the hook screens.
+
+Which tools, and how each one's arguments become a command, is data: `rules/commands/agent_tools.yaml`
+(Copilot `write_bash`, OpenHands terminal input, Kiro `use_aws`, the AWS and Terraform MCP servers'
+call/execute tools). An MCP tool the table does not list is refused when its server or name points at
+infrastructure and its name says it changes something: unknown is asked about, not passed.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from planlint.guard.shellwords import mentions_iac
+
+_CLOUD = re.compile(
+    r"aws|azure|gcp|gcloud|google|cloud|k8s|kube|helm|terraform|tofu|pulumi|cdk|cfn|db|sql", re.I
+)
+_MUTATING = re.compile(
+    r"apply|destroy|delete|remove|terminate|drop|purge|truncate|execute|exec|run|call|update|create|put|deploy"
+    r"|write|modify|import|migrate|rollback|scale|patch",
+    re.I,
+)
+_SPECIAL_KEYS = {"{enter}": "\n", "{tab}": "\t"}
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCommand:
+    """What a tool call runs, as shell text to screen; or why it is refused outright."""
+
+    text: str = ""
+    refuse: str = ""
+
+
+def tool_call(payload: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(tool name, arguments) from any agent's pre-tool-use payload, or None when it names no tool.
+
+    Claude Code, Codex, Gemini, Kiro, OpenHands: `tool_name` + `tool_input`; Copilot: `toolName` +
+    `toolArgs` (a JSON string); Cursor `beforeMCPExecution`: `tool_name` + `tool_input` (a JSON string);
+    Cline: `preToolUse.toolName` + `parameters` (`use_mcp_tool`: `server_name`, `tool_name`, `arguments`).
+    """
+    pre = payload.get("preToolUse")
+    if isinstance(pre, dict):
+        name, args = pre.get("toolName"), _object(pre.get("parameters"))
+        if name == "use_mcp_tool":
+            name = f"mcp__{args.get('server_name', '')}__{args.get('tool_name', '')}"
+            args = _object(args.get("arguments"))
+        return (name, args) if isinstance(name, str) else None
+    for name_key, args_key in (("tool_name", "tool_input"), ("toolName", "toolArgs")):
+        name = payload.get(name_key)
+        if isinstance(name, str):
+            return name, _object(payload.get(args_key))
+    return None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        value = json.loads(value)  # ValueError: the caller fails closed when infrastructure is named
+    return value if isinstance(value, dict) else {}
+
+
+@lru_cache(maxsize=1)
+def _tools() -> tuple[dict[str, Any], ...]:
+    from planlint.guard.tables import load_table
+
+    return tuple(load_table("agent_tools")["tools"])
+
+
+def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
+    """The command a tool call runs (empty when it runs none planlint knows of)."""
+    for entry in _tools():
+        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in entry["names"]):
+            continue
+        reads = entry["reads"]
+        if reads == "refuse":
+            return ToolCommand(refuse=f"`{name}`: {entry['reason']}")
+        if reads == "shell":
+            return ToolCommand(text=_shell_text(args.get(entry["field"])))
+        if reads == "argv":
+            words = [str(args.get(f, "")) for f in entry["fields"]]
+            return ToolCommand(text=shlex.join([entry["program"], *" ".join(words).split()]))
+        return ToolCommand(text=shlex.join(aws_argv(args)))
+    if name.startswith("mcp__"):
+        _, _, rest = name.partition("mcp__")
+        server, _, tool = rest.partition("__")
+        if (_CLOUD.search(server) or _CLOUD.search(tool)) and _MUTATING.search(tool):
+            return ToolCommand(
+                refuse=f"`{name}` is an MCP tool planlint does not know, and it may change infrastructure"
+            )
+        text = json.dumps(args)
+        if mentions_iac(tool) and _MUTATING.search(text):
+            return ToolCommand(refuse=f"`{name}` passes an infrastructure command planlint cannot read")
+    return ToolCommand()
+
+
+def _shell_text(value: Any) -> str:
+    text = value if isinstance(value, str) else shlex.join(map(str, value)) if isinstance(value, list) else ""
+    for key, char in _SPECIAL_KEYS.items():
+        text = text.replace(key, char)
+    return text
+
+
+def _kebab(name: str) -> str:
+    """`DeleteDBInstance` → `delete-db-instance`; `delete-db-instance` stays as it is."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).replace("_", "-").lower()
+
+
+def aws_argv(args: dict[str, Any]) -> list[str]:
+    """`aws SERVICE OPERATION --param value …` for a use_aws call (Amazon Q / Kiro CLI `use_aws`)."""
+    argv = ["aws", str(args.get("service_name", "")), _kebab(str(args.get("operation_name", "")))]
+    for key, value in (args.get("parameters") or {}).items():
+        flag = "--" + _kebab(str(key)).lstrip("-")
+        if value is True:
+            argv.append(flag)
+        elif value not in (False, None):
+            argv += [flag, value if isinstance(value, str) else json.dumps(value)]
+    for key, flag in (("region", "--region"), ("profile_name", "--profile")):
+        if args.get(key):
+            argv += [flag, str(args[key])]
+    return argv
