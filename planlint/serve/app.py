@@ -43,6 +43,8 @@ class RunTaskService:
         self.settings = settings
         self.jobs: set[asyncio.Task[None]] = set()
         self.executor = ThreadPoolExecutor(max_workers=settings.limits.workers, thread_name_prefix="judge")
+        # Plans held in memory at once: one being judged per worker and one fetched ahead for each.
+        self.in_memory = asyncio.Semaphore(2 * settings.limits.workers)
         self.client: httpx.AsyncClient | None = None
 
     @contextlib.asynccontextmanager
@@ -169,15 +171,16 @@ class RunTaskService:
                 f"stage {payload.stage} carries no plan; attach planlint to post_plan or pre_apply",
                 "run task request",
             )
-        data = await fetch_plan(
-            self.client,
-            payload.plan_json_api_url,
-            payload.access_token,
-            max_bytes=self.settings.limits.plan_bytes,
-            timeout=self.settings.limits.fetch_seconds,
-        )
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, judge_run, data, payload, self.settings)
+        async with self.in_memory:
+            data = await fetch_plan(
+                self.client,
+                payload.plan_json_api_url,
+                payload.access_token,
+                max_bytes=self.settings.limits.plan_bytes,
+                timeout=self.settings.limits.fetch_seconds,
+            )
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self.executor, judge_run, data, payload, self.settings)
 
 
 def create_app(settings: ServerSettings) -> Starlette:

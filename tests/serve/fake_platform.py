@@ -36,6 +36,7 @@ class Callback:
     content_type: str | None
     document: dict[str, Any]
     answered: int
+    at: float = field(default_factory=time.monotonic)  # when the platform received it
 
     @property
     def status(self) -> str:

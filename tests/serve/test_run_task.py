@@ -5,6 +5,7 @@ problem. Plans are real ones from ../shared/corpus/terraform."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -195,3 +196,26 @@ def test_callback_and_plan_urls_must_be_on_the_platform(
     response = send(server.url + "/run-task", body, KEY)
     assert response.status_code == 400
     assert "platform_url" in response.json()["error"]
+
+
+def test_logs_carry_the_run_but_never_the_token_or_the_plan(
+    platform: FakePlatform,
+    serve: Callable[..., Server],
+    corpus_plan: Callable[[str], bytes],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("INFO", logger="planlint.serve")
+    server = serve()
+    body, _ = _run(platform, server, corpus_plan(DESTROY))
+    platform.final(body["task_result_id"])
+    deadline = time.monotonic() + 10
+    while not any(r.getMessage() == "reported" for r in caplog.records):
+        assert time.monotonic() < deadline, "no 'reported' log line"
+        time.sleep(0.05)
+    logged = json.dumps([[r.getMessage(), getattr(r, "fields", {})] for r in caplog.records])
+    assert body["run_id"] in logged and "pl1:" in logged
+    assert body["access_token"] not in logged
+    assert "json-output" not in logged and "objects/" not in logged
+    assert "719261439472" not in logged  # the account id in every ARN of the plan's values
+    # ... and neither do the callbacks: outcomes speak of addresses and types, not values.
+    assert "719261439472" not in json.dumps([cb.document for cb in platform.callbacks])

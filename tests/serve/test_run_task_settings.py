@@ -98,3 +98,16 @@ def test_cli_serves_healthz_and_logs_json(tmp_path: Path) -> None:
     assert "started" in events
     assert "refused" in events
     assert "synthetic-key" not in err
+
+
+def test_the_example_settings_load(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "run-task" / "run-task.yml"
+    (tmp_path / "hmac").write_text("k\n")
+    (tmp_path / "gh").write_text("t\n")
+    text = example.read_text().replace("/run/secrets/planlint_hmac_key", str(tmp_path / "hmac"))
+    text = text.replace("/run/secrets/planlint_github_token", str(tmp_path / "gh"))
+    (tmp_path / "run-task.yml").write_text(text)
+    settings = load_settings(tmp_path / "run-task.yml", env={})
+    assert settings.platform_url == "https://app.terraform.io"
+    assert settings.github is not None and settings.github.token == "t"
+    assert settings.limits.workers == 2
