@@ -18,7 +18,9 @@ SAFE = str(EXAMPLES / "terraform/safe-update.json")
 
 
 def test_version_and_module_entry_point() -> None:
-    done = subprocess.run([sys.executable, "-m", "planlint", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "planlint", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0
     assert done.stdout.strip() == f"planlint {__version__}"
 

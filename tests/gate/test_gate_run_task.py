@@ -49,6 +49,12 @@ def _merged_run(
     )
 
 
+def _approve_and_merge(world: World) -> None:
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    world.pr.update(state="closed", merged=True, merge_commit_sha=MERGE_SHA)
+
+
 def test_pr_run_without_the_label_fails_and_shows_the_digest_on_the_head(
     world: World,
     httpserver: HTTPServer,
@@ -94,9 +100,7 @@ def test_post_merge_run_finds_the_merged_pr_and_its_approval(
     serve: Callable[..., Server],
     corpus: Path,
 ) -> None:
-    world.set_labels(LABEL)
-    world.label_event(PEER, 30)
-    world.pr.update(state="closed", merged=True, merge_commit_sha=MERGE_SHA)
+    _approve_and_merge(world)
     server = _server(serve, httpserver, world)
     body = _merged_run(platform, world, corpus)
     send(server.url + "/run-task", body, KEY)
@@ -113,9 +117,7 @@ def test_post_merge_run_with_another_digest_is_not_approved(
     serve: Callable[..., Server],
     corpus: Path,
 ) -> None:
-    world.set_labels(LABEL)
-    world.label_event(PEER, 30)
-    world.pr.update(state="closed", merged=True, merge_commit_sha=MERGE_SHA)
+    _approve_and_merge(world)
     server = _server(serve, httpserver, world)
     body = _merged_run(platform, world, corpus, OTHER_DESTROY)
     send(server.url + "/run-task", body, KEY)

@@ -20,6 +20,8 @@ import httpx
 
 from planlint.serve.signature import sign
 
+KEY = b"synthetic-hmac-key-for-tests"  # the run task's HMAC key, shared by the fake and planlint's server
+
 
 @dataclass
 class PlanServing:
@@ -121,6 +123,15 @@ class FakePlatform:
     def for_task(self, task_id: str) -> list[Callback]:
         with self.lock:
             return [cb for cb in self.callbacks if cb.task_id == task_id]
+
+
+def run_task(world: FakePlatform, server_url: str, plan: bytes, mode: str = "ok", **fields: Any) -> Callback:
+    """One run through planlint: the plan is served in `mode`, the signed request sent; the final callback."""
+    plan_id, token = world.add_run(plan, mode)
+    body = world.payload(plan_id, token, **fields)
+    response = send(server_url, body, KEY)
+    assert response.status_code == 200, response.text
+    return world.final(body["task_result_id"])
 
 
 def send(

@@ -14,7 +14,7 @@ import pytest
 
 from planlint.serve.signature import sign
 from tests.serve.conftest import KEY, Server
-from tests.serve.fake_platform import FakePlatform, send
+from tests.serve.fake_platform import FakePlatform, run_task, send
 
 DESTROY = "snyk-cli/tf-plan-destroy.json"  # 8 deletes, one of them an aws_s3_bucket: gated
 NO_CHANGES = "snyk-cli/tf-plan-no-op.json"  # 8 no-ops: nothing to approve
@@ -97,8 +97,7 @@ def test_pre_apply_mandatory_stateful_delete_lists_outcomes(
     platform: FakePlatform, serve: Callable[..., Server], corpus_plan: Callable[[str], bytes]
 ) -> None:
     server = serve()
-    body, _ = _run(platform, server, corpus_plan(DESTROY))
-    final = platform.final(body["task_result_id"])
+    final = run_task(platform, server.url + "/run-task", corpus_plan(DESTROY))
     assert final.status == "failed"
     assert final.document["data"]["type"] == "task-results"
     outcomes = final.outcomes
@@ -121,8 +120,7 @@ def test_pre_apply_without_changes_passes(
     platform: FakePlatform, serve: Callable[..., Server], corpus_plan: Callable[[str], bytes]
 ) -> None:
     server = serve()
-    body, _ = _run(platform, server, corpus_plan(NO_CHANGES))
-    final = platform.final(body["task_result_id"])
+    final = run_task(platform, server.url + "/run-task", corpus_plan(NO_CHANGES))
     assert final.status == "passed"
     assert final.outcomes == []
     assert "no approval needed" in final.attributes["message"]
@@ -146,8 +144,7 @@ def test_plan_fetch_problems_fail_closed_with_the_reason(
     reason: str,
 ) -> None:
     server = serve()
-    body, _ = _run(platform, server, corpus_plan(DESTROY), mode)
-    final = platform.final(body["task_result_id"])
+    final = run_task(platform, server.url + "/run-task", corpus_plan(DESTROY), mode)
     assert final.status == "failed"
     assert reason in final.attributes["message"], final.attributes["message"]
     assert final.outcomes[0]["outcome-id"] == "planlint-error"
@@ -155,8 +152,9 @@ def test_plan_fetch_problems_fail_closed_with_the_reason(
 
 def test_a_body_that_is_not_a_plan_fails_closed(platform: FakePlatform, serve: Callable[..., Server]) -> None:
     server = serve()
-    body, _ = _run(platform, server, b'{"format_version": "1.0", "lineage": "x", "serial": 3}')
-    final = platform.final(body["task_result_id"])
+    final = run_task(
+        platform, server.url + "/run-task", b'{"format_version": "1.0", "lineage": "x", "serial": 3}'
+    )
     assert final.status == "failed"
     assert "state file" in final.attributes["message"]
 

@@ -14,8 +14,8 @@ from planlint.approvals import sshsig
 from planlint.approvals.record import ApprovalRecord, canonical_bytes, iso, write_approval
 from planlint.pipeline import run_check
 from planlint.serve.settings import RecordApprovals
-from tests.serve.conftest import KEY, Server
-from tests.serve.fake_platform import FakePlatform, send
+from tests.serve.conftest import Server
+from tests.serve.fake_platform import Callback, FakePlatform, run_task
 
 DESTROY = "snyk-cli/tf-plan-destroy.json"
 
@@ -58,8 +58,9 @@ def _approve(
     )
 
 
-def _serve_with_records(serve: Callable[..., Server], tmp_path: Path) -> Server:
-    return serve(records=RecordApprovals(tmp_path / "allowed_signers", tmp_path / "approvals"))
+def _judged(platform: FakePlatform, serve: Callable[..., Server], tmp_path: Path, plan: Path) -> Callback:
+    server = serve(records=RecordApprovals(tmp_path / "allowed_signers", tmp_path / "approvals"))
+    return run_task(platform, server.url + "/run-task", plan.read_bytes())
 
 
 def test_signed_record_for_this_digest_and_workspace_passes(
@@ -72,11 +73,7 @@ def test_signed_record_for_this_digest_and_workspace_passes(
     plan = corpus / "terraform" / DESTROY
     digest = run_check([str(plan)]).destructive_digest
     _approve(tmp_path, signers["alice"], digest, "hcp-terraform:acme/prod", "alice")
-    server = _serve_with_records(serve, tmp_path)
-    plan_id, token = platform.add_run(plan.read_bytes())
-    body = platform.payload(plan_id, token)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(body["task_result_id"])
+    final = _judged(platform, serve, tmp_path, plan)
     assert final.status == "passed", final.attributes["message"]
     assert "approved by alice" in final.attributes["message"]
     assert all(o["tags"]["Status"] == [{"label": "Approved", "level": "info"}] for o in final.outcomes)
@@ -103,11 +100,7 @@ def test_signed_record_elsewhere_or_by_the_requester_fails(
     plan = corpus / "terraform" / DESTROY
     digest = run_check([str(plan)]).destructive_digest
     _approve(tmp_path, signers[approver], digest, scope, approver)
-    server = _serve_with_records(serve, tmp_path)
-    plan_id, token = platform.add_run(plan.read_bytes())
-    body = platform.payload(plan_id, token)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(body["task_result_id"])
+    final = _judged(platform, serve, tmp_path, plan)
     assert final.status == "failed"
     assert why in final.outcomes[0]["body"]
 
@@ -120,10 +113,6 @@ def test_record_for_another_digest_does_not_count(
     corpus: Path,
 ) -> None:
     _approve(tmp_path, signers["alice"], "pl1:" + "ab" * 32, "hcp-terraform:acme/prod", "alice")
-    server = _serve_with_records(serve, tmp_path)
-    plan_id, token = platform.add_run((corpus / "terraform" / DESTROY).read_bytes())
-    body = platform.payload(plan_id, token)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(body["task_result_id"])
+    final = _judged(platform, serve, tmp_path, corpus / "terraform" / DESTROY)
     assert final.status == "failed"
     assert "none for digest pl1:" in final.outcomes[0]["body"]
