@@ -1,30 +1,33 @@
 """The run task server: an ASGI app (Starlette) that answers the platform at once and reports later.
 
 POST {settings.path}: bounded body -> HMAC check (before parsing) -> request checks -> 200, and a
-background job: `running` callback, fetch the plan JSON, judge it in a worker thread, PATCH
-`passed`/`failed` with outcomes. GET /healthz: liveness. The server keeps no state between requests
-(every job carries all it needs), so replicas behind a load balancer need nothing shared.
+job for a worker process (`planlint.serve.worker`: `running` update, fetch, judge, PATCH of
+`passed`/`failed` with outcomes); the server retries a delivery that failed, and reports `failed`
+itself when the job runs out of time or its process dies.
+GET /healthz: liveness. The server keeps no state between requests (every job carries all it
+needs), so replicas behind a load balancer need nothing shared.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
+import multiprocessing
 import time
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from planlint.errors import InputError, PlanlintError
-from planlint.serve import logs
+from planlint.errors import InputError
+from planlint.serve import logs, worker
 from planlint.serve.callback import send_result
-from planlint.serve.fetch import fetch_plan
-from planlint.serve.payload import PLAN_STAGES, RunTaskRequest, parse_request
-from planlint.serve.result import error_outcome, judged_message, judged_outcomes, task_result
+from planlint.serve.payload import RunTaskRequest, parse_request
+from planlint.serve.result import failed_result
 from planlint.serve.settings import ServerSettings
 from planlint.serve.signature import HEADER, verify
-from planlint.serve.verdict import RunJudgement, judge_run
 
 if TYPE_CHECKING:
     import httpx
@@ -37,22 +40,30 @@ SHUTDOWN_SECONDS = 30.0
 
 
 class RunTaskService:
-    """Holds what a process shares between jobs: settings, one HTTP client, the judgement threads."""
+    """What a process shares between jobs: settings, one HTTP client, the pool of judging processes."""
 
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
         self.jobs: set[asyncio.Task[None]] = set()
-        self.executor = ThreadPoolExecutor(max_workers=settings.limits.workers, thread_name_prefix="judge")
-        # Plans held in memory at once: one being judged per worker and one fetched ahead for each.
-        self.in_memory = asyncio.Semaphore(2 * settings.limits.workers)
         self.client: httpx.AsyncClient | None = None
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # Spawned, not forked: a fork of a process running an event loop and threads is not safe. The
+        # workers get the settings without the HMAC key, which only the front needs.
+        return ProcessPoolExecutor(
+            max_workers=self.settings.limits.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker.init,
+            initargs=(dataclasses.replace(self.settings, hmac_key=None),),
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         import httpx
 
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(limits=limits, max_redirects=5, trust_env=False) as client:
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
             self.client = client
             logs.event("started", path=self.settings.path, workers=self.settings.limits.workers)
             yield
@@ -61,7 +72,7 @@ class RunTaskService:
                 _, pending = await asyncio.wait(self.jobs, timeout=SHUTDOWN_SECONDS)
                 for job in pending:
                     job.cancel()
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
     async def healthz(self, request: Request) -> Response:
         from starlette.responses import JSONResponse
@@ -99,7 +110,7 @@ class RunTaskService:
         self.jobs.add(job)
         job.add_done_callback(self.jobs.discard)
         logs.event("accepted", **_run_fields(payload))
-        return JSONResponse({}, status_code=200)
+        return JSONResponse({})
 
     def _check_urls(self, payload: RunTaskRequest) -> None:
         """The run's token goes only to the platform: plan and callback URLs must be under `platform_url`."""
@@ -113,74 +124,52 @@ class RunTaskService:
 
     async def _job(self, payload: RunTaskRequest, received: float) -> None:
         assert self.client is not None
-        limits = self.settings.limits
-        url = self.settings.details_url
-        # Progress, once: a lost `running` update costs nothing but the line on the run page.
-        await send_result(
-            self.client,
-            payload.task_result_callback_url,
-            payload.access_token,
-            task_result("running", "planlint is judging the plan", url),
-            deadline_seconds=0.0,
-        )
-        digest = None
-        try:
-            judgement = await asyncio.wait_for(self._judge(payload), limits.judge_seconds)
-            approval = judgement.approval
-            digest = judgement.verdict.destructive_digest
-            link = (approval.pull_request_url if approval else None) or url
-            document = task_result(
-                judgement.status,
-                judged_message(judgement.verdict, approval, payload),
-                link,
-                judged_outcomes(judgement.verdict, approval, payload),
-            )
-        except PlanlintError as exc:
-            document = _failed(str(exc), url)
-        except asyncio.TimeoutError:
-            document = _failed(f"judging the run took over {limits.judge_seconds:g} s", url)
-        except (
-            Exception
-        ) as exc:  # fail closed on anything unforeseen; the class names it, the log keeps no values
-            logs.event("internal-error", logging.ERROR, error=exc.__class__.__name__, **_run_fields(payload))
-            document = _failed(f"internal error ({exc.__class__.__name__})", url)
+        result = await self._judge(payload)
         judged = time.monotonic()
-        delivery = await send_result(
-            self.client,
-            payload.task_result_callback_url,
-            payload.access_token,
-            document,
-            deadline_seconds=limits.callback_seconds,
-        )
+        first = result.delivery  # the worker's own attempt
+        delivery = first
+        if delivery is None or delivery.retryable:
+            delivery = await send_result(
+                self.client,
+                payload.task_result_callback_url,
+                payload.access_token,
+                result.document,
+                deadline_seconds=self.settings.limits.callback_seconds,
+            )
+        attempts = delivery.attempts + (first.attempts if first is not None and first is not delivery else 0)
         logs.event(
             "reported" if delivery.delivered else "report-lost",
             logging.INFO if delivery.delivered else logging.ERROR,
-            status=document["data"]["attributes"]["status"],
-            digest=digest,
-            judge_ms=round((judged - received) * 1000),
+            status=result.status,
+            digest=result.digest,
+            worker_ms=round((judged - received) * 1000),  # queue, fetch, judgement, first delivery
             total_ms=round((time.monotonic() - received) * 1000),
-            attempts=delivery.attempts,
+            attempts=attempts,
             answer=delivery.last,
             **_run_fields(payload),
         )
 
-    async def _judge(self, payload: RunTaskRequest) -> RunJudgement:
-        assert self.client is not None
-        if payload.stage not in PLAN_STAGES or not payload.plan_json_api_url:
-            raise InputError(
-                f"stage {payload.stage} carries no plan; attach planlint to post_plan or pre_apply",
-                "run task request",
-            )
-        async with self.in_memory:
-            data = await fetch_plan(
-                self.client,
-                payload.plan_json_api_url,
-                payload.access_token,
-                max_bytes=self.settings.limits.plan_bytes,
-                timeout=self.settings.limits.fetch_seconds,
-            )
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self.executor, judge_run, data, payload, self.settings)
+    async def _judge(self, payload: RunTaskRequest) -> worker.JobResult:
+        """The worker's result, or `failed` when it takes too long or the worker dies (fail closed)."""
+        limits = self.settings.limits
+        url = self.settings.details_url
+        loop = asyncio.get_running_loop()
+        pool = self.pool
+        try:
+            future = loop.run_in_executor(pool, worker.run_job, payload)
+            return await asyncio.wait_for(future, limits.judge_seconds)
+        except asyncio.TimeoutError:
+            reason = f"judging the run took over {limits.judge_seconds:g} s"
+        except BrokenProcessPool:
+            # A worker died (out of memory, killed): later jobs get a fresh pool (once, not per job).
+            if self.pool is pool:
+                pool.shutdown(wait=False, cancel_futures=False)
+                self.pool = self._new_pool()
+            reason = "the judging process died (out of memory?)"
+        except Exception as exc:  # fail closed on anything unforeseen; the class names it, no values
+            reason = f"internal error ({exc.__class__.__name__})"
+        logs.event("judge-failed", logging.ERROR, reason=reason, **_run_fields(payload))
+        return worker.JobResult("failed", failed_result(reason, url))
 
 
 def create_app(settings: ServerSettings) -> Starlette:
@@ -215,12 +204,6 @@ def _refuse(status: int, reason: str) -> Response:
 
     logs.event("refused", logging.WARNING, http_status=status, reason=reason)
     return JSONResponse({"error": reason}, status_code=status)
-
-
-def _failed(reason: str, url: str | None) -> dict[str, Any]:
-    return task_result(
-        "failed", f"planlint could not judge the run (fail closed): {reason}", url, [error_outcome(reason)]
-    )
 
 
 def _run_fields(payload: RunTaskRequest) -> dict[str, Any]:

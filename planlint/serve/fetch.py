@@ -26,16 +26,14 @@ _STATUS_WORDS = {
 }
 
 
-async def fetch_plan(
-    client: httpx.AsyncClient, url: str, token: str, *, max_bytes: int, timeout: float
-) -> bytes:
+def fetch_plan(client: httpx.Client, url: str, token: str, *, max_bytes: int, timeout: float) -> bytes:
     """The plan JSON's bytes; InputError with the reason on any status but 200, a body over
     `max_bytes`, a body shorter than its Content-Length, or more than `timeout` seconds in all."""
     import httpx
 
     deadline = time.monotonic() + timeout
     try:
-        async with client.stream(
+        with client.stream(
             "GET",
             url,
             headers={
@@ -54,7 +52,7 @@ async def fetch_plan(
                 raise InputError(f"the plan is {declared} bytes, over the limit of {max_bytes}", ORIGIN)
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_bytes():  # decoded: the bound is on what is parsed
+            for chunk in response.iter_bytes():  # decoded: the bound is on what is parsed
                 size += len(chunk)
                 if size > max_bytes:
                     raise InputError(f"the plan is over the limit of {max_bytes} bytes", ORIGIN)

@@ -140,6 +140,13 @@ def approval_outcome(verdict: Verdict, approval: ApprovalResult, request: RunTas
     )
 
 
+def failed_result(reason: str, url: str | None) -> dict[str, Any]:
+    """The `failed` document for a run planlint could not judge, with the reason as its outcome."""
+    return task_result(
+        "failed", f"planlint could not judge the run (fail closed): {reason}", url, [error_outcome(reason)]
+    )
+
+
 def error_outcome(reason: str) -> dict[str, Any]:
     """The reason nothing could be judged (the run fails closed)."""
     body = (

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from planlint.serve.settings import Limits
 from planlint.serve.signature import sign
 from tests.serve.conftest import KEY, Server
 from tests.serve.fake_platform import FakePlatform, run_task, send
@@ -217,3 +218,12 @@ def test_logs_carry_the_run_but_never_the_token_or_the_plan(
     assert "719261439472" not in logged  # the account id in every ARN of the plan's values
     # ... and neither do the callbacks: outcomes speak of addresses and types, not values.
     assert "719261439472" not in json.dumps([cb.document for cb in platform.callbacks])
+
+
+def test_a_judgement_over_its_time_limit_fails_closed(
+    platform: FakePlatform, serve: Callable[..., Server], corpus_plan: Callable[[str], bytes]
+) -> None:
+    server = serve(limits=Limits(judge_seconds=0.001, callback_seconds=20.0))
+    final = run_task(platform, server.url + "/run-task", corpus_plan(NO_CHANGES))
+    assert final.status == "failed"
+    assert "judging the run took over 0.001 s" in final.attributes["message"]
