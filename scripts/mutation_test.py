@@ -47,8 +47,18 @@ _CFN_TESTS = ("tests/test_loader_cloudformation.py", *_LOADER_TESTS)
 # guard classification") and the tests that guard each module, most focused first (`-x` stops at the first
 # failure, so a killed mutant costs little).
 TESTS: dict[str, tuple[str, ...]] = {
-    "planlint/loaders/__init__.py": ("tests/test_loader_terraform.py", "tests/test_cli.py", *_CFN_TESTS),
-    "planlint/loaders/terraform.py": ("tests/test_loader_terraform.py", *_LOADER_TESTS),
+    "planlint/loaders/__init__.py": (
+        "tests/test_input_detection.py",
+        "tests/test_security_core.py",
+        "tests/test_loader_terraform.py",
+        "tests/test_cli.py",
+        *_CFN_TESTS,
+    ),
+    "planlint/loaders/terraform.py": (
+        "tests/test_loader_terraform.py",
+        "tests/test_security_core.py",
+        *_LOADER_TESTS,
+    ),
     "planlint/loaders/cloudformation.py": _CFN_TESTS,
     "planlint/loaders/cfn_change.py": _CFN_TESTS,
     "planlint/loaders/cfn_policy.py": _CFN_TESTS,
@@ -56,15 +66,26 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_rule_cases.py",
         "tests/test_rule_messages.py",
         "tests/test_blast_radius.py",
+        "tests/test_security_core.py",
         "tests/test_corpus_precision.py",
         "tests/test_golden.py",
     ),
-    "planlint/decision.py": ("tests/test_cli.py", "tests/test_golden.py"),
+    "planlint/decision.py": ("tests/test_security_core.py", "tests/test_cli.py", "tests/test_golden.py"),
     "planlint/digest.py": ("tests/test_digest.py", "tests/test_golden.py"),
-    "planlint/redact.py": ("tests/test_loader_terraform.py", "tests/test_golden.py"),
-    "planlint/gate/approval.py": ("tests/gate",),
-    "planlint/approvals/verify.py": ("tests/guard/test_guard_approvals.py",),
-    "planlint/approvals/record.py": ("tests/guard/test_guard_approvals.py",),
+    "planlint/redact.py": (
+        "tests/test_security_core.py",
+        "tests/test_loader_terraform.py",
+        "tests/test_golden.py",
+    ),
+    "planlint/gate/approval.py": ("tests/gate/test_gate_boundaries.py", "tests/gate"),
+    "planlint/approvals/verify.py": (
+        "tests/guard/test_approval_boundaries.py",
+        "tests/guard/test_guard_approvals.py",
+    ),
+    "planlint/approvals/record.py": (
+        "tests/guard/test_approval_boundaries.py",
+        "tests/guard/test_guard_approvals.py",
+    ),
     "planlint/guard/classify.py": ("tests/guard",),
 }
 TIMEOUT_S = 300
@@ -226,6 +247,7 @@ def _copy_repo(into: Path) -> Path:
 def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
     env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
     env.setdefault("PLANLINT_CORPUS", str(REPO.parent / "shared" / "corpus"))
+    env.setdefault("PLANLINT_PROPERTY_EXAMPLES", "40")  # the property tests' cost dominates survivors' runs
     started = time.monotonic()
     try:
         done = subprocess.run(

@@ -1,0 +1,96 @@
+"""Which loader an input goes to, and every refusal of the front door (planlint/loaders/__init__.py).
+
+A mistake here sends a plan to the wrong loader or lets an unreadable input through, so each path is
+driven through `planlint check` and asserted by what a user sees: the format reported, or exit 2 with
+one line naming the file. Inputs are real corpus files or small synthetic ones written here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planlint.cli import main
+from planlint.errors import InputError
+from planlint.loaders import load_inputs
+
+TEMPLATES = "cloudformation-templates/aws-cloudformation-templates"
+
+
+def _format(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
+    assert main(["check", *argv, "--format", "json"]) in (0, 1)
+    return [i["format"] for i in json.loads(capsys.readouterr().out)["inputs"]]
+
+
+def _refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(["check", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("planlint: error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_yaml_and_json_templates_are_detected_as_templates(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    yaml_template = corpus / TEMPLATES / "EFSAccessPoint.yaml"
+    assert _format(capsys, str(yaml_template)) == ["cloudformation-template"]
+    # without AWSTemplateFormatVersion: a YAML file that starts with, or has a line starting with, Resources:
+    first = tmp_path / "synthetic-first.yaml"
+    first.write_text("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n", encoding="utf-8")
+    later = tmp_path / "synthetic-later.yaml"
+    later.write_text("Description: x\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n", encoding="utf-8")
+    assert _format(capsys, str(first), str(later)) == ["cloudformation-template"] * 2
+    # JSON templates: with the version key, or with a Resources object alone
+    versioned = tmp_path / "synthetic-versioned.json"
+    versioned.write_text(
+        json.dumps(
+            {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"T": {"Type": "AWS::SNS::Topic"}}}
+        ),
+        encoding="utf-8",
+    )
+    bare = tmp_path / "synthetic-bare.json"
+    bare.write_text(json.dumps({"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}), encoding="utf-8")
+    assert _format(capsys, str(versioned), str(bare)) == ["cloudformation-template"] * 2
+
+
+def test_json_with_a_resources_list_is_neither_template_nor_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "synthetic-resources-list.json"
+    path.write_text(json.dumps({"Resources": ["not", "a", "template"]}), encoding="utf-8")
+    assert "is not a plan or change set" in _refusal(capsys, str(path))
+
+
+def test_plan_and_change_set_are_told_apart(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = corpus / "terraform/snyk-cli/tf-plan-create.json"
+    change_set = corpus / "cloudformation/aws-cli-examples/describe-change-set.json"
+    assert _format(capsys, str(plan), str(change_set)) == ["terraform", "cloudformation"]
+
+
+def test_text_that_is_neither_json_nor_a_template_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "synthetic-notes.txt"
+    path.write_text("terraform will destroy everything\n", encoding="utf-8")
+    assert "is not JSON" in _refusal(capsys, str(path))
+
+
+def test_forced_formats_refuse_what_they_are_not(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change_set = str(corpus / "cloudformation/aws-cli-examples/describe-change-set.json")
+    assert "is not a Terraform plan" in _refusal(capsys, change_set, "--input-format", "terraform")
+    broken = tmp_path / "synthetic-broken.json"
+    broken.write_text('{"ChangeSetId": "x", ', encoding="utf-8")
+    assert "not valid JSON" in _refusal(capsys, str(broken), "--input-format", "cloudformation")
+
+
+def test_stdin_can_be_named_only_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "stdin ('-') can be given only once" in _refusal(capsys, "-", "-")
+
+
+def test_unknown_input_format_is_refused_by_the_library_too(corpus: Path) -> None:
+    with pytest.raises(InputError, match="unknown --input-format 'hcl'"):
+        load_inputs([str(corpus / "terraform/snyk-cli/tf-plan-create.json")], "hcl")
