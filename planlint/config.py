@@ -61,6 +61,10 @@ class Policy:
     protect: Patterns = field(default_factory=Patterns)  # any destroy/replace of these needs approval
     allow_destroy: Patterns = field(default_factory=Patterns)  # destroyed freely (findings shown, waived)
     stateful_types: Mapping[str, str] = field(default_factory=dict)  # extra catalogue types -> class
+    stateless_types: tuple[str, ...] = ()  # unknown types the organisation declares stateless
+    unknown_types: Enforcement | None = (
+        None  # enforcement of a destroyed unknown type (rules default: approve)
+    )
     waivers: tuple[Waiver, ...] = ()
     blast_radius: Mapping[str, float] = field(default_factory=dict)  # overrides of rules' plan thresholds
     as_of: datetime.date | None = None  # the day waivers are judged against (set when the file is loaded)
@@ -115,6 +119,8 @@ def parse_policy(
         protect=_patterns(doc.get("protect")),
         allow_destroy=_patterns(doc.get("allow_destroy")),
         stateful_types=dict(doc.get("stateful_types") or {}),
+        stateless_types=tuple(doc.get("stateless_types") or ()),
+        unknown_types=doc.get("unknown_types"),
         waivers=tuple(_waiver(w, i, origin) for i, w in enumerate(doc.get("waivers") or ())),
         blast_radius={k: float(v) for k, v in (doc.get("blast_radius") or {}).items()},
         as_of=today or datetime.datetime.now(datetime.timezone.utc).date(),

@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from planlint.blast_radius import PlanStats, condition_holds, plan_stats, share_text
-from planlint.catalogue import Catalogue, with_extra_types
+from planlint.catalogue import Catalogue, Classification, object_kind, with_policy_types
 from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
 from planlint.digest import destructive_digest
@@ -40,26 +40,33 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
     """Run every rule over every change of every plan and decide."""
     by_action = _rules_by_action([r for r in ruleset.rules if not r.match.waiver_expired])
     catalogue = ruleset.catalogue
-    if policy.stateful_types:
-        catalogue = with_extra_types(catalogue, policy.stateful_types, policy.origin or ".planlint.yml")
+    if policy.stateful_types or policy.stateless_types:
+        catalogue = with_policy_types(
+            catalogue, policy.stateful_types, policy.stateless_types, policy.origin or ".planlint.yml"
+        )
     matched: list[tuple[Finding, ResourceChange]] = []
-    # Which rules can match a (platform, type, actions) shape is decided once per shape: a 100k-change
-    # plan has a few hundred shapes, so most changes cost one dict lookup.
-    shapes: dict[tuple[str, str, tuple[str, ...]], list[Rule]] = {}
+    # Which rules can match a (platform, type, mode, kind, actions) shape is decided once per shape: a
+    # 100k-change plan has a few hundred shapes, so most changes cost one dict lookup.
+    shapes: dict[tuple[str, str, str, str | None, tuple[str, ...]], tuple[Classification, list[Rule]]] = {}
     for plan in plans:
         context = PlanContext(plan, policy)
         for change in plan.changes:
-            key = (change.platform, change.type, change.actions)
-            candidates = shapes.get(key)
-            if candidates is None:
+            kind = change_kind(catalogue, change) if change.type in catalogue.kind_types else None
+            key = (change.platform, change.type, change.mode, kind, change.actions)
+            shape = shapes.get(key)
+            if shape is None:
+                classification = catalogue.classify(change.type, mode=change.mode, kind=kind)
                 by_id = {r.id: r for a in change.actions for r in by_action[a]}
-                candidates = [by_id[i] for i in sorted(by_id) if _static_match(by_id[i], change, catalogue)]
-                shapes[key] = candidates
+                shape = (
+                    classification,
+                    [by_id[i] for i in sorted(by_id) if _static_match(by_id[i], change, classification)],
+                )
+                shapes[key] = shape
+            classification, candidates = shape
             for rule in candidates:
                 if _dynamic_match(rule, change, context):
-                    matched.append(
-                        (make_finding(rule, change, plan, catalogue, policy, context=context), change)
-                    )
+                    finding = make_finding(rule, change, plan, classification, policy, context=context)
+                    matched.append((finding, change))
     findings = apply_waivers(
         matched,
         policy,
@@ -74,6 +81,23 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
     )
 
 
+def change_kind(catalogue: Catalogue, change: ResourceChange) -> str | None:
+    """The object kind of a kind-judged change (`kubernetes_manifest`: `manifest.kind`), else None."""
+    path = catalogue.kind_types.get(change.type)
+    if path is None:
+        return None
+    keys = (path[0],)
+    return object_kind(
+        catalogue, change.type, change.values.fields("before", keys), change.values.fields("after", keys)
+    )
+
+
+def classify_change(catalogue: Catalogue, change: ResourceChange) -> Classification:
+    """Stateful, known stateless or unknown, for this change (its mode and, where it matters, its kind)."""
+    kind = change_kind(catalogue, change)
+    return catalogue.classify(change.type, mode=change.mode, kind=kind)
+
+
 def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
     """Index rules by the actions they can match, so a no-op costs one dict lookup, not a rule scan."""
     index: dict[str, list[Rule]] = {a: [] for a in ACTIONS}
@@ -86,10 +110,11 @@ def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
 def matches(
     rule: Rule, change: ResourceChange, catalogue: Catalogue, context: PlanContext | None = None
 ) -> bool:
-    return _static_match(rule, change, catalogue) and _dynamic_match(rule, change, context)
+    classification = classify_change(catalogue, change)
+    return _static_match(rule, change, classification) and _dynamic_match(rule, change, context)
 
 
-def _static_match(rule: Rule, change: ResourceChange, catalogue: Catalogue) -> bool:
+def _static_match(rule: Rule, change: ResourceChange, classification: Classification) -> bool:
     """The checks that depend only on the change's platform, type and actions."""
     m = rule.match
     if m.waiver_expired:
@@ -98,7 +123,9 @@ def _static_match(rule: Rule, change: ResourceChange, catalogue: Catalogue) -> b
         return False
     if m.actions is not None and m.actions.isdisjoint(change.actions):
         return False
-    return not (m.catalogue is not None or m.types is not None) or _type_matches(rule, change.type, catalogue)
+    if m.catalogue is None and m.types is None and m.unknown is None:
+        return True
+    return _type_matches(rule, change.type, classification)
 
 
 def _dynamic_match(rule: Rule, change: ResourceChange, context: PlanContext | None) -> bool:
@@ -126,13 +153,15 @@ def _dynamic_match(rule: Rule, change: ResourceChange, context: PlanContext | No
     )
 
 
-def _type_matches(rule: Rule, resource_type: str, catalogue: Catalogue) -> bool:
+def _type_matches(rule: Rule, resource_type: str, classification: Classification) -> bool:
     m = rule.match
     if m.types is not None and resource_type in m.types:
         return True
-    if m.catalogue is not None:
-        klass = catalogue.klass(resource_type)
-        return klass is not None and ("*" in m.catalogue or klass in m.catalogue)
+    klass = classification.klass
+    if m.catalogue is not None and klass is not None and ("*" in m.catalogue or klass in m.catalogue):
+        return True
+    if m.unknown is not None and classification.standing == "unknown":
+        return ("storage-like" if classification.storage_word else "other") in m.unknown
     return False
 
 
@@ -183,24 +212,25 @@ def make_finding(
     rule: Rule,
     change: ResourceChange,
     plan: Plan,
-    catalogue: Catalogue,
+    classification: Classification,
     policy: Policy,
     *,
     context: PlanContext | None = None,
 ) -> Finding:
     override = policy.rules.get(rule.id)
     severity = (override.severity if override else None) or rule.severity
-    enforcement = (override.enforcement if override else None) or rule.enforcement
+    default = policy.unknown_types if rule.match.unknown is not None else None
+    enforcement = (override.enforcement if override else None) or default or rule.enforcement
     mitigation = mitigation_of(change) if change.is_destructive else None
     if mitigation is not None and (effect := rule.mitigations.get(mitigation.kind)) is not None:
         severity = effect.severity or severity
         enforcement = effect.enforcement or enforcement
-    entry = catalogue.entries.get(change.type)
     fields = {
         "address": change.address,
         "type": change.type,
-        "class": entry.klass if entry else "uncatalogued",
-        "what": entry.what if entry else change.type,
+        "class": classification.klass or classification.standing,
+        "what": classification.what,
+        "storage_word": classification.storage_word or "",
         "action_text": action_text(change.actions, change.replace_order),
         "reason_text": reason_text(change.reason) or "",
         "paths": ", ".join(change.replace_paths),

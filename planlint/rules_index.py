@@ -23,7 +23,10 @@ def source_files(rules_dir: Path) -> list[Path]:
     """The YAML files an index covers: rules and catalogue, or the files of a `commands/` table folder."""
     if rules_dir.name == "commands":
         return sorted(rules_dir.glob("*.yaml"))
-    return sorted([*rules_dir.glob("PL*.yaml"), *(rules_dir / "catalogue").glob("*.yaml")])
+    catalogue = rules_dir / "catalogue"
+    return sorted(
+        [*rules_dir.glob("PL*.yaml"), *catalogue.glob("*.yaml"), *(catalogue / "stateless").glob("*.yaml")]
+    )
 
 
 def _digest(files: list[Path], rules_dir: Path) -> dict[str, str]:

@@ -24,6 +24,8 @@ MESSAGE_FIELDS = frozenset(
         # `because`: the reason and the forcing attribute paths as sentences ("" when neither is known);
         # `attribute`: the attribute condition that matched; deletes/managed/share: plan-wide counts.
         *("because", "attribute", "deletes", "managed", "share"),
+        # `storage_word`: the word of an unknown type's name that reads like storage ("" otherwise)
+        "storage_word",
     )
 )
 
@@ -56,6 +58,7 @@ class Match:
     platforms: frozenset[str] | None = None
     catalogue: frozenset[str] | None = None
     types: frozenset[str] | None = None
+    unknown: frozenset[str] | None = None  # unknown types: "storage-like" and/or "other" names
     actions: frozenset[str] | None = None
     reasons: frozenset[str] | None = None
     reasons_not: frozenset[str] = frozenset()
@@ -127,7 +130,7 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
         return index[key] if key in index else read_yaml(path)
 
     catalogue = load_catalogue(
-        builtin / "catalogue", ((p, document(p)) for p in sorted((builtin / "catalogue").glob("*.yaml")))
+        builtin / "catalogue", ((p, document(p)) for p in catalogue_files(builtin / "catalogue"))
     )
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
@@ -144,6 +147,11 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
             rules[rule.id] = rule
             names[rule.name] = rule
     return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+
+
+def catalogue_files(directory: Path) -> list[Path]:
+    """The stateful catalogue files, then the known-stateless lists (`stateless/`)."""
+    return [*sorted(directory.glob("*.yaml")), *sorted((directory / "stateless").glob("*.yaml"))]
 
 
 def read_yaml(path: Path) -> Any:
@@ -233,6 +241,7 @@ def _match(spec: Mapping[str, Any]) -> Match:
         platforms=_set(spec.get("platforms")),
         catalogue=_set(spec.get("catalogue")),
         types=_set(spec.get("types")),
+        unknown=_set(spec.get("unknown")),
         actions=_set(spec.get("actions")),
         reasons=_set(spec.get("reasons")),
         reasons_not=frozenset(spec.get("reasons_not") or ()),

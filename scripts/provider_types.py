@@ -6,10 +6,14 @@ reads those names out of the package tarball and writes one sorted list per prov
 tests/data/provider-types/<provider>.txt, with a header naming the package, its version and the provider
 version it was generated from. tests/test_catalogue.py checks every catalogue type against these lists.
 
-    python scripts/provider_types.py                 # npm pack the four packages into a temp dir
+    python scripts/provider_types.py                 # npm pack every package below into a temp dir
     python scripts/provider_types.py --tarball X.tgz # use tarballs you already have
 
-The tarballs are never committed (the AWS one is ~37 MB); only the extracted lists are.
+The tarballs are never committed (the AWS one is ~37 MB); only the extracted lists are. The hashicorp
+`http` and `external` providers have data sources only (no managed types), so they have no list: data
+sources are stateless by mode. Providers with no prebuilt CDKTF package (Oracle Cloud, Alibaba Cloud, IBM
+Cloud, Linode, Hetzner, Confluent, Elastic Cloud, Heroku, MySQL) are checked against their documentation
+instead: tests/data/provider-types/README.md says how.
 """
 
 from __future__ import annotations
@@ -24,12 +28,20 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-PACKAGES = ("aws", "azurerm", "google", "kubernetes")
+PACKAGES = (
+    *("aws", "azurerm", "google", "kubernetes"),
+    *("cloudflare", "databricks", "digitalocean", "github", "gitlab", "helm", "mongodbatlas"),
+    *("postgresql", "snowflake", "vault"),
+    *("archive", "cloudinit", "local", "null", "random", "time", "tls"),  # utility providers
+)
+# Older major versions whose types were removed since but still appear in plans (azurerm 4.0 removed
+# azurerm_sql_database, azurerm_postgresql_server, ...): list file name -> npm package@version range.
+PINNED = {"azurerm-v3": "@cdktf/provider-azurerm@12"}
 OUT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "provider-types"
 _LIB_INDEX = re.compile(r"^package/lib/([a-z0-9-]+)/index\.js$")
 # data-<provider>-* directories are data sources (same type names, other mode); provider/ is the provider
 # block. A resource may itself start with "data" (azurerm_data_protection_backup_vault), hence the prefix.
-_DATA_SOURCE_DIR = re.compile(rf"^data-(?:{'|'.join(PACKAGES)})-")
+_DATA_SOURCE_DIR = re.compile(rf"^data-(?:{'|'.join(PACKAGES)})(?:-|$)")
 _TF_TYPE = re.compile(r'\.tfResourceType = "([a-z0-9_]+)";')
 
 
@@ -75,10 +87,11 @@ def _npm_pack(package: str, into: Path) -> Path:
     return into / done.stdout.strip().splitlines()[-1]
 
 
-def write_list(tarball: Path, out_dir: Path = OUT_DIR) -> Path:
+def write_list(tarball: Path, out_dir: Path = OUT_DIR, list_name: str | None = None) -> Path:
+    """Write `<list_name or the package's short name>.txt` with its source header; return its path."""
     manifest, types = resource_types(tarball)
     name = str(manifest["name"])
-    short = name.rsplit("provider-", 1)[-1]
+    short = list_name or name.rsplit("provider-", 1)[-1]
     url = f"https://registry.npmjs.org/{name}/-/{tarball.name.removeprefix('cdktf-')}"
     target = out_dir / f"{short}.txt"
     target.write_text(header(manifest, url) + "".join(f"{t}\n" for t in types), encoding="utf-8")
@@ -98,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for short in PACKAGES:
             print(write_list(_npm_pack(f"@cdktf/provider-{short}", Path(tmp))))
+        for list_name, spec in PINNED.items():
+            print(write_list(_npm_pack(spec, Path(tmp)), list_name=list_name))
     return 0
 
 

@@ -160,10 +160,45 @@ def test_allow_destroy_waives_but_protect_wins() -> None:
 
 def test_extra_stateful_types_are_judged_like_the_catalogue() -> None:
     custom = _delete("acme_database.main", "acme_database")
-    assert judge([_plan(custom)], _policy("")).decision == "pass"
+    unknown = judge([_plan(custom)], _policy(""))
+    assert [(f.rule_id, f.severity, f.gated) for f in unknown.findings] == [("PL004", "high", True)]
     verdict = judge([_plan(custom)], _policy("stateful_types: {acme_database: data}"))
     assert [f.rule_id for f in verdict.findings] == ["PL001"]
-    assert "declared in policy" in verdict.findings[0].message
+    assert "declared stateful in policy" in verdict.findings[0].message
+
+
+def test_unknown_type_is_asked_about_and_the_policy_classes_it() -> None:
+    widget = _delete("acme_widget.main", "acme_widget")
+    verdict = judge([_plan(widget)], _policy(""))
+    assert [(f.rule_id, f.severity, f.enforcement) for f in verdict.findings] == [
+        ("PL003", "medium", "approve")
+    ]
+    message = verdict.findings[0].message
+    assert "planlint does not know" in message
+    assert (
+        "`stateful_types: {acme_widget: data}`" in message and "`stateless_types: [acme_widget]`" in message
+    )
+    assert judge([_plan(widget)], _policy("stateless_types: [acme_widget]")).findings == ()
+    warned = judge([_plan(widget)], _policy("unknown_types: warn"))
+    assert warned.decision == "pass" and [f.enforcement for f in warned.findings] == ["warn"]
+    # a per-rule override is more specific than the unknown_types default
+    both = judge([_plan(widget)], _policy("unknown_types: info\nrules: {PL003: {enforcement: deny}}"))
+    assert [f.enforcement for f in both.findings] == ["deny"]
+
+
+def test_policy_cannot_declare_a_catalogued_type_stateless() -> None:
+    with pytest.raises(ConfigError, match="stateless_types: aws_s3_bucket is stateful"):
+        judge([_plan(BUCKET)], _policy("stateless_types: [aws_s3_bucket]"))
+
+
+def test_policy_names_cloudformation_custom_resource_types() -> None:
+    policy = _policy(
+        "stateful_types: {'Custom::S3AutoDeleteObjects': data}\nstateless_types: ['Custom::Noop']"
+    )
+    assert policy.stateful_types == {"Custom::S3AutoDeleteObjects": "data"}
+    assert policy.stateless_types == ("Custom::Noop",)
+    with pytest.raises(ConfigError, match="stateful_types"):
+        _policy("stateful_types: {'Custom::Two::Colons::Four': data}")
 
 
 def test_rule_override_changes_enforcement() -> None:

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 HELP = (
     "Validate a policy file (.planlint.yml): JSON Schema (unknown keys are errors, with a did-you-mean), "
-    "rule ids that exist among the loaded rules, extra stateful types that do not contradict the "
-    "catalogue, and waiver dates. Exit 0 when valid (expired waivers are reported as warnings), 2 when not."
+    "rule ids that exist among the loaded rules, extra stateful and stateless types that do not contradict "
+    "the catalogue, and waiver dates. Exit 0 when valid (expired waivers are reported as warnings), 2 when not."
 )
 
 
@@ -44,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
                 f"stateful_types/{name}: the catalogue already lists it as {current!r}, not {klass!r}",
                 args.file,
             )
+    from planlint.catalogue import with_policy_types
+
+    with_policy_types(ruleset.catalogue, policy.stateful_types, policy.stateless_types, args.file)
     for waiver in policy.waivers:
         if policy.as_of is not None and waiver.expires < policy.as_of:
             sys.stderr.write(
@@ -67,6 +70,8 @@ def _summary(policy: Policy) -> str:
         f"{len(policy.rules)} rule override(s)",
         f"{len(policy.waivers)} waiver(s)",
         f"{len(policy.stateful_types)} extra stateful type(s)",
+        f"{len(policy.stateless_types)} extra stateless type(s)",
+        f"unknown types: {policy.unknown_types or 'approve'}",
         f"{'protect patterns' if policy.protect else 'no protect patterns'}",
         f"approval label {policy.approval.label!r}",
     ]
