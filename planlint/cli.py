@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "approve": "planlint.commands.approve",
     "gate": "planlint.commands.gate",
     "config": "planlint.commands.config",
+    "doctor": "planlint.commands.doctor",
     "serve": "planlint.commands.serve",
 }
 
@@ -48,6 +49,7 @@ SUMMARIES: dict[str, str] = {
     "hook": "answer an agent's pre-tool-use hook (claude, codex, gemini, cursor, kiro, copilot, ...)",
     "gate": "decide peer approval of a pull request's destructive changes from live GitHub evidence",
     "config": "validate a policy file (.planlint.yml): schema, rule ids, waivers",
+    "doctor": "run as the agent's account: what it can still reach around guard (credentials, trust, sudo)",
     "serve": "serve planlint over HTTP: `serve run-task` is an HCP Terraform / TFE run task",
 }
 

@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     from planlint.guard.runner import GuardOptions, guard
 
     command = list(args.argv)
+    if command[:1] == ["setup"]:
+        return _setup(command[1:])
     if command[:1] == ["--"]:
         command = command[1:]
     options = GuardOptions(
@@ -43,3 +45,33 @@ def run(args: argparse.Namespace) -> int:
         trust_dir=args.trust_dir,
     )
     return guard(command, options, dict(os.environ), Path.cwd())
+
+
+def _setup(argv: list[str]) -> int:
+    """`planlint guard setup …` (as root): the account boundary, see planlint/boundary/deploy.py."""
+    import sys
+
+    from planlint.boundary.deploy import SUDOERS, Deployment, default_planlint, parse_agents, setup
+    from planlint.cli import _Parser
+
+    parser = _Parser(prog="planlint guard setup", description="Create the guard account, its directories, "
+                     "the trust directory and the sudoers rule that admits exactly `planlint guard`.")  # fmt: skip
+    parser.add_argument("--agent", action="append", default=[], metavar="USER[=PRINCIPAL]",
+                        help="the agent's OS account (repeatable); principal default USER@host")  # fmt: skip
+    parser.add_argument(
+        "--account", default="planlint", help="the guard account to create (default planlint)"
+    )
+    parser.add_argument("--home", default="/var/lib/planlint", help="its home (default /var/lib/planlint)")
+    parser.add_argument("--planlint", help="the real planlint executable (default: this installation's)")
+    parser.add_argument("--sudoers", default=str(SUDOERS), help=f"the sudoers drop-in (default {SUDOERS})")
+    args = parser.parse_args(argv)
+    deployment = Deployment(
+        agents=parse_agents(args.agent),
+        planlint=Path(args.planlint).absolute() if args.planlint else default_planlint(),
+        account=args.account,
+        home=Path(args.home).absolute(),
+        sudoers=Path(args.sudoers).absolute(),
+    )
+    for line in setup(deployment):
+        print(line, file=sys.stdout)
+    return 0

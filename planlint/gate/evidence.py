@@ -40,6 +40,8 @@ class PullRequest:
     base_ref: str
     labels: tuple[str, ...]
     changed_files: int
+    merge_commit_sha: str | None = None  # the merge (or squash/rebase) commit once merged
+    merged_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

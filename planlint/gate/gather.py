@@ -52,6 +52,8 @@ def fetch_pull(client: GitHubClient, repo: str, number: int) -> PullRequest:
             _str(_obj(x, where, "labels[]"), "name", where) for x in _list(doc.get("labels"), where)
         ),
         changed_files=_int(doc, "changed_files", where),
+        merge_commit_sha=doc["merge_commit_sha"] if isinstance(doc.get("merge_commit_sha"), str) else None,
+        merged_at=_time(doc, "merged_at", where) if doc.get("merged") and doc.get("merged_at") else None,
     )
 
 

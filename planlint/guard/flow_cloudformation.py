@@ -22,6 +22,7 @@ from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
 from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse, requester_of
 from planlint.guard.scope import cloudformation_scope, option
+from planlint.guard.target import stack_ids
 from planlint.guard.terraform import private_dir
 
 ARN = re.compile(r"arn:[^\s\"':]+:cloudformation:[^\s\"':]+:\d+:changeSet/[^\s\"']+")
@@ -186,6 +187,7 @@ def run_cloudformation(ctx: Context) -> int:
     try:
         files = describe_tree(ctx, roots, workdir)
         verdict = judge_plan(files, "cloudformation", trust)
+        stacks = stack_ids(files)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     base = Refusal(
@@ -194,7 +196,7 @@ def run_cloudformation(ctx: Context) -> int:
         c.display(),
         findings=verdict.findings,
         digest=verdict.destructive_digest,
-        scope=cloudformation_scope(c, ctx.env),
+        scope=cloudformation_scope(c, ctx.env, stacks),
         requester=requester_of(ctx, trust).shown(),
         allowed_signers=str(trust.allowed_signers),
         detail="change sets (created, not executed): " + ", ".join(roots),

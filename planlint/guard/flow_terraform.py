@@ -63,7 +63,7 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy, run: PlannedRun) -> in
         ctx.shown,
         findings=verdict.findings,
         digest=verdict.destructive_digest,
-        scope=terraform_scope(c, ctx.cwd, ctx.env),
+        scope=terraform_scope(c, ctx.cwd, ctx.env, run.plan_json),
         requester=requester_of(ctx, policy).shown(),
         plan_sha256=run.plan_sha256,
         bind_plan=strict,

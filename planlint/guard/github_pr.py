@@ -9,13 +9,16 @@ commit, as `planlint gate` does, and the label must have been added after the ga
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from planlint.approvals.policy import TrustedPolicy
 from planlint.errors import ConfigError
+from planlint.gate.evidence import PullRequest
 from planlint.model import Finding
 
 
@@ -24,6 +27,36 @@ class PullRequestApproval:
     approved: bool
     approvers: tuple[str, ...]
     reasons: tuple[str, ...]
+    ledger_key: str = ""  # single use: consumed in the trusted ledger when guard acts on it
+
+
+def _scope_value(scope: str, key: str) -> str | None:
+    return next((part.split("=", 1)[1] for part in scope.split(";") if part.startswith(key + "=")), None)
+
+
+def binding_problems(
+    pr: PullRequest, scope: str, repo: str, trust: TrustedPolicy, now: datetime
+) -> list[str]:
+    """Why this merged pull request's approval does not cover the run about to happen (empty: it does).
+
+    In apply mode an approval covers only the merge commit being applied now: the scope must name the
+    repository and commit (a git checkout whose origin is the trusted repository), that commit must be the
+    pull request's merge commit, and the merge must be younger than the policy's `max_ttl_hours`.
+    """
+    problems = []
+    scope_repo, commit = _scope_value(scope, "repo"), _scope_value(scope, "commit")
+    if not scope_repo or not commit:
+        return [
+            f"the scope {scope!r} names no repository and commit: run guard in the checkout of the merge commit"
+        ]
+    if not scope_repo.removesuffix(".git").endswith(repo):
+        problems.append(f"the checkout's origin {scope_repo} is not the trusted repository {repo}")
+    if pr.merge_commit_sha != commit:
+        problems.append(f"this checkout is at {commit[:12]}, not the pull request's merge commit "
+                        f"{(pr.merge_commit_sha or 'unknown')[:12]}")  # fmt: skip
+    if pr.merged_at is None or now - pr.merged_at > trust.max_ttl:
+        problems.append(f"the approval expired: merged at {pr.merged_at}, longer ago than {trust.max_ttl}")
+    return problems
 
 
 def _local_head(cwd: Path) -> str | None:
@@ -37,7 +70,13 @@ def _local_head(cwd: Path) -> str | None:
 
 
 def pull_request_approval(
-    number: int, findings: Sequence[Finding], trust: TrustedPolicy, env: Mapping[str, str], cwd: Path
+    number: int,
+    findings: Sequence[Finding],
+    *,
+    scope: str,
+    trust: TrustedPolicy,
+    env: Mapping[str, str],
+    cwd: Path,
 ) -> PullRequestApproval:
     """Is the change set of `findings` approved on pull request `number` of the trusted repository?
 
@@ -72,4 +111,8 @@ def pull_request_approval(
                                       gate_login=trust.github_gate_login)  # fmt: skip
     outcome = judge(evidence, settings, digest, mode)
     reasons = tuple(outcome.blockers) + tuple(f"{login}: {why}" for login, why in outcome.not_counted)
-    return PullRequestApproval(outcome.approved, tuple(outcome.approvers), reasons)
+    if mode == "apply":
+        reasons += tuple(binding_problems(pr, scope, repo, trust, datetime.now(timezone.utc)))
+    bound_to = f"{repo}#{number}@{pr.merge_commit_sha if mode == 'apply' else pr.head_sha}:{digest}"
+    key = "github-pr-" + hashlib.sha256(bound_to.encode()).hexdigest()[:32]
+    return PullRequestApproval(outcome.approved and not reasons, tuple(outcome.approvers), reasons, key)

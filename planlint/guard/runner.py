@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -52,6 +53,13 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
                                detail="Run the infrastructure command itself under guard, without wrappers."))  # fmt: skip
     if c.kind == "unverifiable":
         return refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
+    if options.trust_dir and env.get("SUDO_UID"):
+        return refuse(Refusal(outcome.UNRUNNABLE, "--trust-dir is refused when guard is started through sudo: "
+                               "the trust directory is the guard account's own", ctx.shown))  # fmt: skip
+    unheld = tool_problem(c.argv[0], env)
+    if unheld:
+        return refuse(Refusal(outcome.UNRUNNABLE, f"guard will not run {c.argv[0]!r}: {unheld}", ctx.shown,
+                               detail="Run the tool installed by the operator, by its name."))  # fmt: skip
     if c.kind == "pass":
         return subprocess.run(list(argv), cwd=cwd, check=False).returncode
     try:
@@ -74,6 +82,23 @@ def _gated(ctx: Context) -> int:
 
         return run_cloudformation(ctx)
     return refuse(Refusal(outcome.UNRUNNABLE, f"no guarded flow for {c.tool} {c.subcommand}", ctx.shown))
+
+
+def tool_problem(program: str, env: Mapping[str, str]) -> str | None:
+    """Why guard must not run `program` (None: found, and held by root or guard's own account).
+
+    A tool the agent's account can write (its own `./terraform`, a copy in its home) would run with guard's
+    credentials, so a path-qualified or PATH-found program must be held like the trust directory is.
+    """
+    import shutil
+
+    from planlint.approvals.trustdir import held_problem
+
+    found = program if "/" in program else shutil.which(program, path=env.get("PATH", os.defpath))
+    if found is None:
+        return "it is not on guard's PATH"
+    problem = held_problem(Path(found).absolute())
+    return f"{found} {problem}" if problem else None
 
 
 def refuse(refusal: Refusal) -> int:
@@ -112,12 +137,24 @@ def authorise(ctx: Context, trust: TrustedPolicy, base: Refusal) -> tuple[bool, 
         if base.digest.startswith("cmd1:"):
             return False, refuse(_with(base, outcome.APPROVAL_REFUSED, "a pull request approves plans, not "
                                         "exact commands; this command needs a signed approval"))  # fmt: skip
-        pr = pull_request_approval(ctx.options.github_pr, base.findings, trust, ctx.env, ctx.cwd)
+        pr = pull_request_approval(
+            ctx.options.github_pr, base.findings, scope=base.scope, trust=trust, env=ctx.env, cwd=ctx.cwd
+        )
         if not pr.approved:
             why = "; ".join(pr.reasons) or "not approved"
             return False, refuse(
                 _with(base, outcome.APPROVAL_REFUSED, f"pull request #{ctx.options.github_pr}: {why}")
             )
+        from planlint.approvals.ledger import consume
+
+        try:
+            consume(
+                trust.ledger,
+                pr.ledger_key,
+                f"{base.digest}\tpull request #{ctx.options.github_pr}\t{ctx.shown}",
+            )
+        except GateError as exc:  # LedgerError (a TrustError) is not caught here: exit 13
+            return False, refuse(_with(base, outcome.APPROVAL_REFUSED, str(exc)))
         sys.stderr.write(
             f"planlint guard: approved on pull request #{ctx.options.github_pr} by {', '.join(pr.approvers)}\n"
         )

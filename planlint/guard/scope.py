@@ -30,27 +30,45 @@ def _render(kind: str, parts: dict[str, str | None]) -> str:
     return ";".join([kind, *(f"{k}={_clean(v)}" for k, v in sorted(parts.items()) if v)])
 
 
-def terraform_scope(c: Classification, cwd: Path, env: Mapping[str, str]) -> str:
-    """`terraform;commit=…;dir=envs/prod;repo=…;workspace=default`: the stack a Terraform command acts on."""
+def var_files(c: Classification, env: Mapping[str, str]) -> list[str]:
+    """`-var-file` names of the command, TF_CLI_ARGS included, in order."""
+    from planlint.guard.classify import tf_cli_args
+
+    args = [*tf_cli_args(list(env.items()), c.subcommand), *c.argv]
+    found = []
+    for i, arg in enumerate(args):
+        name = arg.lstrip("-")
+        if name.startswith("var-file="):
+            found.append(name.split("=", 1)[1])
+        elif name == "var-file" and i + 1 < len(args):
+            found.append(args[i + 1])
+    return found
+
+
+def terraform_scope(
+    c: Classification, cwd: Path, env: Mapping[str, str], plan_json: Path | None = None
+) -> str:
+    """`terraform;aws_accounts=…;backend=…;commit=…;dir=envs/prod;repo=…;workspace=prod`: where it lands.
+
+    What goes in is listed in planlint/guard/target.py; `dir`, `repo` and `commit` say which configuration.
+    """
+    from planlint.guard.target import load_plan, plan_target, terraform_state_target
+
     directory = (cwd / c.chdir).resolve() if c.chdir else cwd.resolve()
     tree = working_tree(directory)
     try:
         relative = str(directory.relative_to(tree)) or "."
     except ValueError:
         relative = str(directory)
-    workspace = env.get("TF_WORKSPACE")
-    environment = directory / ".terraform" / "environment"
-    if not workspace and environment.is_file():
-        workspace = environment.read_text(encoding="utf-8").strip()
-    return _render(
-        c.tool,
-        {
-            "dir": relative,
-            "workspace": workspace or "default",
-            "repo": _git(directory, "config", "--get", "remote.origin.url"),
-            "commit": _git(directory, "rev-parse", "HEAD"),
-        },
-    )
+    parts: dict[str, str | None] = {
+        "dir": relative,
+        "repo": _git(directory, "config", "--get", "remote.origin.url"),
+        "commit": _git(directory, "rev-parse", "HEAD"),
+        **terraform_state_target(directory, env, var_files(c, env)),
+    }
+    if plan_json is not None:
+        parts.update(plan_target(load_plan(plan_json)))
+    return _render(c.tool, parts)
 
 
 def option(argv: tuple[str, ...], name: str) -> str | None:
@@ -63,11 +81,12 @@ def option(argv: tuple[str, ...], name: str) -> str | None:
     return None
 
 
-def cloudformation_scope(c: Classification, env: Mapping[str, str]) -> str:
-    """`cloudformation;profile=…;region=…;stack=…`."""
+def cloudformation_scope(c: Classification, env: Mapping[str, str], stack_ids: str = "") -> str:
+    """`cloudformation;profile=…;region=…;stack=…;stack_ids=arn:aws:cloudformation:REGION:ACCOUNT:stack/…`."""
     return _render(
         "cloudformation",
         {
+            "stack_ids": stack_ids or None,
             "stack": option(c.argv, "--stack-name") or option(c.argv, "--change-set-name"),
             "region": option(c.argv, "--region") or env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
             "profile": option(c.argv, "--profile") or env.get("AWS_PROFILE"),

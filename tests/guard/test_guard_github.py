@@ -105,3 +105,49 @@ def test_pr_that_edits_the_policy_is_approved_for_the_gates_digest(
     code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
     assert code == 0, err
     assert calls == ["plan", "show", "apply"]
+
+
+def _checkout(work: Path, repo: str) -> str:
+    """A real git checkout whose origin is the trusted repository; its HEAD plays the merge commit."""
+    work.mkdir(parents=True, exist_ok=True)
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "remote", "add", "origin", f"https://github.com/{repo}.git"], check=True)
+    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "merge"], check=True)
+    return subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _merged(world: World, sha: str, hours_ago: float) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    merged_at = datetime.now(timezone.utc) - timedelta(hours=hours_ago)
+    world.pr.update(state="closed", merged=True, merge_commit_sha=sha,
+                    merged_at=merged_at.replace(microsecond=0).isoformat().replace("+00:00", "Z"))  # fmt: skip
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+
+
+def test_merged_pr_approves_its_merge_commit_once(tmp_path: Path, corpus: Path, world: World,
+                                                  httpserver: HTTPServer) -> None:  # fmt: skip
+    _merged(world, _checkout(tmp_path / "work", world.repo), hours_ago=1)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 0, err
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "already used" in err, err
+    assert calls.count("apply") == 1
+
+
+def test_merged_pr_does_not_approve_another_commit_an_old_merge_or_no_checkout(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer
+) -> None:
+    sha = _checkout(tmp_path / "a" / "work", world.repo)
+    _merged(world, "f" * 40, hours_ago=1)
+    code, err, _ = _guard(tmp_path / "a", corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "not the pull request's merge commit" in err, err
+    _merged(world, sha, hours_ago=24 * 90)  # the same approval, months later
+    code, err, _ = _guard(tmp_path / "a", corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "expired" in err, err
+    _merged(world, sha, hours_ago=1)
+    code, err, calls = _guard(tmp_path / "b", corpus, world, httpserver, PLAN_DESTROY)  # not a git checkout
+    assert code == 12 and "names no repository and commit" in err, err
+    assert "apply" not in calls
