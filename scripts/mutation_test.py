@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 _LOADER_TESTS = ("tests/test_properties.py", "tests/test_corpus_precision.py", "tests/test_golden.py")
-_CFN_TESTS = ("tests/test_loader_cloudformation.py", *_LOADER_TESTS)
+_CFN_TESTS = ("tests/test_cfn_refusals.py", "tests/test_loader_cloudformation.py", *_LOADER_TESTS)
 # The security core (issue: "loaders, engine, decision, digest, gate approval, approval verification,
 # guard classification") and the tests that guard each module, most focused first (`-x` stops at the first
 # failure, so a killed mutant costs little).
