@@ -86,7 +86,7 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/guard/test_approval_boundaries.py",
         "tests/guard/test_guard_approvals.py",
     ),
-    "planlint/guard/classify.py": ("tests/guard",),
+    "planlint/guard/classify.py": ("tests/guard/test_guard_kinds.py", "tests/guard"),
 }
 TIMEOUT_S = 300
 

@@ -1,0 +1,28 @@
+"""The kind the hook's screen gives a command, not only deny vs silent: a wrong kind changes what guard
+does with it (plan and judge, demand a bound approval, or refuse as unverifiable) and what the agent is
+told. Rows from the mutation run's survivors (scripts/mutation_test.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planlint.guard.screen import screen
+
+KINDS = [
+    ("cdk deploy --method=execute-change-set", "approval"),
+    ("cdk deploy --method=change-set", "apply"),
+    ("pulumi stack rm", "approval"),
+    ("pulumi stack rm prod --yes", "approval"),
+    ("TF_CLI_ARGS_apply=$X terraform apply", "unverifiable"),
+    ("terraform apply $PLAN", "apply"),
+    ("terraform destroy", "destroy"),
+    ("terraform apply -destroy", "destroy"),
+    ("terraform plan", "pass"),
+]
+
+
+@pytest.mark.parametrize(("command", "kind"), KINDS)
+def test_screen_gives_each_command_its_kind(command: str, kind: str) -> None:
+    screening = screen(command)
+    assert [c.kind for c in screening.classifications] == [kind], command
+    assert screening.deny is (kind != "pass"), command
