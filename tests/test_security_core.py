@@ -219,7 +219,7 @@ GOLDEN_PINS: dict[str, tuple[str, set[str]]] = {
 
 
 def test_golden_pins_cover_every_golden_case() -> None:
-    from tests.regen_golden import CASES
+    from regen_golden import CASES
 
     assert set(GOLDEN_PINS) == set(CASES)
 
@@ -229,7 +229,7 @@ def test_golden_case_decision_and_gated_addresses(
     name: str, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Regenerating the golden files cannot hide a changed verdict: these are written by hand."""
-    from tests.regen_golden import CASES
+    from regen_golden import CASES
 
     decision, gated = GOLDEN_PINS[name]
     code, report = _json_report(capsys, ["check", *(str(corpus / rel) for rel in CASES[name])])

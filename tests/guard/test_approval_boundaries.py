@@ -11,7 +11,7 @@ import pytest
 from planlint.approvals.policy import load_policy
 from planlint.approvals.record import iso
 from planlint.approvals.verify import CLOCK_SKEW, ApprovalRefused, check_approval
-from tests.guard.test_guard_approvals import _elsewhere, _expected, _record, _signed, trust
+from guard.test_guard_approvals import _elsewhere, _expected, _record, _signed, trust
 
 __all__ = ["_elsewhere", "trust"]  # fixtures used by name below
 

@@ -14,7 +14,7 @@ import uvicorn
 
 from planlint.serve.app import create_app
 from planlint.serve.settings import Limits, ServerSettings
-from tests.serve.fake_platform import KEY, FakePlatform, start
+from serve.fake_platform import KEY, FakePlatform, start
 
 
 @dataclass

@@ -14,8 +14,8 @@ import pytest
 
 from planlint.serve.settings import Limits
 from planlint.serve.signature import sign
-from tests.serve.conftest import KEY, Server
-from tests.serve.fake_platform import FakePlatform, run_task, send
+from serve.conftest import KEY, Server
+from serve.fake_platform import FakePlatform, run_task, send
 
 DESTROY = "snyk-cli/tf-plan-destroy.json"  # 8 deletes, one of them an aws_s3_bucket: gated
 NO_CHANGES = "snyk-cli/tf-plan-no-op.json"  # 8 no-ops: nothing to approve

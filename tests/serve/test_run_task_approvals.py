@@ -14,8 +14,8 @@ from planlint.approvals import sshsig
 from planlint.approvals.record import ApprovalRecord, canonical_bytes, iso, write_approval
 from planlint.pipeline import run_check
 from planlint.serve.settings import RecordApprovals
-from tests.serve.conftest import Server
-from tests.serve.fake_platform import Callback, FakePlatform, run_task
+from serve.conftest import Server
+from serve.fake_platform import Callback, FakePlatform, run_task
 
 DESTROY = "snyk-cli/tf-plan-destroy.json"
 
