@@ -63,6 +63,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "planlint/loaders/cfn_change.py": _CFN_TESTS,
     "planlint/loaders/cfn_policy.py": _CFN_TESTS,
     "planlint/engine.py": (
+        "tests/test_custom_rule_match.py",
         "tests/test_rule_cases.py",
         "tests/test_rule_messages.py",
         "tests/test_blast_radius.py",
