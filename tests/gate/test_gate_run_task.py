@@ -10,10 +10,10 @@ from pathlib import Path
 
 from github_world import GATE, LABEL, PEER, PLAN_DESTROY, World
 from pytest_httpserver import HTTPServer
-
-from planlint.serve.settings import GitHubApprovals
 from serve.conftest import KEY, Server, platform, serve  # noqa: F401 (the fixtures, by name)
 from serve.fake_platform import FakePlatform, send
+
+from planlint.serve.settings import GitHubApprovals
 
 MERGE_SHA = "e" * 40
 OTHER_DESTROY = "terraform/checkov/plan_with_pure_deleted_resources__tfplan.json"

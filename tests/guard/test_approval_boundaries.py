@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from guard.test_guard_approvals import _elsewhere, _expected, _record, _signed, trust
 from planlint.approvals.policy import load_policy
 from planlint.approvals.record import iso
 from planlint.approvals.verify import CLOCK_SKEW, ApprovalRefused, check_approval
-from guard.test_guard_approvals import _elsewhere, _expected, _record, _signed, trust
 
 __all__ = ["_elsewhere", "trust"]  # fixtures used by name below
 
