@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -23,7 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scope",
         choices=("project", "user"),
         default="project",
-        help="this repository or your home directory",
+        help="this repository (its root, found from any subdirectory) or your home directory",
+    )
+    parser.add_argument(
+        "--managed",
+        action="store_true",
+        help="write the agent's managed settings (root-owned, e.g. /etc/claude-code/managed-settings.json), "
+        "which the agent's user cannot change; needs root",
     )
     parser.add_argument("--path", metavar="FILE", help="configuration file to merge into (overrides --scope)")
     parser.add_argument(
@@ -32,14 +39,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planlint.hooks.install import AFTER_INSTALL, config_path, install
+    from planlint.hooks.install import AFTER_INSTALL, Scope, config_path, install, seal_managed
+    from planlint.hooks.verify import prove_hook_answers, real_planlint, repository_root
 
-    path = Path(args.path) if args.path else config_path(args.agent, args.scope, Path.cwd(), Path.home())
+    scope: Scope = "managed" if args.managed else args.scope
+    project = repository_root(Path.cwd())
+    path = Path(args.path) if args.path else config_path(args.agent, scope, project, Path.home())
     if args.action == "path":
         print(path)
         return 0
-    command = args.hook_command or f"planlint hook {args.agent}"
+    # The absolute path of this planlint: a bare `planlint` would be whatever the agent puts first on PATH.
+    command = args.hook_command or f"{shlex.quote(real_planlint())} hook {args.agent}"
     written, changed = install(args.agent, path, command)
+    if args.managed:
+        seal_managed(written)
+    prove_hook_answers(args.agent, str(written) if args.agent == "cline" else command, project)
     print(f"{'installed in' if changed else 'already installed in'} {written}", file=sys.stderr)
+    print(f"checked: the installed hook denies a test `terraform destroy` ({command})", file=sys.stderr)
     print(f"next: {AFTER_INSTALL[args.agent]}", file=sys.stderr)
     return 0

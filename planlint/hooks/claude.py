@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from typing import Any
 
 from planlint.hooks.contract import (
@@ -22,7 +23,15 @@ from planlint.hooks.contract import (
 
 AGENT = "claude"
 EVENT = "PreToolUse"
-CONFIG = ConfigTarget(project=".claude/settings.json", user=".claude/settings.json")
+# Managed settings (https://code.claude.com/docs/en/settings): /etc/claude-code on Linux and WSL,
+# /Library/Application Support/ClaudeCode on macOS; they take precedence over user and project settings.
+CONFIG = ConfigTarget(
+    project=".claude/settings.json",
+    user=".claude/settings.json",
+    managed="/Library/Application Support/ClaudeCode/managed-settings.json"
+    if sys.platform == "darwin"
+    else "/etc/claude-code/managed-settings.json",
+)
 MATCHER = "Bash|mcp__.*"  # a regex: the shell tool and every MCP tool (planlint/hooks/tools.py reads them)
 
 

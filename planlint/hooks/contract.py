@@ -29,6 +29,8 @@ class ConfigTarget:
 
     project: str
     user: str | None
+    # An administrator-owned location the agent reads and its user cannot write (`hooks install --managed`).
+    managed: str | None = None
 
 
 class Adapter(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from typing import Any
 
 from planlint.hooks.contract import (
@@ -22,7 +23,14 @@ from planlint.hooks.contract import (
 
 AGENT = "gemini"
 EVENT = "BeforeTool"
-CONFIG = ConfigTarget(project=".gemini/settings.json", user=".gemini/settings.json")
+# System settings override user and project settings (Gemini CLI docs, "Settings files").
+CONFIG = ConfigTarget(
+    project=".gemini/settings.json",
+    user=".gemini/settings.json",
+    managed="/Library/Application Support/GeminiCli/settings.json"
+    if sys.platform == "darwin"
+    else "/etc/gemini-cli/settings.json",
+)
 MATCHER = "run_shell_command"
 
 

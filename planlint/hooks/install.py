@@ -12,7 +12,7 @@ from typing import Literal
 from planlint.errors import ConfigError
 from planlint.hooks.contract import load_adapter, read_json_config
 
-Scope = Literal["project", "user"]
+Scope = Literal["project", "user", "managed"]
 
 # What each agent still needs after the file is written (from its hook documentation).
 AFTER_INSTALL: dict[str, str] = {
@@ -29,12 +29,34 @@ AFTER_INSTALL: dict[str, str] = {
 }
 
 
-def config_path(agent: str, scope: Scope, project: Path, home: Path) -> Path:
+def config_path(agent: str, scope: Scope, project: Path, home: Path, root: Path = Path("/")) -> Path:
+    """Where the agent's hook configuration lives for `scope` (`managed`: under `root`, normally `/`)."""
     target = load_adapter(agent).CONFIG
+    if scope == "managed":
+        if target.managed is None:
+            raise ConfigError(f"{agent} has no managed, user-unwritable settings location planlint knows of")
+        return root / target.managed.lstrip("/")
     relative = target.project if scope == "project" else target.user
     if relative is None:
         raise ConfigError(f"{agent} has no user-level hook configuration; use --scope project")
     return (project if scope == "project" else home) / relative
+
+
+def seal_managed(path: Path) -> None:
+    """Make a managed settings file root-owned and writable by root alone, or refuse (exit 2)."""
+    if os.geteuid() != 0:
+        raise ConfigError(
+            "--managed writes where only an administrator may: run it as root", origin=str(path)
+        )
+    os.chown(path, 0, 0)
+    path.chmod(0o644)
+    for directory in (path.parent, *path.parent.parents):
+        info = directory.stat()
+        if info.st_uid != 0 or (
+            info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not info.st_mode & stat.S_ISVTX
+        ):
+            raise ConfigError(f"{directory} is writable by others, so the agent could replace the settings",
+                              origin=str(path))  # fmt: skip
 
 
 def install(agent: str, path: Path, hook_command: str) -> tuple[Path, bool]:

@@ -210,8 +210,6 @@ def test_policy_group_writable_is_refused(trust: dict[str, Path]) -> None:
         load_policy(str(trust["dir"]))
 
 
-
-
 def test_approve_refuses_bad_input_with_exit_2(
     trust: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -130,9 +130,8 @@ def test_user_scope_and_path_override(tmp_path: Path, monkeypatch: pytest.Monkey
     custom.write_text(json.dumps(EXISTING["kiro"]))
     assert _install(tmp_path, "kiro", "--path", str(custom)) == 0
     merged = json.loads(custom.read_text())
-    assert (
-        merged["tools"] == ["read", "shell"]
-        and merged["hooks"]["preToolUse"][0]["command"] == "planlint hook kiro"
+    assert merged["tools"] == ["read", "shell"] and merged["hooks"]["preToolUse"][0]["command"].endswith(
+        "/planlint hook kiro"
     )
 
 
@@ -140,3 +139,53 @@ def project_config(agent: str) -> str:
     from planlint.hooks.contract import load_adapter
 
     return load_adapter(agent).CONFIG.project
+
+
+def test_install_writes_the_real_planlint_by_absolute_path(tmp_path: Path) -> None:
+    assert _install(tmp_path, "claude") == 0
+    config = json.loads((tmp_path / ".claude" / "settings.json").read_text())
+    command = config["hooks"]["PreToolUse"][0]["hooks"][0]["command"]
+    program = command.rsplit(" hook ", 1)[0]
+    assert Path(program).is_absolute() and Path(program).samefile(Path(sys.executable).parent / "planlint")
+
+
+def test_install_from_a_subdirectory_writes_at_the_repository_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    deep = tmp_path / "infra" / "envs" / "prod"
+    deep.mkdir(parents=True)
+    assert _install(deep, "claude") == 0
+    assert (tmp_path / ".claude" / "settings.json").is_file()
+    assert not (deep / ".claude").exists()
+
+
+def test_install_refuses_a_hook_that_does_not_answer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _install(tmp_path, "claude", "--hook-command", "true") == 2
+    assert "did not deny a test `terraform destroy" in capsys.readouterr().err
+
+
+def test_managed_settings_are_root_owned_and_sealed(tmp_path: Path) -> None:
+    from planlint.errors import ConfigError
+    from planlint.hooks.install import config_path, install, seal_managed
+    from planlint.hooks.verify import real_planlint
+
+    if os.geteuid() != 0:
+        pytest.skip("--managed needs root (CI runs as root)")
+    path = config_path("claude", "managed", tmp_path, tmp_path, root=tmp_path)
+    assert str(path).endswith("claude-code/managed-settings.json") or "ClaudeCode" in str(path)
+    written, _ = install("claude", path, f"{real_planlint()} hook claude")
+    written.chmod(0o666)
+    seal_managed(written)
+    info = written.stat()
+    assert info.st_uid == 0 and stat.S_IMODE(info.st_mode) == 0o644
+    written.parent.chmod(0o777)  # a directory the agent's user could write: it could swap the file
+    with pytest.raises(ConfigError, match="writable by others"):
+        seal_managed(written)
+
+
+def test_managed_is_refused_for_an_agent_without_a_managed_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _install(tmp_path, "codex", "--managed") == 2
+    assert "no managed" in capsys.readouterr().err
