@@ -20,9 +20,6 @@ INDEX_NAME = "_index.json"
 
 
 def source_files(rules_dir: Path) -> list[Path]:
-    """The YAML files an index covers: rules and catalogue, or the files of a `commands/` table folder."""
-    if rules_dir.name == "commands":
-        return sorted(rules_dir.glob("*.yaml"))
     catalogue = rules_dir / "catalogue"
     return sorted(
         [*rules_dir.glob("PL*.yaml"), *catalogue.glob("*.yaml"), *(catalogue / "stateless").glob("*.yaml")]
@@ -66,9 +63,9 @@ def render_index(rules_dir: Path) -> str:
 def main() -> int:
     from planlint.ruleset import builtin_rules_dir
 
-    for directory in (builtin_rules_dir(), builtin_rules_dir() / "commands"):
-        (directory / INDEX_NAME).write_text(render_index(directory), encoding="utf-8")
-        sys.stdout.write(f"wrote {directory / INDEX_NAME}\n")
+    rules_dir = builtin_rules_dir()
+    (rules_dir / INDEX_NAME).write_text(render_index(rules_dir), encoding="utf-8")
+    sys.stdout.write(f"wrote {rules_dir / INDEX_NAME}\n")
     return 0
 
 

@@ -29,7 +29,7 @@ _ANSI_SIMPLE = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
     "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
 }  # fmt: skip
-_ANSI_NUMERIC = re.compile(
+_ANSI_NUMERIC = (  # compiled on first use by re.match (the hook rarely meets $'…')
     r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|c(.))"
 )
 _DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
@@ -124,7 +124,7 @@ def decode_ansi_c(body: str) -> str:
             out.append(simple)
             i += 2
             continue
-        match = _ANSI_NUMERIC.match(body, i)
+        match = re.compile(_ANSI_NUMERIC).match(body, i)  # re caches the compiled pattern
         if match is None:
             out.append(body[i : i + 2])
             i += 2

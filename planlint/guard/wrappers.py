@@ -31,13 +31,13 @@ TOOL_NAME = re.compile(
     re.IGNORECASE,
 )
 # Inline code that starts other programs (Python, Node, Ruby, Perl, PHP, PowerShell, Lua, awk, ...).
-SPAWNS = re.compile(
+SPAWNS = (  # patterns below are compiled on first use (re caches them): most lines need none
     r"\b(?:os\.system|os\.popen|os\.exec\w*|os\.spawn\w*|subprocess|pty\.spawn|commands\.getoutput|child_process"
     r"|execSync|spawnSync|Deno\.Command|Deno\.run|Bun\.spawn|system|exec|popen|spawn|shell_exec|passthru"
     r"|proc_open|Start-Process|Invoke-Expression|iex|io\.popen|Process\.spawn|IO\.popen|Open3)\b|`[^`]*`|\|&"
 )
 _NPX_PACKAGES = {"aws-cdk": "cdk", "cdktf-cli": "cdktf", "@pulumi/pulumi": "pulumi", "opentofu": "tofu"}
-_SCRIPT_WORDS = re.compile(r"deploy|destroy|teardown|nuke|apply|delete|drop|migrate|release|provision", re.I)
+_SCRIPT_WORDS = r"(?i)deploy|destroy|teardown|nuke|apply|delete|drop|migrate|release|provision"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +288,9 @@ def _code(call: Call) -> None:
     for code in codes:
         if code == STDIN_COMPUTED:
             acc.unverifiable.append(f"{name} reads its program from input computed at run time")
-        elif SPAWNS.search(code) and mentions_iac(code):
+        elif re.search(SPAWNS, code) and mentions_iac(code):
             acc.unverifiable.append(f"{name} code that runs an infrastructure tool")
-        elif SPAWNS.search(code) and _computed_spawn(code):
+        elif re.search(SPAWNS, code) and _computed_spawn(code):
             acc.unverifiable.append(f"{name} code that starts programs it computes at run time")
 
 
@@ -366,7 +366,7 @@ def _package_script(call: Call) -> None:
         acc.peel([name, *args], depth, via, env)  # `yarn cdk destroy` runs the package's `cdk` binary
         return
     text = " ".join([name, *args])
-    if mentions_iac(text) or _SCRIPT_WORDS.search(text) or is_dynamic(text):
+    if mentions_iac(text) or re.search(_SCRIPT_WORDS, text) or is_dynamic(text):
         acc.unverifiable.append(f"`{program} {text}` runs a project script planlint cannot read")
 
 

@@ -18,13 +18,11 @@ from typing import Any
 
 from planlint.guard.shellwords import mentions_iac
 
-_CLOUD = re.compile(
-    r"aws|azure|gcp|gcloud|google|cloud|k8s|kube|helm|terraform|tofu|pulumi|cdk|cfn|db|sql", re.I
-)
-_MUTATING = re.compile(
-    r"apply|destroy|delete|remove|terminate|drop|purge|truncate|execute|exec|run|call|update|create|put|deploy"
-    r"|write|modify|import|migrate|rollback|scale|patch",
-    re.I,
+# Compiled on first use (re caches them): only MCP tools need them.
+_CLOUD = r"(?i)aws|azure|gcp|gcloud|google|cloud|k8s|kube|helm|terraform|tofu|pulumi|cdk|cfn|db|sql"
+_MUTATING = (
+    r"(?i)apply|destroy|delete|remove|terminate|drop|purge|truncate|execute|exec|run|call|update|create|put"
+    r"|deploy|write|modify|import|migrate|rollback|scale|patch"
 )
 _SPECIAL_KEYS = {"{enter}": "\n", "{tab}": "\t"}
 
@@ -88,12 +86,12 @@ def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
     if name.startswith("mcp__"):
         _, _, rest = name.partition("mcp__")
         server, _, tool = rest.partition("__")
-        if (_CLOUD.search(server) or _CLOUD.search(tool)) and _MUTATING.search(tool):
+        if (re.search(_CLOUD, server) or re.search(_CLOUD, tool)) and re.search(_MUTATING, tool):
             return ToolCommand(
                 refuse=f"`{name}` is an MCP tool planlint does not know, and it may change infrastructure"
             )
         text = json.dumps(args)
-        if mentions_iac(tool) and _MUTATING.search(text):
+        if mentions_iac(tool) and re.search(_MUTATING, text):
             return ToolCommand(refuse=f"`{name}` passes an infrastructure command planlint cannot read")
     return ToolCommand()
 

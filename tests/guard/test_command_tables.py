@@ -8,8 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from planlint.guard.tables import SCHEMAS, commands_dir, read_table
-from planlint.rules_index import INDEX_NAME, render_index
+from planlint.guard.tables import INDEX_NAME, SCHEMAS, commands_dir, read_table, render_index
 from planlint.ruleset import read_yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "planlint" / "schemas"
@@ -25,7 +24,7 @@ def test_table_is_valid_against_its_schema(name: str) -> None:
 def test_index_is_fresh() -> None:
     directory = commands_dir()
     assert (directory / INDEX_NAME).read_text() == render_index(directory), (
-        "rules/commands/_index.json is stale: run `python -m planlint.rules_index`"
+        "rules/commands/_index.json is stale: run `python -m planlint.guard.tables`"
     )
 
 

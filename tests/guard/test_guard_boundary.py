@@ -65,9 +65,17 @@ class Boundary:
     def guard(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         """`sudo -n -u GUARD planlint guard ARGS` as the agent (or what sudo would run, without sudo)."""
         if self.use_sudo:
-            return self.as_agent("sudo", "-n", "-u", self.guard_account, str(self.planlint), "guard", *args, **env)
+            return self.as_agent(
+                "sudo", "-n", "-u", self.guard_account, str(self.planlint), "guard", *args, **env
+            )
         uid = pwd.getpwnam(self.agent).pw_uid
-        settings = {"PATH": PATH, "HOME": str(self.home), "SUDO_UID": str(uid), "SUDO_USER": self.agent, **env}
+        settings = {
+            "PATH": PATH,
+            "HOME": str(self.home),
+            "SUDO_UID": str(uid),
+            "SUDO_USER": self.agent,
+            **env,
+        }
         return subprocess.run(
             ["runuser", "-u", self.guard_account, "--", "env", "-i", *(f"{k}={v}" for k, v in settings.items()),
              str(self.planlint), "guard", *args],
@@ -126,11 +134,11 @@ def boundary(corpus: Path) -> Iterator[Boundary]:
         log_dir.mkdir()
         planlint = bin_dir / "planlint"
         bin_dir.mkdir()
-        planlint.write_text(f"#!/bin/sh\nPYTHONPATH={pythonpath} exec {python} -m planlint \"$@\"\n")
+        planlint.write_text(f'#!/bin/sh\nPYTHONPATH={pythonpath} exec {python} -m planlint "$@"\n')
         terraform = bin_dir / "terraform"
         terraform.write_text(
             f"#!/bin/sh\nFAKE_TF_LOG={log_dir}/calls.jsonl FAKE_TF_PLAN={corpus / CREATE} "
-            f"FAKE_TF_DESTROY_PLAN={corpus / DESTROY} exec {base}/fakebin/terraform \"$@\"\n"
+            f'FAKE_TF_DESTROY_PLAN={corpus / DESTROY} exec {base}/fakebin/terraform "$@"\n'
         )
         for script in (planlint, terraform):
             script.chmod(0o755)
@@ -182,7 +190,11 @@ def test_setup_wrote_a_held_deployment_and_a_sudoers_rule_for_exactly_guard(boun
         info = (b.home / sub).stat()
         assert info.st_uid == pwd.getpwnam(b.guard_account).pw_uid and info.st_mode & 0o077 == 0
     assert f"{b.agent} agent@test.example" in (b.trust / "identities").read_text()
-    sudoers = Path(f"/etc/sudoers.d/planlint-test-{b.base.name.rsplit('-', 1)[1]}") if b.use_sudo else b.base / "sudoers"
+    sudoers = (
+        Path(f"/etc/sudoers.d/planlint-test-{b.base.name.rsplit('-', 1)[1]}")
+        if b.use_sudo
+        else b.base / "sudoers"
+    )
     rule = sudoers.read_text()
     assert f"{b.agent} ALL=({b.guard_account}) NOPASSWD: {b.planlint} guard *" in rule
     assert f"Defaults:{b.agent} env_reset" in rule
@@ -249,7 +261,9 @@ def test_agent_signed_approvals_and_self_approval_are_refused(boundary: Boundary
             "--approver", "agent@test.example", "--key", f"{ssh}/id", "-o", "self.json",
         )  # fmt: skip
         assert selfish.returncode == 0, selfish.stderr
-        proc = b.guard("--approval", str(b.agent_home / "repo" / "self.json"), "--", str(b.terraform), "destroy")
+        proc = b.guard(
+            "--approval", str(b.agent_home / "repo" / "self.json"), "--", str(b.terraform), "destroy"
+        )
         assert proc.returncode == 12 and "cannot approve their own request" in proc.stderr
     finally:
         signers.write_text(before)
@@ -282,7 +296,9 @@ def test_agent_owned_tool_is_not_run_with_guards_credentials(boundary: Boundary)
     assert made.returncode == 0, made.stderr
     for command in ([str(fake), "plan"], ["./terraform", "destroy"]):
         proc = b.guard("--", *command)
-        assert proc.returncode == 13 and "guard will not run" in proc.stderr and "owned by uid" in proc.stderr, proc.stderr
+        assert (
+            proc.returncode == 13 and "guard will not run" in proc.stderr and "owned by uid" in proc.stderr
+        ), proc.stderr
     assert not marker.exists()
 
 
@@ -295,7 +311,9 @@ def test_broken_ledger_or_loosened_trust_is_a_clear_refusal(boundary: Boundary) 
     ledger.chmod(0o755)
     try:
         proc = b.guard("--approval", str(approval), "--", str(b.terraform), "destroy")
-        assert proc.returncode == 13 and "ledger" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode == 13 and "ledger" in proc.stderr and "Traceback" not in proc.stderr, (
+            proc.stderr
+        )
     finally:
         os.chown(ledger, pwd.getpwnam(b.guard_account).pw_uid, -1)
         ledger.chmod(0o700)
@@ -327,6 +345,10 @@ def test_doctor_from_the_agents_side(boundary: Boundary) -> None:
         assert leaked.returncode == 1
         assert f"EXPOSED {b.home / '.aws' / 'credentials'} is readable" in leaked.stdout
     finally:
-        for path, mode in ((b.home, 0o700), (b.home / ".aws", 0o700), (b.home / ".aws" / "credentials", 0o600)):
+        for path, mode in (
+            (b.home, 0o700),
+            (b.home / ".aws", 0o700),
+            (b.home / ".aws" / "credentials", 0o600),
+        ):
             path.chmod(mode)
     assert all(re.match(r"^(ok|EXPOSED|warn) ", line) for line in lines[:-1]), lines

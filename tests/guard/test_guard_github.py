@@ -114,7 +114,9 @@ def _checkout(work: Path, repo: str) -> str:
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "remote", "add", "origin", f"https://github.com/{repo}.git"], check=True)
     subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "merge"], check=True)
-    return subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    return subprocess.run(
+        [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _merged(world: World, sha: str, hours_ago: float) -> None:

@@ -59,7 +59,9 @@ def test_backend_is_part_of_the_scope_and_never_prints_secrets(rig: Rig) -> None
     def backend(bucket: str) -> None:
         config = {"bucket": bucket, "key": "app/terraform.tfstate", "region": "eu-west-1",
                   "secret_key": "synthetic-secret-never-printed"}  # fmt: skip
-        (state / "terraform.tfstate").write_text(json.dumps({"version": 3, "backend": {"type": "s3", "config": config}}))
+        (state / "terraform.tfstate").write_text(
+            json.dumps({"version": 3, "backend": {"type": "s3", "config": config}})
+        )
 
     backend("tf-state-dev")
     refused = rig.guard("--", "terraform", "destroy", "-var-file=dev.tfvars")
