@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from typing import Any
 
 from planlint.hooks.contract import (
@@ -18,6 +17,7 @@ from planlint.hooks.contract import (
     append_once,
     event_list,
     section,
+    system_path,
     tool_input_command,
 )
 
@@ -28,9 +28,10 @@ EVENT = "PreToolUse"
 CONFIG = ConfigTarget(
     project=".claude/settings.json",
     user=".claude/settings.json",
-    managed="/Library/Application Support/ClaudeCode/managed-settings.json"
-    if sys.platform == "darwin"
-    else "/etc/claude-code/managed-settings.json",
+    managed=system_path(
+        linux="/etc/claude-code/managed-settings.json",
+        macos="/Library/Application Support/ClaudeCode/managed-settings.json",
+    ),
 )
 MATCHER = "Bash|mcp__.*"  # a regex: the shell tool and every MCP tool (planlint/hooks/tools.py reads them)
 

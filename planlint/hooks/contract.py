@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import shlex
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
@@ -31,6 +32,11 @@ class ConfigTarget:
     user: str | None
     # An administrator-owned location the agent reads and its user cannot write (`hooks install --managed`).
     managed: str | None = None
+
+
+def system_path(linux: str, macos: str) -> str:
+    """An administrator-owned settings path for this platform (Linux and WSL, or macOS)."""
+    return macos if sys.platform == "darwin" else linux
 
 
 class Adapter(Protocol):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from typing import Any
 
 from planlint.hooks.contract import (
@@ -18,6 +17,7 @@ from planlint.hooks.contract import (
     append_once,
     event_list,
     section,
+    system_path,
     tool_input_command,
 )
 
@@ -27,9 +27,9 @@ EVENT = "BeforeTool"
 CONFIG = ConfigTarget(
     project=".gemini/settings.json",
     user=".gemini/settings.json",
-    managed="/Library/Application Support/GeminiCli/settings.json"
-    if sys.platform == "darwin"
-    else "/etc/gemini-cli/settings.json",
+    managed=system_path(
+        linux="/etc/gemini-cli/settings.json", macos="/Library/Application Support/GeminiCli/settings.json"
+    ),
 )
 MATCHER = "run_shell_command"
 
