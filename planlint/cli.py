@@ -6,6 +6,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, cast
 
 from planlint import __version__
@@ -66,11 +67,16 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(message, prog=self.prog, usage=self.format_usage())
 
 
 class UsageError(PlanlintError):
-    """Bad command-line usage."""
+    """Bad command-line usage: printed as argparse does, the usage line then `PROG: error: MESSAGE`."""
+
+    def __init__(self, message: str, *, prog: str = "planlint", usage: str = "") -> None:
+        super().__init__(message)
+        self.prog = prog
+        self.usage = usage
 
 
 def _load(name: str) -> Command:
@@ -97,18 +103,53 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in args_list if not a.startswith("-")), None)
+    args: argparse.Namespace | None = None
     try:
         parser = build_parser(command if command in COMMANDS else None)
-        args = parser.parse_args(args_list)
+        args, extra = parser.parse_known_args(args_list)
+        if extra:  # reported by the subcommand's parser, with its usage line, not planlint's
+            _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             parser.print_help()
             return 2
         return _load(args.command).run(args)
+    except UsageError as exc:
+        sys.stderr.write(exc.usage)
+        print(f"{exc.prog}: error: {exc.message}", file=sys.stderr)
+        return 2
     except PlanlintError as exc:
         print(f"planlint: error: {exc}", file=sys.stderr)
+        if args is not None:
+            _machine_error_report(args, exc)
         return 2
     except KeyboardInterrupt:
         print("planlint: interrupted", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 2
+
+
+def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return cast(argparse.ArgumentParser, action.choices[command])
+    return parser
+
+
+def _machine_error_report(args: argparse.Namespace, exc: PlanlintError) -> None:
+    """A command with --format gets the error in that format too (stdout or --output), so a program
+    reading the report sees `decision: error` instead of nothing. Text has the stderr line only."""
+    fmt = getattr(args, "format", None)
+    if fmt in (None, "text"):
+        return
+    from planlint.report.failure import render_error
+
+    text = render_error(fmt, exc)
+    output = getattr(args, "output", None)
+    try:
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    except OSError as write_error:
+        print(f"planlint: error: could not write the error report: {write_error}", file=sys.stderr)

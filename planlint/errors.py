@@ -12,7 +12,9 @@ class PlanlintError(Exception):
         self.origin = origin
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.message}" if self.origin else self.message
+        if not self.origin:
+            return self.message
+        return f"{'<stdin>' if self.origin == '-' else self.origin}: {self.message}"
 
 
 class InputError(PlanlintError):

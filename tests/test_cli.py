@@ -39,8 +39,14 @@ def test_usage_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -
     assert main(["check", SAFE, "--format", "yaml"]) == 2
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 3
-    assert all(line.startswith("planlint: error: ") for line in err)
+    errors = [line for line in err if ": error: " in line]
+    assert errors[0] == "planlint: error: give at least one PLAN, or --source DIR to check Terraform source alone"
+    assert errors[1].startswith("planlint check: error: argument -f/--format: invalid choice: 'yaml'")
+    assert errors[2].startswith("planlint: error: argument COMMAND: invalid choice: 'frobnicate'")
+    assert len(errors) == 3
+    # argparse's form: the usage line of the command that was misused, then `PROG: error: ...`
+    assert err[err.index(errors[1]) - 1].lstrip().startswith(("[", "usage: planlint check"))
+    assert not any("planlint: error: planlint" in line for line in err)
 
 
 def test_several_inputs_are_judged_together_and_reported_per_file(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from planlint.errors import ConfigError
+from planlint.errors import ConfigError, InputError
 from planlint.model import Plan
 
 
@@ -20,7 +20,7 @@ def with_source(
     `base_ref`, the same directory at a git revision) and `source` and, when no Terraform plan was given
     (pre-commit), the deletes the source change implies.
     """
-    from planlint.source.index import SourceIndex, build_index, locate_plans
+    from planlint.source.index import SourceIndex, build_index, has_source_files, locate_plans
     from planlint.source.protection import source_plan
 
     if source is None:
@@ -30,6 +30,12 @@ def with_source(
     if base_source is not None and base_ref is not None:
         raise ConfigError("give --base-source DIR or --base-ref REF, not both")
     head = build_index(Path(source))
+    if not has_source_files(Path(source)):
+        raise InputError(
+            "no .tf or .tofu files here, so there is nothing to compare or locate; point --source at the "
+            "root module directory (the one you run terraform plan in)",
+            origin=source,
+        )
     has_plan = any(p.format == "terraform" for p in plans)
     base: SourceIndex | None = None
     if base_ref is not None:

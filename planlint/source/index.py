@@ -54,6 +54,11 @@ def shown_path(path: Path) -> str:
         return resolved.as_posix()
 
 
+def has_source_files(directory: Path) -> bool:
+    """True when `directory` itself holds a .tf or .tofu file (a root module)."""
+    return any(next(directory.glob(f"*{suffix}"), None) is not None for suffix in SOURCE_SUFFIXES)
+
+
 def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
     """Index the configuration in `root` and every child module it calls by a local path (`./`, `../`).
 
@@ -72,7 +77,7 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
     blocks: list[IndexedBlock] = []
     notes: list[str] = []
     _walk(resolved, (), blocks, notes, show)
-    if not any(root.glob(f"*{suffix}") for suffix in SOURCE_SUFFIXES):
+    if not has_source_files(root):
         notes.append(f"{show(root)}: no .tf files in the source directory")
     by_address: dict[str, IndexedBlock] = {}
     for indexed in blocks:

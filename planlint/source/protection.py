@@ -30,6 +30,10 @@ from planlint.source.index import IndexedBlock, SourceIndex
 
 SOURCE_TOOL = "terraform-source"
 SOURCE_NOTE = "predicted from Terraform source (.tf files, base vs head), not from a terraform plan"
+NO_BASE_NOTE = (
+    "no base to compare with (--base-source DIR or --base-ref REF), so removed protections and deleted "
+    "blocks were not looked for; only `removed` blocks that destroy were checked"
+)
 PROTECTED_BY_DEFAULT_PREFIXES = ("google_",)  # Google's deletion_protection defaults to true
 
 
@@ -121,7 +125,7 @@ def source_plan(head: SourceIndex, base: SourceIndex | None, with_plans: bool = 
         tool_version=None,
         format_version=None,
         changes=tuple(changes),
-        notes=(SOURCE_NOTE, *head.notes),
+        notes=(SOURCE_NOTE if base is not None else NO_BASE_NOTE, *head.notes),
     )
 
 
@@ -161,12 +165,16 @@ def _diff(head: SourceIndex, base: SourceIndex, with_plans: bool) -> list[Resour
                 for item in weakened(before, after, resource_type)
                 if not with_plans or item.startswith("lifecycle.")
             ]
-            if lost:
-                present = {p.attribute for p in PROTECTIONS if any(i.startswith(f"{p.label}:") for i in lost)}
+            # one change per reason: losing prevent_destroy (PL060) and weakening a provider-side
+            # protection (PL014/PL015/PL016) are different reasons, each with its own finding
+            for group in _by_reason(lost):
+                present = {
+                    p.attribute for p in PROTECTIONS if any(i.startswith(f"{p.label}:") for i in group)
+                }
                 changes.append(
                     _change(
                         new,
-                        lost,
+                        group,
                         effective(before, resource_type, present),
                         effective(after, resource_type, present),
                     )
@@ -188,6 +196,13 @@ def _diff(head: SourceIndex, base: SourceIndex, with_plans: bool) -> list[Resour
         if not with_plans:
             changes.append(_deleted(old, before))
     return changes
+
+
+def _by_reason(lost: list[str]) -> list[list[str]]:
+    """`lost` split into the prevent_destroy items and the rest, leaving out an empty part."""
+    prevent = [item for item in lost if item.startswith("lifecycle.prevent_destroy")]
+    rest = [item for item in lost if not item.startswith("lifecycle.prevent_destroy")]
+    return [group for group in (prevent, rest) if group]
 
 
 def _change(

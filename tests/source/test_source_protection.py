@@ -31,6 +31,8 @@ def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
     assert protections["aws_db_instance.main"].reason == "source_prevent_destroy_removed"
     # attribute protections turned off in source are judged by the same rules as a plan's update
     assert list(_by_rule(verdict.findings, "PL014")) == ["aws_db_instance.main"]
+    # PL014's reason is the weakened protection, whatever else the same block lost
+    assert _by_rule(verdict.findings, "PL014")["aws_db_instance.main"].reason == "source_protection_weakened"
     force_destroy = _by_rule(verdict.findings, "PL016")["aws_s3_bucket.logs"]
     assert force_destroy.reason == "source_protection_weakened"
     assert force_destroy.location is not None and force_destroy.location.path.endswith(
@@ -54,13 +56,16 @@ def test_source_alone_reports_removed_protections_and_implied_deletes() -> None:
 
 def test_protection_details_name_what_changed() -> None:
     verdict = run_check([], source=HEAD, base_source=BASE)
-    changes = {
-        c.address: c for c in verdict.plans[-1].changes if c.reason and c.reason.startswith("source_p")
+    changes = {c.address: c for c in verdict.plans[-1].changes if c.reason == "source_protection_weakened"}
+    removed = {
+        c.address: c for c in verdict.plans[-1].changes if c.reason == "source_prevent_destroy_removed"
     }
-    main_details = " ".join(changes["aws_db_instance.main"].details)
-    assert "lifecycle.prevent_destroy: true -> unset" in main_details
-    assert "deletion_protection: true -> false" in main_details
+    # one change per reason: prevent_destroy's loss (PL060) apart from the provider-side protection (PL014)
+    assert "lifecycle.prevent_destroy: true -> unset" in " ".join(removed["aws_db_instance.main"].details)
+    assert "deletion_protection: true -> false" in " ".join(changes["aws_db_instance.main"].details)
+    assert "deletion_protection" not in " ".join(removed["aws_db_instance.main"].details)
     assert changes["aws_db_instance.main"].actions == ("update",)  # deletion_protection is a real update
+    changes["aws_db_instance.legacy"] = removed["aws_db_instance.legacy"]
     assert changes["aws_db_instance.legacy"].actions == (
         "no-op",
     )  # prevent_destroy alone changes no cloud object
@@ -70,6 +75,27 @@ def test_protection_details_name_what_changed() -> None:
 def test_source_without_base_reports_only_removed_blocks_that_destroy() -> None:
     verdict = run_check([], source=HEAD)
     assert [(f.rule_id, f.address) for f in verdict.findings] == [("PL001", "aws_ebs_volume.scratch")]
+    # and says so: nothing was compared, so "base vs head" would be a claim it did not check
+    notes = verdict.plans[-1].notes
+    assert any(note.startswith("no base to compare with") for note in notes)
+    assert not any("base vs head" in note for note in notes)
+
+
+def test_source_without_tf_files_is_an_input_error_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text("synthetic: a directory with no Terraform in it\n")
+    assert main(["check", "--source", str(tmp_path), "--base-source", BASE]) == 2
+    assert main(["check", "--source", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err
+        == [
+            f"planlint: error: {tmp_path}: no .tf or .tofu files here, so there is nothing to compare "
+            "or locate; point --source at the root module directory (the one you run terraform plan in)"
+        ]
+        * 2
+    )
 
 
 def test_identical_trees_pass() -> None:
