@@ -70,13 +70,22 @@ def _markdown(error: PlanlintError) -> str:
 def _sarif(error: PlanlintError) -> str:
     """A SARIF 2.1.0 run with no results whose invocation failed (executionSuccessful: false), so code
     scanning does not read "no results" as "no problems"."""
-    from planlint.report.sarif import INFORMATION_URI, SARIF_SCHEMA, SARIF_VERSION, artifact_uri
+    from urllib.parse import quote
+
+    from planlint.report.sarif import (
+        INFORMATION_URI,
+        SARIF_SCHEMA,
+        SARIF_VERSION,
+        SRCROOT,
+        repository_path,
+        repository_root,
+    )
 
     notification: dict[str, Any] = {"level": "error", "message": {"text": error_line(error)}}
-    if error.origin:
-        notification["locations"] = [
-            {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(error.origin)}}}
-        ]
+    path = repository_path(error.origin, repository_root()) if error.origin else None
+    if path is not None:
+        artifact = {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+        notification["locations"] = [{"physicalLocation": {"artifactLocation": artifact}}]
     run = {
         "tool": {"driver": {"name": "planlint", "version": __version__, "informationUri": INFORMATION_URI}},
         "invocations": [
