@@ -87,7 +87,7 @@ def run_check(
     assert code in (0, 1, 2), outcome
     assert "Traceback" not in captured.err, outcome
     if code == 2:
-        assert captured.out == "", f"exit 2 must print no report: {outcome}"
+        assert_error_form(fmt, captured.out, outcome)
         lines = captured.err.splitlines()
         assert len(lines) == 1, f"exit 2 must come with exactly one line on stderr: {outcome}"
         assert any(lines[0].startswith(f"planlint: error: {p}: ") for p in paths), (
@@ -96,6 +96,20 @@ def run_check(
     else:
         assert captured.out.strip(), f"exit {code} must print a report: {outcome}"
     return outcome
+
+
+def assert_error_form(fmt: str, out: str, outcome: Outcome) -> None:
+    """Exit 2 writes no findings: text writes nothing, the other formats their error form (decision error)."""
+    if fmt == "text":
+        assert out == "", f"exit 2 must print no report: {outcome}"
+    elif fmt == "json":
+        assert json.loads(out)["decision"] == "error", outcome
+    elif fmt == "sarif":
+        assert json.loads(out)["runs"][0]["invocations"][0]["executionSuccessful"] is False, outcome
+    elif fmt == "github":
+        assert out.startswith("::error title=planlint%3A error") and out.count("\n") == 1, outcome
+    else:
+        assert out.startswith("## ❌ planlint: error"), outcome
 
 
 def original_text(path: Path) -> str:
