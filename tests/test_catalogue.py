@@ -79,9 +79,15 @@ def _cfnlint_data() -> Path:
 def _cloudformation_types() -> frozenset[str]:
     """Every resource type cfn-lint has a schema for, in any region (sam.json is the SAM transform)."""
     names: set[str] = set()
-    for region in (_cfnlint_data() / "schemas" / "providers").glob("*.json"):
+    providers = _cfnlint_data() / "schemas" / "providers"
+    for region in providers.glob("*.json"):
         if region.name != "sam.json":
             names.update(json.loads(region.read_text(encoding="utf-8")))
+    if not names:  # cfn-lint before the one-file-per-region layout: a directory per region, a file per type
+        first: dict[str, Path] = {}
+        for schema in sorted(providers.glob("*/*.json")):
+            first.setdefault(schema.name, schema)
+        names.update(json.loads(path.read_text(encoding="utf-8"))["typeName"] for path in first.values())
     assert len(names) > 1000, "cfn-lint's bundled schemas look truncated"
     return frozenset(names)
 

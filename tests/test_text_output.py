@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from planlint.model import Finding, Verdict
+from planlint.model import Finding, SourceLocation, Verdict
 from planlint.report import markdown as markdown_report
 from planlint.report import text as text_report
 from planlint.report.rows import report_order
@@ -190,3 +190,49 @@ def _synthetic_finding() -> Finding:
         reason="replace_because_cannot_update",
         replace_paths=("engine",),
     )
+
+
+CFN_CHANGE_SET = "cloudformation/trek10-cfn-changeset-viewer/deletion-policies.json"
+
+
+def test_next_steps_follow_where_planlint_runs_and_the_tool(corpus: Path) -> None:
+    local = run_in_pipe(["check", S3_PLAN], corpus).stdout.split("Next:")[1]
+    assert "`planlint approve ...`" in local and "SKIP=" not in local
+    assert "after the latest push" not in local
+    assert "`moved` block" in local and "DeletionPolicy" not in local
+    hook = run_in_pipe(["check", S3_PLAN], corpus, PRE_COMMIT="1").stdout.split("Next:")[1]
+    assert "`SKIP=planlint-terraform-source git commit ...`" in hook
+    github = run_in_pipe(["check", S3_PLAN], corpus, GITHUB_ACTIONS="true").stdout.split("Next:")[1]
+    assert "the peer adds the approval label" in github and "after the latest push" in github
+    cfn = run_in_pipe(["check", CFN_CHANGE_SET], corpus).stdout.split("Next:")[1]
+    assert "DeletionPolicy and UpdateReplacePolicy to Retain or Snapshot" in cfn
+    assert "moved" not in cfn
+
+
+def test_a_block_deleted_since_the_base_revision_is_shown_where_it_was(tmp_path: Path) -> None:
+    """Synthetic repository: a bucket block committed, then deleted in the working tree."""
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    main_tf = infra / "main.tf"
+    main_tf.write_text('terraform {}\n\nresource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n')
+    git = ["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], cwd=tmp_path, check=True)
+    main_tf.write_text("terraform {}\n")
+    text = run_in_pipe(["check", "--source", "infra", "--base-ref", "HEAD"], tmp_path)
+    assert text.returncode == 1, text.stderr
+    assert (
+        "aws_s3_bucket.logs (aws_s3_bucket): destroyed, at infra/main.tf:3 (as it was in HEAD)" in text.stdout
+    )
+    markdown = run_in_pipe(["check", "--source", "infra", "--base-ref", "HEAD", "-f", "markdown"], tmp_path)
+    assert "at infra/main.tf:3 (as it was in HEAD)" in markdown.stdout
+    assert "HEAD:infra" not in text.stdout + markdown.stdout
+
+
+def test_file_and_line_from_the_source_in_text_and_markdown() -> None:
+    located = dataclasses.replace(_synthetic_finding(), location=SourceLocation("infra/db.tf", 7, 19))
+    verdict = Verdict((), (located,), "", "approval_required")
+    assert "aws_db_instance.b (aws_db_instance): replaced, at infra/db.tf:7" in text_report.render(verdict)
+    assert "infra/db.tf:7" in text_report.render(verdict, width=200)
+    assert "<br>at infra/db.tf:7" in markdown_report.render(verdict)

@@ -30,8 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--requester", required=True, help="who asked (printed by guard); must not be you")
     parser.add_argument(
         "--approver",
-        default=os.environ.get("PLANLINT_APPROVER"),
-        help="your principal in the allowed-signers file (default: $PLANLINT_APPROVER)",
+        help="your principal in the allowed-signers file (default: $PLANLINT_APPROVER, else your "
+        "`git config user.email`, the principal git's own SSH signing uses)",
     )
     parser.add_argument(
         "--key", default=str(Path.home() / ".ssh" / "id_ed25519"), help="SSH private key to sign with"
@@ -39,6 +39,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expires", default="1h", help="validity: 30m, 2h, 1d (default 1h)")
     parser.add_argument("--plan-sha256", help="strict mode: bind the exact plan file guard printed")
     parser.add_argument("-o", "--output", help="where to write the record (default approval-<digest>.json)")
+
+
+def default_approver() -> str | None:
+    """$PLANLINT_APPROVER, else `git config user.email` (allowed_signers principals are e-mail addresses
+    in git's SSH signing), else None. So the command guard prints runs as shown."""
+    import subprocess
+
+    if os.environ.get("PLANLINT_APPROVER"):
+        return os.environ["PLANLINT_APPROVER"]
+    try:
+        done = subprocess.run(
+            ["git", "config", "--get", "user.email"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None
 
 
 def _duration(text: str) -> timedelta:
@@ -53,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
     from planlint.approvals import sshsig
     from planlint.approvals.record import ApprovalRecord, canonical_bytes, iso, write_approval
 
+    args.approver = args.approver or default_approver()
     if not args.approver:
         raise ConfigError(
-            "--approver is required (or set PLANLINT_APPROVER): your principal in allowed_signers"
+            "--approver is required (or set PLANLINT_APPROVER, or `git config user.email`): "
+            "your principal in allowed_signers"
         )
     if args.approver == args.requester:
         raise ConfigError(f"{args.approver!r} cannot approve their own request; ask a peer")

@@ -118,7 +118,10 @@ def report(verdict: Verdict, args: argparse.Namespace) -> int:
         text = f"Decision: {DECISION_TEXT[verdict.decision]}\n"
     else:
         width = shutil.get_terminal_size().columns if to_tty else None
-        text = render(args.format, verdict, color=wants_color(args.color, to_tty), width=width)
+        from planlint.report.wording import run_context
+
+        color = wants_color(args.color, to_tty)
+        text = render(args.format, verdict, color=color, width=width, context=run_context(os.environ))
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from planlint.errors import ConfigError
 from planlint.model import Verdict
+from planlint.report.wording import RunContext
 
 
 def _text(verdict: Verdict) -> str:
@@ -51,13 +52,20 @@ REPORTERS: dict[str, Callable[[Verdict], str]] = {
 }
 
 
-def render(fmt: str, verdict: Verdict, *, color: bool = False, width: int | None = None) -> str:
+def render(
+    fmt: str,
+    verdict: Verdict,
+    *,
+    color: bool = False,
+    width: int | None = None,
+    context: RunContext = "local",
+) -> str:
     """Format `verdict` as `fmt`. `color` and `width` (the terminal's columns; None when stdout is not
-    a terminal) apply to the text format only."""
+    a terminal) and `context` (where planlint runs, for the "Next" steps) apply to the text format only."""
     if fmt == "text":
         from planlint.report import text
 
-        return text.render(verdict, color=color, width=width)
+        return text.render(verdict, color=color, width=width, context=context)
     reporter = REPORTERS.get(fmt)
     if reporter is None:
         raise ConfigError(f"unknown output format {fmt!r}; choose one of {', '.join(REPORTERS)}")

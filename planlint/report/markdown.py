@@ -16,6 +16,7 @@ from planlint.report.wording import (
     counts_text,
     escape_bidi,
     forced_by,
+    location_text,
     next_steps,
     why,
 )
@@ -111,7 +112,7 @@ def _findings_table(findings: tuple[Finding, ...], max_rows: int, max_chars: int
     shown = 0
     for finding in sorted(findings, key=lambda f: not (f.gated and f.waived_by is None)):
         row = [
-            cell(finding.address) + f" ({cell(finding.type)})",
+            cell(finding.address) + f" ({cell(finding.type)})" + _where(finding),
             cell(action_text(finding.actions, finding.replace_order)),
             _why_cell(finding),
             cell(forced_by(finding)),
@@ -130,6 +131,11 @@ def _findings_table(findings: tuple[Finding, ...], max_rows: int, max_chars: int
         lines += ["", f"… and {len(findings) - shown} more finding(s); see the JSON or SARIF report."]
     lines.append("")
     return lines
+
+
+def _where(finding: Finding) -> str:
+    """'<br>at infra/main.tf:12' when the source is known ('' otherwise)."""
+    return f"<br>at {inline(location_text(finding.location))}" if finding.location is not None else ""
 
 
 def _why_cell(finding: Finding) -> str:

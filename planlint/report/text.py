@@ -14,6 +14,7 @@ from planlint.report.rows import ResourceRow, blocks, per_input, resource_rows
 from planlint.report.wording import (
     BIDI_CONTROLS,
     DECISION_TEXT,
+    RunContext,
     action_text,
     change_counts,
     counts_text,
@@ -44,8 +45,11 @@ DECISION_STYLE = {
 _SGR = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 
 
-def render(verdict: Verdict, *, color: bool = False, width: int | None = None) -> str:
-    """The report as text. `width` is the terminal's column count (None: not a terminal).
+def render(
+    verdict: Verdict, *, color: bool = False, width: int | None = None, context: RunContext = "local"
+) -> str:
+    """The report as text. `width` is the terminal's column count (None: not a terminal); `context` is
+    where planlint runs, for the "Next" steps (`wording.run_context`).
 
     A table is drawn only on a terminal at least MIN_TABLE_WIDTH wide whose longest address fits in one
     line; otherwise (pipes, logs, narrow terminals, huge plans) plain lines. `color` adds colour to either.
@@ -54,11 +58,11 @@ def render(verdict: Verdict, *, color: bool = False, width: int | None = None) -
         from planlint.report import text_table
 
         if text_table.fits(verdict, width, MAX_TABLE_ROWS):
-            return text_table.render(verdict, color=color, width=width)
-    return render_plain(verdict, color=color)
+            return text_table.render(verdict, color=color, width=width, context=context)
+    return render_plain(verdict, color=color, context=context)
 
 
-def render_plain(verdict: Verdict, *, color: bool = False) -> str:
+def render_plain(verdict: Verdict, *, color: bool = False, context: RunContext = "local") -> str:
     """Headings, one line per resource and one per rule on it, the decision and what to do next."""
     paint = _painter(color)
     out = [heading(verdict)]
@@ -70,7 +74,7 @@ def render_plain(verdict: Verdict, *, color: bool = False) -> str:
         for row in resource_rows(findings):
             out.extend(_row_lines(row, paint))
     out.append("")
-    out.extend(decision_lines(verdict, paint))
+    out.extend(decision_lines(verdict, paint, context))
     return "\n".join(out) + "\n"
 
 
@@ -148,7 +152,7 @@ def finding_extras(finding: Finding) -> list[tuple[str, str]]:
     return extras
 
 
-def decision_lines(verdict: Verdict, paint: _Paint | None = None) -> list[str]:
+def decision_lines(verdict: Verdict, paint: _Paint | None = None, context: RunContext = "local") -> list[str]:
     """The decision, counts, digest, approval note and the next steps."""
     paint = paint or _Paint(False)
     decision = paint(DECISION_TEXT[verdict.decision], DECISION_STYLE[verdict.decision])
@@ -156,7 +160,7 @@ def decision_lines(verdict: Verdict, paint: _Paint | None = None) -> list[str]:
         f"{paint('Decision:', 'bold')} {decision}",
         *summary_lines(verdict),
         paint("Next:", "bold"),
-        *(f"  - {step}" for step in next_steps(verdict)),
+        *(f"  - {step}" for step in next_steps(verdict, context)),
     ]
 
 

@@ -24,6 +24,7 @@ from planlint.report.text import (
 )
 from planlint.report.wording import (
     DECISION_TEXT,
+    RunContext,
     action_text,
     change_counts,
     counts_text,
@@ -56,7 +57,7 @@ def _address_width(row: ResourceRow) -> int:
     return max(len(printable(row.address)), len(printable(row.type)), len(location_text(row.location)))
 
 
-def render(verdict: Verdict, *, color: bool, width: int) -> str:
+def render(verdict: Verdict, *, color: bool, width: int, context: RunContext = "local") -> str:
     """The report as rich tables `width` columns wide (colour when `color`)."""
     from rich.console import Console
     from rich.text import Text
@@ -82,7 +83,7 @@ def render(verdict: Verdict, *, color: bool, width: int) -> str:
         else:
             console.print(_table(resource_rows(findings)))
     console.print()
-    _print_decision(console, verdict)
+    _print_decision(console, verdict, context)
     text = out.getvalue()
     if color:
         return text
@@ -147,15 +148,15 @@ def _rules(row: ResourceRow) -> Table:
     return grid
 
 
-def _print_decision(console: Console, verdict: Verdict) -> None:
+def _print_decision(console: Console, verdict: Verdict, context: RunContext) -> None:
     from rich.table import Table
     from rich.text import Text
 
     line = Text("Decision: ", style="bold")
     line.append(DECISION_TEXT[verdict.decision], style=DECISION_STYLE[verdict.decision])
     console.print(line)
-    steps = next_steps(verdict)
-    for text in decision_lines(verdict)[1 : -1 - len(steps)]:
+    steps = next_steps(verdict, context)
+    for text in decision_lines(verdict, context=context)[1 : -1 - len(steps)]:
         console.print(Text(text))
     console.print(Text("Next:", style="bold"))
     grid = Table.grid(padding=(0, 1))

@@ -6,7 +6,9 @@ thing. Nothing here reads before/after values: only codes, addresses and attribu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from typing import Literal
 
 from planlint.model import Decision, Enforcement, Finding, Plan, ReplaceOrder, SourceLocation, Verdict
 
@@ -199,9 +201,24 @@ def origin_text(origin: str) -> str:
     return "<stdin>" if origin == "-" else origin
 
 
+# `REV:` in front of a path read from a git revision (`--base-ref`): git rev-parse syntax, never a drive letter
+_GIT_REVISION = re.compile(r"([A-Za-z0-9_./@{}~^-]{2,}):(?![/\\])")
+
+
 def location_text(location: SourceLocation | None) -> str:
-    """'infra/main.tf:12' ('' when unknown)."""
-    return f"{location.path}:{location.line}" if location is not None else ""
+    """'infra/main.tf:12'; a block found only in the base revision (`--base-ref HEAD`) is shown at its
+    file and line as they were there: 'infra/main.tf:12 (as it was in HEAD)'. '' when unknown."""
+    if location is None:
+        return ""
+    revision, path = split_revision(location.path)
+    where = f"{path}:{location.line}"
+    return f"{where} (as it was in {revision})" if revision else where
+
+
+def split_revision(path: str) -> tuple[str | None, str]:
+    """('HEAD', 'infra/main.tf') from 'HEAD:infra/main.tf'; (None, path) for a path in the working tree."""
+    match = _GIT_REVISION.match(path)
+    return (match.group(1), path[match.end() :]) if match else (None, path)
 
 
 def escape_bidi(text: str) -> str:
@@ -260,28 +277,83 @@ def counts_text(counts: Mapping[str, int]) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
-def next_steps(verdict: Verdict) -> tuple[str, ...]:
-    """What a person (or agent) has to do now, for the verdict's decision."""
+# Where planlint runs decides what "Next" can tell a person to do (see `run_context`).
+RunContext = Literal["local", "pre-commit", "github"]
+RUN_CONTEXTS: tuple[RunContext, ...] = ("local", "pre-commit", "github")
+APPROVAL_LABEL = "planlint:approve-destroy"  # the Action's default (action.yml, input approval-label)
+# .pre-commit-hooks.yaml: the hook that judged an input of this tool
+PRE_COMMIT_HOOKS: dict[str, str] = {
+    "terraform-source": "planlint-terraform-source",
+    "cloudformation": "planlint-cloudformation-template",
+}
+PEER = (
+    "A peer (not the author, not a bot, with write access) must approve exactly this destructive change set"
+)
+
+
+def next_steps(verdict: Verdict, context: RunContext = "github") -> tuple[str, ...]:
+    """What a person (or agent) has to do now: for the verdict's decision, where planlint runs
+    (`context`, see `run_context`) and the tools of its inputs (Terraform, CloudFormation)."""
     short = short_digest(verdict.destructive_digest)
     if verdict.decision == "pass":
         return ("Nothing to do: no change needs approval.",)
     if verdict.decision == "approved":
         return (f"Approved for destructive digest {short}; a new destructive change needs a new approval.",)
-    if verdict.decision == "denied":
-        return (
-            "A deny finding cannot be approved: change the configuration so the plan no longer "
-            "contains it, or change the policy through its owners.",
-        )
     if verdict.decision == "error":
         return ("Fix the input error reported by planlint and run it again; nothing was judged.",)
-    return (
-        "A peer (not the author, not a bot, with write access) must approve exactly this destructive "
-        f"change set (digest {short}), after the latest push.",
-        "In a pull request with the planlint GitHub Action: the peer adds the approval label "
-        "(by default the label planlint:approve-destroy). A new destructive change invalidates the approval.",
-        "Or change the configuration so nothing stateful is destroyed or replaced "
-        "(for example keep the resource, add a moved block, or set a retain/snapshot policy).",
-    )
+    fix = fix_step(verdict)
+    if verdict.decision == "denied":
+        return (f"A deny finding cannot be approved: {fix} Or change the policy through its owners.",)
+    if context == "github":
+        return (
+            f"{PEER} (digest {short}), after the latest push.",
+            "In a pull request with the planlint GitHub Action: the peer adds the approval label "
+            f"(by default the label {APPROVAL_LABEL}). A new destructive change invalidates the approval.",
+            f"Or {fix}",
+        )
+    steps = [
+        f"{PEER} (digest {short}), where it is applied: in its pull request the peer adds the label "
+        f"{APPROVAL_LABEL} (planlint GitHub Action); when an agent applies it through `planlint guard`, "
+        "the peer runs the `planlint approve ...` command guard prints.",
+    ]
+    if context == "pre-commit":
+        tool = next((p.tool for p in verdict.plans if p.tool in PRE_COMMIT_HOOKS), "terraform-source")
+        steps.append(
+            "To commit anyway and ask for that approval in the pull request, skip this hook once: "
+            f"`SKIP={PRE_COMMIT_HOOKS[tool]} git commit ...`."
+        )
+    steps.append(f"Or {fix}")
+    return tuple(steps)
+
+
+def fix_step(verdict: Verdict) -> str:
+    """How to change the input so nothing stateful goes, in the terms of the tools it came from."""
+    formats = {p.format for p in verdict.plans}
+    parts = []
+    if "terraform" in formats or not formats:
+        parts.append(
+            "change the Terraform configuration so nothing stateful is destroyed or replaced: keep the "
+            "resource block, add a `moved` block if it was renamed or re-keyed, use "
+            "`removed { lifecycle { destroy = false } }` to stop managing it without deleting it, or undo "
+            "the attribute change that forces the replacement."
+        )
+    if formats & {"cloudformation", "cloudformation-template"}:
+        parts.append(
+            "change the CloudFormation template so nothing stateful is deleted or replaced: keep the "
+            "resource and its logical id, set DeletionPolicy and UpdateReplacePolicy to Retain or Snapshot, "
+            "or undo the property change that requires replacement."
+        )
+    return " For CloudFormation: ".join(parts)
+
+
+def run_context(environ: Mapping[str, str]) -> RunContext:
+    """'github' in GitHub Actions (GITHUB_ACTIONS=true); 'pre-commit' in a pre-commit hook (PRE_COMMIT=1,
+    which pre-commit sets for every hook since pre-commit/pre-commit#1467); otherwise 'local'."""
+    if environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    if environ.get("PRE_COMMIT") == "1":
+        return "pre-commit"
+    return "local"
 
 
 def short_digest(digest: str) -> str:
