@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "config": "planlint.commands.config",
     "doctor": "planlint.commands.doctor",
     "serve": "planlint.commands.serve",
+    "catalogue": "planlint.commands.catalogue",
 }
 
 # Help text shown by `planlint --help` without importing every command module.
@@ -52,6 +53,7 @@ SUMMARIES: dict[str, str] = {
     "config": "validate a policy file (.planlint.yml): schema, rule ids, waivers",
     "doctor": "run as the agent's account: what it can still reach around guard (credentials, trust, sudo)",
     "serve": "serve planlint over HTTP: `serve run-task` is an HCP Terraform / TFE run task",
+    "catalogue": "say how resource types are classed (stateful, known stateless, unknown) and why",
 }
 
 

@@ -13,7 +13,7 @@ The tarballs are never committed (the AWS one is ~37 MB); only the extracted lis
 `http` and `external` providers have data sources only (no managed types), so they have no list: data
 sources are stateless by mode. Providers with no prebuilt CDKTF package (Oracle Cloud, Alibaba Cloud, IBM
 Cloud, Linode, Hetzner, Confluent, Elastic Cloud, Heroku, MySQL) are checked against their documentation
-instead: tests/data/provider-types/README.md says how.
+instead, with scripts/provider_types_from_docs.py.
 """
 
 from __future__ import annotations

@@ -34,13 +34,21 @@ CATALOGUE = REPO / "rules" / "catalogue"
 OUT_DIR = CATALOGUE / "stateless"
 PROVIDER_TYPES = REPO / "tests" / "data" / "provider-types"
 # Provider lists whose every type was reviewed for the catalogue: the rest of each list is stateless.
-# list file -> stateless file
+# list file -> stateless file. Oracle Cloud, Alibaba Cloud and IBM Cloud are catalogued but not reviewed
+# type by type (hundreds of services each): their other types stay unknown, and are asked about.
 REVIEWED = {
     "aws": "aws",
     "azurerm": "azurerm",
     "azurerm-v3": "azurerm",
     "google": "google",
     "kubernetes": "kubernetes",
+    **{
+        name: name
+        for name in (
+            *("cloudflare", "confluent", "databricks", "digitalocean", "ec", "github", "gitlab", "hcloud"),
+            *("helm", "heroku", "linode", "mongodbatlas", "mysql", "postgresql", "snowflake", "vault"),
+        )
+    },
 }
 UTILITY = ("archive", "cloudinit", "local", "null", "random", "time", "tls")
 BUILTIN = {
@@ -68,9 +76,11 @@ def catalogued_types() -> set[str]:
 def provider_list(name: str) -> tuple[str, list[str]]:
     """(source, types) of tests/data/provider-types/<name>.txt; source is its package and provider."""
     lines = (PROVIDER_TYPES / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    package = lines[0].removeprefix("# source: npm ").split(" ", 1)[0]
+    origin = lines[0].removeprefix("# source: ")
+    if origin.startswith("npm "):
+        origin = origin.split(" (", 1)[0]  # the package and version; the tarball address is in the list
     provider = lines[1].removeprefix("# generated from: ")
-    return f"npm {package} ({provider})", [ln for ln in lines if ln and not ln.startswith("#")]
+    return f"{origin} ({provider})", [ln for ln in lines if ln and not ln.startswith("#")]
 
 
 def cfn_lint_types() -> tuple[str, list[str]]:
@@ -122,7 +132,7 @@ def render_all() -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None, allow_abbrev=False)
     parser.add_argument("--check", action="store_true", help="exit 1 if a committed file is stale")
     args = parser.parse_args(argv)
     files = render_all()
