@@ -77,6 +77,15 @@ def test_text_that_is_neither_json_nor_a_template_is_refused(
     assert "is not JSON" in _refusal(capsys, str(path))
 
 
+def test_yaml_that_is_not_a_template_is_not_called_only_not_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "synthetic-values.yaml"
+    path.write_text("replicas: 3\nimage: nginx\n", encoding="utf-8")
+    refusal = _refusal(capsys, str(path))
+    assert "nor a CloudFormation template (no AWSTemplateFormatVersion or top-level Resources)" in refusal
+
+
 def test_forced_formats_refuse_what_they_are_not(
     tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

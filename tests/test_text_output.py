@@ -18,6 +18,7 @@ from planlint.model import Finding, SourceLocation, Verdict
 from planlint.report import markdown as markdown_report
 from planlint.report import text as text_report
 from planlint.report.rows import report_order
+from tests.test_reporters import synthetic
 
 DESTROY_PLAN = "terraform/snyk-cli/tf-plan-destroy.json"
 S3_PLAN = "terraform/terraform-visual/examples__aws-s3.json"
@@ -174,21 +175,14 @@ def test_stdin_is_named_stdin(corpus: Path) -> None:
 
 
 def _synthetic_finding() -> Finding:
-    """Synthetic: one gated replacement of a database, as the engine would report it."""
-    return Finding(
-        rule_id="PL001",
-        rule_name="stateful-resource-destroyed",
-        title="A stateful resource is deleted or replaced",
-        severity="high",
-        enforcement="approve",
-        message="aws_db_instance.b (RDS DB instance) will be replaced.",
-        origin="plan.json",
-        scope="",
+    """Synthetic (tests/fixtures/report): one gated replacement of a database, unlocated, one forcing path."""
+    return dataclasses.replace(
+        synthetic.db_finding("plan.json"),
         address="aws_db_instance.b",
-        type="aws_db_instance",
-        actions=("replace",),
-        reason="replace_because_cannot_update",
+        message="aws_db_instance.b (RDS DB instance) will be replaced.",
+        replace_order=None,
         replace_paths=("engine",),
+        location=None,
     )
 
 

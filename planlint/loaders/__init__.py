@@ -61,7 +61,9 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
                 "on hashicorp/setup-terraform (or run terraform-bin) and write `terraform show -json` to a file",
                 raw.origin,
             )
-        raise InputError(f"is not JSON; {EXPECTED}", raw.origin)
+        raise InputError(
+            f"is not JSON, nor a CloudFormation template (no {_TEMPLATE_KEYS}); {EXPECTED}", raw.origin
+        )
     if input_format == "cloudformation":
         return "cloudformation", None, _parse_json(raw)
     doc = terraform.decode_document(raw.data, raw.origin) if input_format != "cloudformation" else None
@@ -87,6 +89,9 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
 
 def _parse_json(raw: RawInput) -> Any:
     return loads_strict(raw.data, raw.origin)
+
+
+_TEMPLATE_KEYS = "AWSTemplateFormatVersion or top-level Resources"
 
 
 def _looks_like_template(data: bytes) -> bool:

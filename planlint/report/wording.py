@@ -176,7 +176,7 @@ def why(finding: Finding) -> str:
         rest = " ".join(rest.replace(f"Replacement forced by: {forced_by(finding)}.", "").split())
     reason = reason_text(finding.reason)
     if reason and reason not in rest:
-        rest = f"{reason}. {rest}".strip()
+        rest = f"{reason}. {rest[:1].upper()}{rest[1:]}".strip()
     rest = rest.removeprefix("Because ")
     return rest or NO_REASON
 
