@@ -1,12 +1,16 @@
 """CloudFormation templates: policy checks on one template and predicted changes between two.
 
-Everything here imports cfn-lint only inside the functions that decode templates or read resource
-schemas, so importing this package costs nothing on the plain `planlint check plan.json` path.
+Templates are decoded with `json` / PyYAML's C loader and resource schemas are read from cfn-lint's
+data files by path; the `cfnlint` package itself is imported only to word the error for a template
+that does not decode. Decoding builds many small containers and no cycles, so it runs with the
+cyclic GC paused (`no_cyclic_gc`): with it on, a 4,000-resource diff grows superlinearly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +19,18 @@ from planlint.model import Plan
 if TYPE_CHECKING:
     from planlint.inputs import RawInput
     from planlint.templates.decode import Template
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (reference counting still frees everything)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_template(origin: str) -> Template:
@@ -36,7 +52,8 @@ def _decode(raw: RawInput) -> Template:
             f"template is not UTF-8 text ({exc.reason} at byte {exc.start})", raw.origin
         ) from None
     shown = raw.origin if raw.origin == "-" else shown_path(Path(raw.origin))
-    return decode_template(text, shown, raw.sha256)
+    with no_cyclic_gc():
+        return decode_template(text, shown, raw.sha256)
 
 
 def load_templates(raws: Sequence[RawInput]) -> list[Plan]:

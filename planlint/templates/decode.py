@@ -1,18 +1,21 @@
-"""CloudFormation templates (JSON or YAML with short tags) decoded by cfn-lint's decoder, with line spans.
+"""CloudFormation templates (JSON or YAML with short tags) decoded as cfn-lint decodes them, with line spans.
 
-cfn-lint costs ~0.8 s to import, so it is imported inside `decode_template` only: `planlint check
-plan.json` never reaches this module's imports of it.
+`fastload` decodes them with `json` and PyYAML's C loader; only a template it refuses (a duplicate
+key, a syntax error, ...) goes to cfn-lint's own decoder, for cfn-lint's verdict and message. cfn-lint
+costs ~0.8 s to import, so it is imported only then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from planlint.errors import InputError
 
 FOREACH_PREFIX = "Fn::ForEach::"
+# (mapping, key) -> (0-based line of the key, 0-based (line, column) where its value ends); None: no mark
+Marks = Callable[[Mapping[Any, Any], Any], "tuple[int | None, tuple[int, int] | None]"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +46,11 @@ class Template:
 
 def decode_template(text: str, shown_as: str, sha256: str = "") -> Template:
     """Decode a template; anything cfn-lint's decoder refuses is an InputError naming the file and line."""
-    from cfnlint.decode import decode_str
+    from planlint.templates.fastload import load
 
-    document, problems = decode_str(text)
-    if problems:
-        first = problems[0]
-        line = getattr(first, "linenumber", 0) or 0
-        where = f"line {line}: " if line else ""
-        raise InputError(f"{where}not a readable CloudFormation template ({first.message})", origin=shown_as)
+    loaded = load(text)
+    document, marks = _decode_with_cfn_lint(text, shown_as) if loaded is None else _with_spans(*loaded[:2])
+    copy = plain if loaded is None or loaded[2] else _same
     if not isinstance(document, dict):
         raise InputError("not a CloudFormation template (the document is not a mapping)", origin=shown_as)
     resources = document.get("Resources")
@@ -58,7 +58,7 @@ def decode_template(text: str, shown_as: str, sha256: str = "") -> Template:
         raise InputError("not a CloudFormation template: no `Resources` mapping", origin=shown_as)
     lines = text.splitlines()
     notes: list[str] = []
-    found = _resources(resources, lines, shown_as, None, notes)
+    found = _resources(resources, lines, shown_as, None, notes, marks=marks, copy=copy)
     transform = document.get("Transform")
     transforms = (
         tuple(str(t) for t in transform)
@@ -71,18 +71,56 @@ def decode_template(text: str, shown_as: str, sha256: str = "") -> Template:
     return Template(shown_as, tuple(found), transforms, sha256, tuple(notes))
 
 
+def _decode_with_cfn_lint(text: str, shown_as: str) -> tuple[Any, Marks]:
+    from cfnlint.decode import decode_str
+
+    document, problems = decode_str(text)
+    if problems:
+        first = problems[0]
+        line = getattr(first, "linenumber", 0) or 0
+        where = f"line {line}: " if line else ""
+        raise InputError(f"{where}not a readable CloudFormation template ({first.message})", origin=shown_as)
+    return document, _node_marks
+
+
+def _node_marks(mapping: Mapping[Any, Any], key: Any) -> tuple[int | None, tuple[int, int] | None]:
+    """Marks carried by cfn-lint's decoded nodes (`start_mark` / `end_mark`)."""
+    start = getattr(key, "start_mark", None)
+    end = getattr(mapping[key], "end_mark", None)
+    return (
+        int(start.line) if start is not None else None,
+        (int(end.line), int(end.column)) if end is not None else None,
+    )
+
+
+def _with_spans(document: Any, spans: dict[int, dict[Any, Any]]) -> tuple[Any, Marks]:
+    def marks(mapping: Mapping[Any, Any], key: Any) -> tuple[int | None, tuple[int, int] | None]:
+        found: tuple[int | None, tuple[int, int] | None] = spans.get(id(mapping), {}).get(key, (None, None))
+        return found
+
+    return document, marks
+
+
 def _resources(
-    resources: Mapping[Any, Any], lines: list[str], shown_as: str, foreach: str | None, notes: list[str]
+    resources: Mapping[Any, Any],
+    lines: list[str],
+    shown_as: str,
+    foreach: str | None,
+    notes: list[str],
+    *,
+    marks: Marks,
+    copy: Callable[[Any], Any],
 ) -> list[TemplateResource]:
     found: list[TemplateResource] = []
     for key, value in resources.items():
         logical_id = str(key)
-        line = _line(key)
+        key_line, end_mark = marks(resources, key)
+        line = key_line + 1 if key_line is not None else 0
         if logical_id.startswith(FOREACH_PREFIX):
             loop = logical_id[len(FOREACH_PREFIX) :]
             if isinstance(value, list) and len(value) == 3 and isinstance(value[2], dict):
                 notes.append(f"{logical_id}: judged once per resource template, not per collection item")
-                found.extend(_resources(value[2], lines, shown_as, loop, notes))
+                found.extend(_resources(value[2], lines, shown_as, loop, notes, marks=marks, copy=copy))
                 continue
             raise InputError(
                 f"line {line}: {logical_id} is not [identifier, collection, fragment]", origin=shown_as
@@ -95,10 +133,10 @@ def _resources(
                 logical_id=logical_id,
                 type=str(value["Type"]),
                 line=line,
-                end_line=_end_line(value, lines, line),
+                end_line=_end_line(end_mark, lines, line),
                 deletion_policy=_policy(value.get("DeletionPolicy")),
                 update_replace_policy=_policy(value.get("UpdateReplacePolicy")),
-                properties=plain(properties) if isinstance(properties, dict) else {},
+                properties=copy(properties) if isinstance(properties, dict) else {},
                 foreach=foreach,
             )
         )
@@ -111,22 +149,21 @@ def _policy(value: Any) -> str | None:
     return str(value) if isinstance(value, str) else "(expression)"
 
 
-def _line(node: Any) -> int:
-    mark = getattr(node, "start_mark", None)
-    return int(getattr(mark, "line", 0)) + 1 if mark is not None else 0
-
-
-def _end_line(node: Any, lines: list[str], start: int) -> int:
+def _end_line(mark: tuple[int, int] | None, lines: list[str], start: int) -> int:
     """Last line with content: YAML marks end where the next key starts, JSON marks at the closing brace."""
-    mark = getattr(node, "end_mark", None)
     if mark is None:
         return start
-    end = int(mark.line) + 1
-    if 0 < end <= len(lines) and not lines[end - 1][: int(mark.column)].strip():
+    end = mark[0] + 1
+    if 0 < end <= len(lines) and not lines[end - 1][: mark[1]].strip():
         end -= 1
     while end > start and end - 1 < len(lines) and not lines[end - 1].strip():
         end -= 1
     return max(end, start)
+
+
+def _same(value: Any) -> Any:
+    """JSON decoded by `fastload` is already plain: str keys, exact str/list/dict types."""
+    return value
 
 
 def plain(value: Any) -> Any:

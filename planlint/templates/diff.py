@@ -37,11 +37,10 @@ class CreateOnly:
 
 def create_only(resource_type: str) -> CreateOnly | None:
     """createOnlyProperties / conditionalCreateOnlyProperties from cfn-lint's bundled schemas; None if unknown."""
-    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
+    from planlint.templates.schemas import resource_schema
 
-    try:
-        schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(SCHEMA_REGION, resource_type).schema
-    except ResourceNotFoundError:
+    schema = resource_schema(SCHEMA_REGION, resource_type)
+    if schema is None:
         return None
     return CreateOnly(
         tuple(_pointer(p) for p in schema.get("createOnlyProperties", ()) if isinstance(p, str)),

@@ -38,9 +38,25 @@ def test_plain_change_set_check_imports_neither(corpus: Path) -> None:
     assert heavy == []
 
 
-def test_source_and_template_paths_do_import_them(corpus: Path) -> None:
+def test_source_paths_do_import_hcl2(corpus: Path) -> None:
     """The probe can fail: the paths that need the libraries show up in sys.modules."""
     source = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "synthetic-head"
     assert "hcl2" in _heavy_modules_after("check", "--source", str(source))[1]
+
+
+def test_template_check_and_diff_do_not_import_cfn_lint(corpus: Path, tmp_path: Path) -> None:
+    """Templates decode with json / PyYAML's C loader and schemas are read by path (issue 13)."""
     template = corpus / "cloudformation-templates/aws-cloudformation-templates/DynamoDB_Table.yaml"
-    assert "cfnlint" in _heavy_modules_after("check", str(template))[1]
+    code, heavy = _heavy_modules_after("check", str(template))
+    assert code in (0, 1) and heavy == []
+    edited = tmp_path / "synthetic-edited-DynamoDB_Table.yaml"
+    edited.write_text(template.read_text().replace("AttributeName", "AttributeNameX"))
+    code, heavy = _heavy_modules_after("diff", str(template), str(edited))
+    assert code in (0, 1) and heavy == []
+
+
+def test_an_unreadable_template_asks_cfn_lint_for_the_message(tmp_path: Path) -> None:
+    broken = tmp_path / "synthetic-duplicate.yaml"
+    broken.write_text("Resources:\n  A:\n    Type: x\n  A:\n    Type: y\n")
+    code, heavy = _heavy_modules_after("check", str(broken))
+    assert code == 2 and heavy == ["cfnlint"]

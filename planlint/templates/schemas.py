@@ -1,0 +1,71 @@
+"""CloudFormation resource schemas as bundled with the installed cfn-lint, read from disk by path.
+
+Importing the `cfnlint` package costs ~0.5-0.8 s (its `__init__` pulls sympy and every rule); the
+schemas are plain JSON files inside it, so they are found with `importlib.util.find_spec`, which
+locates the package without executing it. Layout (cfn-lint 1.x, `cfnlint/data/schemas/`):
+`providers/<region>.json` maps resource type -> schema hash (falling back to us-east-1 for an unknown
+region), `providers/sam.json` adds the SAM types, `resources/<hash>.json` is the schema. Type names
+are normalised as cfn-lint's `ProviderSchemaManager` does: `Custom::*` is
+`AWS::CloudFormation::CustomResource`, `*::MODULE` is a module (no schema properties).
+
+Only the bundled copy is read, never cfn-lint's per-user download cache (`cfn-lint --update-specs`):
+that directory is writable by whatever runs as the user, so it is not trusted to decide replacements.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from planlint.errors import ConfigError
+
+MODULE_SCHEMA: dict[str, Any] = {"additionalProperties": True, "type": "object", "typeName": "Module"}
+
+
+@cache
+def schema_dir() -> Path:
+    """cfn-lint's `data/schemas` directory, found without importing cfn-lint."""
+    spec = importlib.util.find_spec("cfnlint")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "data" / "schemas"
+        if (candidate / "providers" / "us-east-1.json").is_file():
+            return candidate
+    raise ConfigError(
+        "cfn-lint's bundled resource schemas were not found: reinstall planlint (needs cfn-lint)"
+    )
+
+
+@cache
+def _types(region: str) -> dict[str, str]:
+    providers = schema_dir() / "providers"
+    path = providers / f"{region}.json"
+    table: dict[str, str] = _read(path if path.is_file() else providers / "us-east-1.json")
+    sam = providers / "sam.json"
+    if sam.is_file():
+        table.update(_read(sam))
+    return table
+
+
+def _read(path: Path) -> Any:
+    with path.open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def resource_schema(region: str, resource_type: str) -> dict[str, Any] | None:
+    """The bundled provider schema of `resource_type` in `region` (a JSON Schema dict); None if unknown."""
+    if resource_type.startswith("Custom::"):
+        resource_type = "AWS::CloudFormation::CustomResource"
+    if resource_type.endswith("::MODULE"):
+        return MODULE_SCHEMA
+    digest = _types(region).get(resource_type)
+    if not digest:
+        return None
+    try:
+        schema: dict[str, Any] = _read(schema_dir() / "resources" / f"{digest}.json")
+    except (OSError, ValueError):
+        return None
+    return schema
