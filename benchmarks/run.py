@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
-"""Benchmark `planlint check` against merely `json.load`-ing the same plan (issue 2's targets).
+"""Benchmark planlint's workloads against their floors: `json.load`, the floor linter, a bare interpreter.
 
-    python benchmarks/run.py                      # 1k, 10k, 100k (sizes that fit on disk)
+    python benchmarks/run.py                      # every workload; plans of 1k, 10k, 100k changes
     python benchmarks/run.py --sizes 1k,10k --repeat 3 --json
+    python benchmarks/run.py --workloads diff,hook   # only some of plans,small,hook,diff,source
     python benchmarks/run.py --profile 10k        # cProfile of an in-process check, top 25 cumulative
 
-Plans come from ../shared/tools/genplan.py (override with --genplan) and are cached in benchmarks/out/.
-Every measurement is a fresh child process; its wall time and peak RSS (ru_maxrss of exactly that
-child, from os.wait4) are taken N times and the median is reported.
+Workloads (issue 13's table): `check` of generated plans (vs `json.load` and
+../shared/tools/floor/reflint.py --parser msgspec-struct), `check` of a 50-change plan and one
+`hook claude` call (vs bare `python -c pass`), `diff` of synthetic 1k/4k-resource templates (vs
+`json.load` of both), `check --source` of a synthetic 300-file tree (vs bare start).
+Plans come from ../shared/tools/genplan.py (override with --genplan); plans, templates and trees are
+cached in benchmarks/out/. Every measurement is a fresh child process; its wall time and peak RSS
+(ru_maxrss of exactly that child, from os.wait4) are taken N times and the median is reported.
 """
 
 from __future__ import annotations
@@ -16,42 +21,49 @@ import argparse
 import cProfile
 import io
 import json
-import os
 import pstats
 import shutil
-import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workloads import Sample, measure, planlint_cmd, write_source_tree, write_templates  # beside this script
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
 DEFAULT_GENPLAN = REPO.parent / "shared" / "tools" / "genplan.py"
+FLOOR = REPO.parent / "shared" / "tools" / "floor" / "reflint.py"
+WORKLOADS = ("plans", "small", "hook", "diff", "source")
+TEMPLATE_SIZES = (1_000, 4_000)
+SOURCE_TREE = (300, 2_000)  # .tf files, resource/module blocks
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 SMALL_PLAN = 50  # resources in the "ordinary plan" of target (c)
 BYTES_PER_CHANGE = 6_500  # genplan writes ~5.9 KB per change; a little headroom for the estimate
 DISK_MARGIN = 1 << 30  # leave 1 GiB free for everyone else on the machine
 SEED = 1
 
-# Targets from issue 2, "Tests and evidence".
-MAX_TIME_RATIO = 0.25  # check wall / json.load wall
-MAX_RSS_RATIO = 1.5  # check peak RSS / file size
-MAX_SMALL_WALL_S = 0.15  # check on a ~50-resource plan, default rules, text output
+# Targets from issue 13 (per plan size; issue 2's were 0.25x json.load and 1.5x the file at every size).
+PLAN_TARGETS: dict[str, dict[str, float]] = {
+    "10k": {"json": 0.15, "floor": 1.2},
+    "100k": {"floor": 1.2, "rss": 1.15},
+}
+MAX_SMALL_OVER_BARE_S = 0.04  # check on a ~50-resource plan, text output, minus bare interpreter start
+MAX_HOOK_OVER_BARE_S = 0.025  # one `hook claude` call minus bare interpreter start
+MAX_DIFF_1K_S = 0.4  # diff of two 1,000-resource templates
+MAX_DIFF_GROWTH = 1.25  # (4k - bare) / 4 over (1k - bare): "linear", with noise to spare
+MAX_SOURCE_S = 1.0  # check --source of 300 files, 2,000 blocks
+HOOK_INPUT = {
+    "session_id": "benchmark",
+    "hook_event_name": "PreToolUse",
+    "tool_name": "Bash",
+    "tool_input": {"command": "terraform plan -out tfplan"},
+}
 
 JSON_LOAD = "import json, sys\nwith open(sys.argv[1], encoding='utf-8') as f:\n    json.load(f)\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """Median wall time and peak RSS of one command over `runs` fresh processes."""
-
-    wall_s: float
-    rss_bytes: int
-    runs: int
+JSON_LOAD_ALL = "import json, sys\nfor p in sys.argv[1:]:\n    with open(p, encoding='utf-8') as f:\n        json.load(f)\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,56 +73,37 @@ class SizeResult:
     file_bytes: int
     check: Sample
     json_load: Sample
+    floor: Sample | None
     time_ratio: float  # check / json.load
+    floor_ratio: float | None  # check / the floor linter
     rss_ratio: float  # check peak RSS / file size
     json_rss_ratio: float  # json.load peak RSS / file size
 
+    def ok(self, what: str, value: float | None) -> bool:
+        limit = PLAN_TARGETS.get(self.size, {}).get(what)
+        return limit is None or value is None or value <= limit
+
     @property
     def misses(self) -> list[str]:
-        out = []
-        if self.time_ratio > MAX_TIME_RATIO:
-            out.append(
-                f"{self.size}: check takes {self.time_ratio:.2f}x json.load (target <= {MAX_TIME_RATIO}x)"
-            )
-        if self.rss_ratio > MAX_RSS_RATIO:
-            out.append(
-                f"{self.size}: peak RSS is {self.rss_ratio:.2f}x the file (target <= {MAX_RSS_RATIO}x)"
-            )
-        return out
+        limits = PLAN_TARGETS.get(self.size, {})
+        values = {"json": self.time_ratio, "floor": self.floor_ratio, "rss": self.rss_ratio}
+        names = {"json": "x json.load", "floor": "x the floor", "rss": "x the file (peak RSS)"}
+        return [
+            f"{self.size}: check is {values[k]:.2f}{names[k]} (target <= {limit})"
+            for k, limit in limits.items()
+            if not self.ok(k, values[k])
+        ]
 
 
-def measure_once(cmd: Sequence[str]) -> tuple[float, int]:
-    """Run `cmd` as a fresh child; return its wall time and its own peak RSS in bytes."""
-    with tempfile.TemporaryFile() as err:  # a file, not a pipe: a chatty child cannot block on it
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        # wait4 reports the rusage of exactly this child, so ru_maxrss is not the max over earlier runs
-        # (which RUSAGE_CHILDREN of this process would be).
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode not in (0, 1):  # planlint check: 0 pass, 1 approval required
-            err.seek(0)
-            message = err.read().decode(errors="replace")
-            raise SystemExit(f"benchmark: {' '.join(cmd)} exited {proc.returncode}:\n{message}")
-    # Linux reports ru_maxrss in KiB, macOS in bytes.
-    rss = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return wall, rss
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One of the other workloads: its median, what it is compared with, and its target."""
 
-
-def measure(cmd: Sequence[str], runs: int) -> Sample:
-    samples = [measure_once(cmd) for _ in range(runs)]
-    return Sample(
-        wall_s=statistics.median(w for w, _ in samples),
-        rss_bytes=int(statistics.median(r for _, r in samples)),
-        runs=runs,
-    )
-
-
-def planlint_cmd() -> list[str]:
-    """The installed console script beside this interpreter, else `python -m planlint`."""
-    script = Path(sys.executable).parent / "planlint"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "planlint"]
+    name: str
+    sample: Sample
+    ratios: dict[str, float]  # e.g. {"x json.load": 0.2, "+s over bare": 0.05}
+    target: str
+    ok: bool
 
 
 def plan_path(changes: int) -> Path:
@@ -150,57 +143,143 @@ def bench_size(label: str, changes: int, genplan: Path, runs: int) -> SizeResult
     print(f"measuring {label} ({size / 1e6:.0f} MB) x{runs} ...", file=sys.stderr)
     check = measure([*planlint_cmd(), "check", str(path), "--format", "json"], runs)
     loaded = measure([sys.executable, "-c", JSON_LOAD, str(path)], runs)
+    floor = (
+        measure([sys.executable, str(FLOOR), str(path), "--parser", "msgspec-struct"], runs)
+        if FLOOR.is_file()
+        else None
+    )
     return SizeResult(
         size=label,
         changes=changes,
         file_bytes=size,
         check=check,
         json_load=loaded,
+        floor=floor,
         time_ratio=check.wall_s / loaded.wall_s,
+        floor_ratio=check.wall_s / floor.wall_s if floor else None,
         rss_ratio=check.rss_bytes / size,
         json_rss_ratio=loaded.rss_bytes / size,
     )
 
 
-def bench_small(genplan: Path, runs: int) -> tuple[Sample, Sample, Path]:
-    """Target (c): an ordinary plan, default rules, text output; bare `python -c pass` for scale."""
+def bench_small(genplan: Path, runs: int, bare: Sample) -> Row:
+    """An ordinary plan, default rules, text output, over a bare `python -c pass`."""
     path = ensure_plan(SMALL_PLAN, genplan)
     assert path is not None  # a 50-change plan is ~300 KB
     print(f"measuring {SMALL_PLAN}-change plan x{runs} ...", file=sys.stderr)
     check = measure([*planlint_cmd(), "check", str(path), "--format", "text"], runs)
-    bare = measure([sys.executable, "-c", "pass"], runs)
-    return check, bare, path
+    over = check.wall_s - bare.wall_s
+    return Row(
+        f"check {SMALL_PLAN}-change plan, text",
+        check,
+        {"+s over bare": over},
+        f"<= +{MAX_SMALL_OVER_BARE_S} s",
+        over <= MAX_SMALL_OVER_BARE_S,
+    )
+
+
+def bench_hook(runs: int, bare: Sample) -> Row:
+    """One `planlint hook claude` call (a PreToolUse Bash event on stdin), over bare interpreter start."""
+    event = OUT / "hook-claude-event.json"
+    OUT.mkdir(parents=True, exist_ok=True)
+    event.write_text(json.dumps(HOOK_INPUT), encoding="utf-8")
+    print(f"measuring hook claude x{runs} ...", file=sys.stderr)
+    hook = measure([*planlint_cmd(), "hook", "claude"], runs, stdin=event)
+    over = hook.wall_s - bare.wall_s
+    return Row(
+        "hook claude, one call",
+        hook,
+        {"+s over bare": over},
+        f"<= +{MAX_HOOK_OVER_BARE_S} s",
+        over <= MAX_HOOK_OVER_BARE_S,
+    )
+
+
+def bench_diff(runs: int, bare: Sample) -> list[Row]:
+    """`planlint diff OLD NEW` of synthetic templates, vs `json.load` of both files and bare start."""
+    rows: list[Row] = []
+    per_resource: list[float] = []
+    for n in TEMPLATE_SIZES:
+        old, new = write_templates(n, OUT)
+        print(f"measuring diff of {n}-resource templates x{runs} ...", file=sys.stderr)
+        diff = measure([*planlint_cmd(), "diff", str(old), str(new), "--format", "json"], runs)
+        loaded = measure([sys.executable, "-c", JSON_LOAD_ALL, str(old), str(new)], runs)
+        per_resource.append((diff.wall_s - bare.wall_s) / n)
+        ratios = {"x json.load": diff.wall_s / loaded.wall_s, "+s over bare": diff.wall_s - bare.wall_s}
+        if n == TEMPLATE_SIZES[0]:
+            rows.append(
+                Row(
+                    f"diff {n}-resource templates",
+                    diff,
+                    ratios,
+                    f"<= {MAX_DIFF_1K_S} s",
+                    diff.wall_s <= MAX_DIFF_1K_S,
+                )
+            )
+        else:
+            growth = per_resource[-1] / per_resource[0]
+            rows.append(
+                Row(
+                    f"diff {n}-resource templates",
+                    diff,
+                    {**ratios, "x 1k per resource": growth},
+                    f"linear (per-resource <= {MAX_DIFF_GROWTH}x 1k's)",
+                    growth <= MAX_DIFF_GROWTH,
+                )
+            )
+    return rows
+
+
+def bench_source(runs: int, bare: Sample) -> Row:
+    """`planlint check --source` of a synthetic tree (no plan), over bare interpreter start."""
+    files, blocks = SOURCE_TREE
+    tree = write_source_tree(files, blocks, OUT)
+    print(f"measuring check --source ({files} files, {blocks} blocks) x{runs} ...", file=sys.stderr)
+    check = measure([*planlint_cmd(), "check", "--source", str(tree), "--format", "json"], runs)
+    return Row(
+        f"check --source {files} .tf, {blocks} blocks",
+        check,
+        {"+s over bare": check.wall_s - bare.wall_s},
+        f"<= {MAX_SOURCE_S} s",
+        check.wall_s <= MAX_SOURCE_S,
+    )
 
 
 def mb(n: int) -> str:
     return f"{n / 1e6:,.0f} MB" if n >= 1e7 else f"{n / 1e6:,.1f} MB"
 
 
-def print_table(results: Sequence[SizeResult], small: tuple[Sample, Sample, Path] | None) -> None:
+def print_table(results: Sequence[SizeResult], rows: Sequence[Row]) -> None:
     head = (
-        f"{'size':>5} {'file':>9} {'check s':>8} {'json.load s':>11} {'time x':>7} "
-        f"{'check RSS':>10} {'RSS/file':>8} {'json RSS':>9} {'json/file':>9}"
+        f"{'size':>5} {'file':>9} {'check s':>8} {'json.load s':>11} {'x json':>7} {'floor s':>8} "
+        f"{'x floor':>7} {'check RSS':>10} {'RSS/file':>8} {'json/file':>9}"
     )
-    print(head)
-    print("-" * len(head))
+    if results:
+        print(head)
+        print("-" * len(head))
     for r in results:
+        floor_s = f"{r.floor.wall_s:>8.3f}" if r.floor else f"{'-':>8}"
+        floor_x = (
+            f"{r.floor_ratio:>6.2f}{_mark(r.ok('floor', r.floor_ratio))}" if r.floor_ratio else f"{'-':>7}"
+        )
         print(
             f"{r.size:>5} {mb(r.file_bytes):>9} {r.check.wall_s:>8.3f} {r.json_load.wall_s:>11.3f} "
-            f"{r.time_ratio:>6.2f}{_mark(r.time_ratio <= MAX_TIME_RATIO)} "
-            f"{mb(r.check.rss_bytes):>10} {r.rss_ratio:>7.2f}{_mark(r.rss_ratio <= MAX_RSS_RATIO)} "
-            f"{mb(r.json_load.rss_bytes):>9} {r.json_rss_ratio:>9.2f}"
+            f"{r.time_ratio:>6.2f}{_mark(r.ok('json', r.time_ratio))} {floor_s} {floor_x} "
+            f"{mb(r.check.rss_bytes):>10} {r.rss_ratio:>7.2f}{_mark(r.ok('rss', r.rss_ratio))} "
+            f"{r.json_rss_ratio:>9.2f}"
         )
-    print(
-        f"targets: check <= {MAX_TIME_RATIO}x json.load wall, check peak RSS <= {MAX_RSS_RATIO}x file size; "
-        f"median of each size's runs ({', '.join(f'{r.size}: {r.check.runs}' for r in results)})"
-    )
-    if small is not None:
-        check, bare, path = small
-        ok = _mark(check.wall_s <= MAX_SMALL_WALL_S)
+    if results:
+        targets = "; ".join(f"{k}: {v}" for k, v in PLAN_TARGETS.items())
         print(
-            f"\n{SMALL_PLAN}-change plan ({mb(path.stat().st_size)}), default rules, --format text: "
-            f"{check.wall_s:.3f} s{ok} (target <= {MAX_SMALL_WALL_S} s), peak RSS {mb(check.rss_bytes)}; "
-            f"bare `python -c pass`: {bare.wall_s:.3f} s, {mb(bare.rss_bytes)}"
+            f"targets (x json.load / x floor / x file): {targets}; medians of {results[0].check.runs} runs\n"
+        )
+    for row in rows:
+        ratios = ", ".join(
+            f"+{v:.3f} s{k[2:]}" if k.startswith("+s") else f"{v:.2f} {k}" for k, v in row.ratios.items()
+        )
+        print(
+            f"{row.name:<38} {row.sample.wall_s:>7.3f} s{_mark(row.ok)} {mb(row.sample.rss_bytes):>8}  "
+            f"{ratios}  (target {row.target})"
         )
 
 
@@ -208,11 +287,11 @@ def _mark(ok: bool) -> str:
     return " " if ok else "!"
 
 
-def misses(results: Sequence[SizeResult], small: tuple[Sample, Sample, Path] | None) -> list[str]:
+def misses(results: Sequence[SizeResult], rows: Sequence[Row]) -> list[str]:
     out = [m for r in results for m in r.misses]
-    if small is not None and small[0].wall_s > MAX_SMALL_WALL_S:
-        out.append(f"{SMALL_PLAN}-change plan: {small[0].wall_s:.3f} s wall (target <= {MAX_SMALL_WALL_S} s)")
-    return out
+    return out + [
+        f"{row.name}: {row.sample.wall_s:.3f} s (target {row.target})" for row in rows if not row.ok
+    ]
 
 
 def profile(label: str, genplan: Path, top: int = 25) -> None:
@@ -243,7 +322,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument(
         "--repeat-large", type=int, default=3, help="runs per measurement for 100k (default 3: ~15 s each)"
     )
-    ap.add_argument("--no-small", action="store_true", help=f"skip the {SMALL_PLAN}-change text-output run")
+    ap.add_argument(
+        "--workloads",
+        default=",".join(WORKLOADS),
+        help=f"comma-separated from {','.join(WORKLOADS)} (default: all)",
+    )
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     ap.add_argument("--enforce", action="store_true", help="exit 1 when any target is missed")
     ap.add_argument(
@@ -254,6 +337,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = [s for s in args.size_list if s not in SIZES]
     if unknown:
         ap.error(f"unknown size(s) {unknown}; choose from {', '.join(SIZES)}")
+    args.workload_list = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    if set(args.workload_list) - set(WORKLOADS):
+        ap.error(
+            f"unknown workload(s) {sorted(set(args.workload_list) - set(WORKLOADS))}; choose from {WORKLOADS}"
+        )
     return args
 
 
@@ -263,30 +351,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.profile:
         profile(args.profile, genplan)
         return 0
+    chosen = set(args.workload_list)
     results = []
-    for label in args.size_list:
+    for label in args.size_list if "plans" in chosen else ():
         runs = args.repeat_large if SIZES[label] >= 100_000 else args.repeat
         result = bench_size(label, SIZES[label], genplan, runs)
         if result is not None:
             results.append(result)
-    small = None if args.no_small else bench_small(genplan, args.repeat)
-    missed = misses(results, small)
+    rows: list[Row] = []
+    if chosen - {"plans"}:
+        bare = measure([sys.executable, "-c", "pass"], args.repeat)
+        rows.append(Row("bare `python -c pass`", bare, {}, "-", True))
+        if "small" in chosen:
+            rows.append(bench_small(genplan, args.repeat, bare))
+        if "hook" in chosen:
+            rows.append(bench_hook(args.repeat, bare))
+        if "diff" in chosen:
+            rows.extend(bench_diff(args.repeat, bare))
+        if "source" in chosen:
+            rows.append(bench_source(args.repeat_large, bare))
+    missed = misses(results, rows)
     if args.json:
         doc = {
-            "targets": {
-                "max_time_ratio": MAX_TIME_RATIO,
-                "max_rss_ratio": MAX_RSS_RATIO,
-                "max_small_wall_s": MAX_SMALL_WALL_S,
-            },
+            "plan_targets": PLAN_TARGETS,
             "sizes": [asdict(r) for r in results],
-            "small": None
-            if small is None
-            else {"changes": SMALL_PLAN, "check": asdict(small[0]), "python_pass": asdict(small[1])},
+            "workloads": [asdict(r) for r in rows],
             "misses": missed,
         }
         print(json.dumps(doc, indent=2))
     else:
-        print_table(results, small)
+        print_table(results, rows)
         for m in missed:
             print(f"MISSED: {m}")
     return 1 if args.enforce and missed else 0
