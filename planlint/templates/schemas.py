@@ -10,6 +10,8 @@ are normalised as cfn-lint's `ProviderSchemaManager` does: `Custom::*` is
 
 Only the bundled copy is read, never cfn-lint's per-user download cache (`cfn-lint --update-specs`):
 that directory is writable by whatever runs as the user, so it is not trusted to decide replacements.
+An older cfn-lint without this layout (per-region packages of per-type files) is asked through its
+own `PROVIDER_SCHEMA_MANAGER` instead, paying its import.
 """
 
 from __future__ import annotations
@@ -20,27 +22,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planlint.errors import ConfigError
-
 MODULE_SCHEMA: dict[str, Any] = {"additionalProperties": True, "type": "object", "typeName": "Module"}
 
 
 @cache
-def schema_dir() -> Path:
-    """cfn-lint's `data/schemas` directory, found without importing cfn-lint."""
+def schema_dir() -> Path | None:
+    """cfn-lint's `data/schemas` directory (hash layout), found without importing cfn-lint; None if absent."""
     spec = importlib.util.find_spec("cfnlint")
     for location in (spec.submodule_search_locations or []) if spec else []:
         candidate = Path(location) / "data" / "schemas"
         if (candidate / "providers" / "us-east-1.json").is_file():
             return candidate
-    raise ConfigError(
-        "cfn-lint's bundled resource schemas were not found: reinstall planlint (needs cfn-lint)"
-    )
+    return None
 
 
 @cache
-def _types(region: str) -> dict[str, str]:
-    providers = schema_dir() / "providers"
+def _types(directory: Path, region: str) -> dict[str, str]:
+    providers = directory / "providers"
     path = providers / f"{region}.json"
     table: dict[str, str] = _read(path if path.is_file() else providers / "us-east-1.json")
     sam = providers / "sam.json"
@@ -61,11 +59,24 @@ def resource_schema(region: str, resource_type: str) -> dict[str, Any] | None:
         resource_type = "AWS::CloudFormation::CustomResource"
     if resource_type.endswith("::MODULE"):
         return MODULE_SCHEMA
-    digest = _types(region).get(resource_type)
+    directory = schema_dir()
+    if directory is None:
+        return _from_cfn_lint(region, resource_type)
+    digest = _types(directory, region).get(resource_type)
     if not digest:
         return None
     try:
-        schema: dict[str, Any] = _read(schema_dir() / "resources" / f"{digest}.json")
+        schema: dict[str, Any] = _read(directory / "resources" / f"{digest}.json")
     except (OSError, ValueError):
+        return None
+    return schema
+
+
+def _from_cfn_lint(region: str, resource_type: str) -> dict[str, Any] | None:
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
+
+    try:
+        schema: dict[str, Any] = PROVIDER_SCHEMA_MANAGER.get_resource_schema(region, resource_type).schema
+    except ResourceNotFoundError:
         return None
     return schema

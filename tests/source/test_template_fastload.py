@@ -194,3 +194,23 @@ def test_decoding_a_template_does_not_import_cfn_lint() -> None:
     )
     assert out.stdout.strip() == "[]"
     assert decode_module.FOREACH_PREFIX == fastload.FOREACH_PREFIX
+
+
+def test_schemas_by_path_agree_with_cfn_lint_and_older_layouts_ask_cfn_lint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    from planlint.templates import schemas
+
+    for name in ("AWS::S3::Bucket", "AWS::RDS::DBInstance", "AWS::Serverless::Function", "Custom::X"):
+        theirs = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", name).schema
+        assert schemas.resource_schema("us-east-1", name) == theirs
+    assert schemas.resource_schema("us-east-1", "AWS::Nothing::Here") is None
+    monkeypatch.setattr(schemas, "schema_dir", lambda: None)  # a cfn-lint without the hash layout
+    schemas.resource_schema.cache_clear()
+    try:
+        assert schemas.resource_schema("us-east-1", "AWS::SQS::Queue") is not None
+        assert schemas.resource_schema("us-east-1", "AWS::Nothing::Here") is None
+    finally:
+        schemas.resource_schema.cache_clear()
