@@ -27,6 +27,7 @@ class Command(Protocol):
 # `planlint --version` and `planlint check` never pay for the GitHub client or cfn-lint.
 COMMANDS: dict[str, str] = {
     "check": "planlint.commands.check",
+    "pre-commit": "planlint.commands.precommit",
     "rules": "planlint.commands.rules",
     "diff": "planlint.commands.diff",
     "hook": "planlint.commands.hook",
@@ -43,6 +44,7 @@ COMMANDS: dict[str, str] = {
 # Help text shown by `planlint --help` without importing every command module.
 SUMMARIES: dict[str, str] = {
     "check": "judge plans or change sets: what destroys or replaces stateful resources",
+    "pre-commit": "the pre-commit hooks: changed Terraform directories (deletions too) and templates",
     "rules": "list the loaded rules or show one rule's documentation",
     "diff": "predict from two CloudFormation templates what a deploy would delete or replace",
     "approve": "sign a single-use approval of one destructive digest with your SSH key",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +21,7 @@ from planlint import __version__
 from planlint.model import Enforcement, Finding, Plan, Severity, Verdict
 from planlint.report.rules_meta import builtin_rule, help_markdown, help_uri
 from planlint.report.wording import ENFORCEMENT_TEXT, explanation
+from planlint.source.revision import split_revision
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -30,8 +30,6 @@ SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "planlint/v1"
 LINE_HASH_KEY = "primaryLocationLineHash"  # the fingerprint GitHub matches alerts by
 CATEGORY_PREFIX = "planlint"
-# `REV:` in front of a path shown from a git revision (git rev-parse syntax; no drive letter, no spaces)
-_GIT_REF_PREFIX = re.compile(r"[A-Za-z0-9_./@{}~^-]{2,}:(?![/\\])")
 # GitHub rejects a run with more results than this; gated findings are kept first when over it.
 MAX_RESULTS = 25_000
 
@@ -98,8 +96,7 @@ def repository_path(path: str, root: Path) -> str | None:
 
 def _without_git_ref(path: str) -> str:
     """`HEAD~1:infra/main.tf` (a block in a --base-ref export) -> `infra/main.tf`."""
-    match = _GIT_REF_PREFIX.match(path)
-    return path[match.end() :] if match else path
+    return split_revision(path)[1]
 
 
 def _by_input(verdict: Verdict) -> dict[tuple[str, str], list[Finding]]:

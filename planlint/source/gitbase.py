@@ -12,7 +12,8 @@ from planlint.errors import InputError
 GIT_TIMEOUT_SECONDS = 60
 
 
-def _git(args: list[str], cwd: Path) -> bytes:
+def git(args: list[str], cwd: Path) -> bytes:
+    """Run git in `cwd` and return its stdout; any failure is an InputError naming the command."""
     try:
         result = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
@@ -34,12 +35,17 @@ def export_ref(source: Path, ref: str, into: Path) -> Path:
     """
     if not source.is_dir():
         raise InputError("Terraform source directory not found", origin=str(source))
-    top = Path(_git(["rev-parse", "--show-toplevel"], source).decode().strip())
+    top = Path(git(["rev-parse", "--show-toplevel"], source).decode().strip())
+    relative = source.resolve().relative_to(top.resolve())
+    if ref == "HEAD" and unborn_head(top):  # before the first commit everything is new: an empty base
+        base = into / relative
+        base.mkdir(parents=True, exist_ok=True)
+        return base
     try:
-        commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).decode().strip()
+        commit = git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).decode().strip()
     except InputError:
         raise InputError(f"git revision {ref!r} not found (for --base-ref)", origin=str(top)) from None
-    archive = _git(["archive", "--format=tar", commit, "--", "."], top)
+    archive = git(["archive", "--format=tar", commit, "--", "."], top)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         members = [m for m in tar.getmembers() if m.isfile() and m.name.endswith((".tf", ".tofu"))]
         for member in members:
@@ -49,7 +55,20 @@ def export_ref(source: Path, ref: str, into: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             extracted = tar.extractfile(member)
             target.write_bytes(extracted.read() if extracted is not None else b"")
-    relative = source.resolve().relative_to(top.resolve())
     base = into / relative
     base.mkdir(parents=True, exist_ok=True)  # the directory may not exist at `ref` yet: an empty base
     return base
+
+
+def unborn_head(top: Path) -> bool:
+    """HEAD names a branch that has no commit yet (a new repository before its first commit)."""
+    try:
+        git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top)
+        return False
+    except InputError:
+        pass
+    try:
+        git(["symbolic-ref", "--quiet", "HEAD"], top)
+    except InputError:
+        return False
+    return True

@@ -72,7 +72,11 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
         if shown_as is None:
             return shown_path(path)
         relative = Path(os.path.relpath(path.resolve(), resolved)).as_posix()
-        return shown_as if relative == "." else f"{shown_as.rstrip('/')}/{relative}"
+        if relative == ".":
+            return shown_as
+        if shown_as in ("", "."):
+            return relative
+        return f"{shown_as}{'' if shown_as.endswith((':', '/')) else '/'}{relative}"
 
     blocks: list[IndexedBlock] = []
     notes: list[str] = []
