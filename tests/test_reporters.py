@@ -196,13 +196,15 @@ def test_markdown_escapes_plan_text_in_cells() -> None:
     output = REPORTERS["markdown"](synthetic.verdict_hostile())
     rows = [line for line in output.splitlines() if line.startswith("| ")]
     header, finding_row = rows[0], rows[1]
-    assert len(_split_row(finding_row)) == len(_split_row(header)) == 6
-    assert "<script>" not in output
-    assert "&lt;script&gt;" in output
-    assert "<b>" not in output
-    assert "\\`" in finding_row and "\\|" in finding_row
-    assert "@team" not in output  # no mention of a team from plan text
-    assert "\\*\\*bold\\*\\*" in finding_row
+    assert len(_split_row(finding_row)) == len(_split_row(header)) == 3
+    import cmarkgfm  # GitHub's cmark-gfm: what a PR comment really renders to
+    from cmarkgfm.cmark import Options
+
+    html = cmarkgfm.github_flavored_markdown_to_html(output, options=Options.CMARK_OPT_UNSAFE)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>" not in html and "<strong>bold" not in html
+    assert "\\|" in finding_row
+    assert "@team" not in output.replace("`c<script>@team", "")  # only inside a code span (no mention there)
     notes_row = rows[-1]
     assert len(_split_row(notes_row)) == 4
     assert "\n" not in notes_row
@@ -212,39 +214,44 @@ def test_markdown_inline_escaping_table() -> None:
     assert markdown_report.inline("a|b") == "a\\|b"
     assert markdown_report.inline("x`y") == "x\\`y"
     assert markdown_report.inline("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)&gt;"
-    assert markdown_report.inline("[click](https://evil)") == "\\[click\\](https://evil)"
+    assert markdown_report.inline("[click](https://evil)") == "\\[click\\](https\u200b://evil)"
+    assert markdown_report.inline("see www.evil.example") == "see www\u200b.evil.example"
     assert markdown_report.inline("a\nb\r\nc") == "a b c"
     assert markdown_report.inline("@octocat") == "@\u200boctocat"
     assert markdown_report.cell("  ") == "–"
 
 
-def test_markdown_table_has_the_pr_comment_columns() -> None:
+def test_markdown_layout_verdict_plan_line_gated_first() -> None:
     output = REPORTERS["markdown"](synthetic.verdict_with_findings())
-    assert output.startswith("## 🛑 planlint: approval required")
-    assert "| Address | Action | Why | Forced by | Rule | Enforcement |" in output
-    assert "engine, storage\\_encrypted" in output
-    assert "### What to do next" in output
+    lines = output.splitlines()
+    assert lines[0].startswith("## 🛑 planlint: approval required")
+    assert lines[2].startswith("**Plan: ")
+    assert "| Change | Why | Where |" in output
+    assert "### Changes that need approval (1 resource)" in output
+    assert "`engine, storage_encrypted`" in output
+    assert output.index("### Changes that need approval") < output.index("### Approval")
+    assert output.index("### What to do next") < output.index("<details><summary>Other findings")
     assert "<details><summary>Inputs</summary>" in output
     multi = REPORTERS["markdown"](synthetic.verdict_multiple_inputs())
-    assert "| Input | Address |" in multi
-    assert "**Approval:** approved by @\u200bocto-reviewer" in multi
+    assert "<br>in `stacks/prod/plan.json`" in multi
+    assert "**Status:** approved by @\u200bocto-reviewer" in multi
 
 
-def test_markdown_caps_rows_for_pr_comments() -> None:
+def test_markdown_cuts_rows_to_the_size_limit_with_a_note() -> None:
     finding = synthetic.db_finding()
-    findings = tuple(Finding(**{**_fields(finding), "address": f"aws_db_instance.n{i}"}) for i in range(10))
+    findings = tuple(replace(finding, address=f"aws_db_instance.n{i}") for i in range(400))
     verdict = Verdict(plans=(), findings=findings, destructive_digest="", decision="approval_required")
-    output = markdown_report.render(verdict, max_rows=3)
-    assert "aws\\_db\\_instance.n2" in output
-    assert "aws\\_db\\_instance.n3" not in output
-    assert "… and 7 more finding(s)" in output
+    output = markdown_report.render(verdict, limit=20_000)
+    assert len(output) <= 20_000
+    assert "`aws_db_instance.n0`" in output and "`aws_db_instance.n399`" not in output
+    assert "more change(s) that need approval not shown: GitHub comments are limited to 65,536" in output
 
 
 def test_markdown_no_findings() -> None:
     output = REPORTERS["markdown"](synthetic.verdict_without_findings())
     assert output.startswith("## ✅ planlint: pass")
-    assert "No findings in 1 input." in output
-    assert "| Address |" not in output
+    assert "0 finding(s)" in output
+    assert "| Change |" not in output and "### Approval" not in output
 
 
 # --- github workflow commands -------------------------------------------------------------------
@@ -500,10 +507,7 @@ def test_github_decision_first_and_errors_before_warnings() -> None:
 def test_markdown_stays_under_the_pr_comment_limit_and_lists_gated_first() -> None:
     info = synthetic.table_finding()
     long_mitigation = "m" * 2000
-    bulky = [
-        Finding(**{**_fields(synthetic.bucket_finding()), "address": f"b{i}", "mitigation": long_mitigation})
-        for i in range(100)
-    ]
+    bulky = [replace(synthetic.bucket_finding(), address=f"b{i}", mitigation=long_mitigation) for i in range(100)]
     gated = synthetic.db_finding()
     verdict = Verdict(
         plans=(), findings=(info, *bulky, gated), destructive_digest="", decision="approval_required"
@@ -511,10 +515,8 @@ def test_markdown_stays_under_the_pr_comment_limit_and_lists_gated_first() -> No
     output = markdown_report.render(verdict)
     assert len(output) < 65_536
     rows = [line for line in output.splitlines() if line.startswith("| ") and "---" not in line]
-    assert "module.data.aws\\_db\\_instance.main" in rows[1]  # gated finding first, whatever its position
-    shown = len(rows) - 1
-    assert 0 < shown < 102
-    assert f"… and {102 - shown} more finding(s)" in output
+    assert "`module.data.aws_db_instance.main`" in rows[1]  # gated finding first, whatever its position
+    assert "more finding(s) not shown" in output
 
 
 def test_markdown_code_spans_for_plan_text() -> None:

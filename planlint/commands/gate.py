@@ -152,6 +152,12 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
     )
 
     removed_from = None
+    context: dict[str, Any] = {
+        "run_url": env.run_url,
+        "blob_url": f"{env.server_url.rstrip('/')}/{repo}/blob/{pr.head_sha}",
+        "teams": tuple(settings.teams),
+        "reviews_required": settings.approvals,
+    }
     writes = args.mode == "pr" and not args.no_write
     if writes:
         sticky = publish.find_sticky_comment(client, repo, pr.number, args.gate_login)
@@ -159,12 +165,12 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
         if sticky is not None and sticky.digest and sticky.digest != digest and label_on:
             publish.remove_label(client, repo, pr.number, settings.label)
             removed_from = sticky.digest
-        body = publish.render_comment(verdict, pr, settings.label, outcome, removed_from)
+        body = publish.render_comment(verdict, pr, settings.label, outcome, removed_from, **context)
         if sticky is not None or any(f.gated for f in findings):
             publish.upsert_comment(client, repo, pr.number, sticky, body)
         publish.post_status(client, repo, pr.head_sha, decision, digest, target_url=env.run_url)
     else:
-        body = publish.render_comment(verdict, pr, settings.label, outcome, None)
+        body = publish.render_comment(verdict, pr, settings.label, outcome, None, **context)
 
     write_summary(env.summary_path, body)
     gated = sum(1 for f in findings if f.gated and f.waived_by is None)

@@ -105,47 +105,49 @@ def render_comment(
     label: str,
     outcome: Outcome | None,
     removed_label_from: str | None,
+    *,
+    run_url: str | None = None,
+    blob_url: str | None = None,
+    teams: tuple[str, ...] = (),
+    reviews_required: int = 0,
 ) -> str:
-    """The sticky comment: the check report plus who approved, who did not count and why, what to do."""
-    from planlint.report.markdown import inline, render
+    """The sticky comment: the markdown report with the approval state (who may approve, who did, what
+    no longer counts and why), file links to the PR head (`blob_url`) and the CI run."""
+    from planlint.report.markdown import ApprovalState, ReportLinks, render
     from planlint.report.wording import short_digest
 
-    lines = [COMMENT_MARKER, f"<!-- planlint:digest={verdict.destructive_digest or 'none'} -->", ""]
-    lines.append(render(verdict).rstrip("\n"))
+    invalidated = None
     if removed_label_from is not None:
-        lines += [
-            "",
-            f"> **The approval label `{label}` was removed**: the destructive change set changed from "
-            f"`{short_digest(removed_label_from)}` to `{short_digest(verdict.destructive_digest)}` since it was "
-            "shown, so the earlier consent does not cover it. A peer must review the new change set and label again.",
-        ]
-    if outcome is not None:
-        lines += ["", "### Approval evidence", ""]
-        lines.append(f"- Head commit: `{pr.head_sha[:12]}`; PR author: `{inline(pr.author.login)}`")
-        if outcome.latest_push_at:
-            lines.append(f"- Latest push (server time): {_iso(outcome.latest_push_at)}")
-        shown = (
-            _iso(outcome.digest_shown_at) if outcome.digest_shown_at else "not yet (this comment shows it)"
+        invalidated = (
+            f"the label `{label}` was removed: the destructive change set changed from "
+            f"`{short_digest(removed_label_from)}` to `{short_digest(verdict.destructive_digest)}` since it "
+            "was shown, so the earlier consent does not cover it. A peer must review the new change set and "
+            "label again."
         )
-        lines.append(f"- This digest shown on this head since: {shown}")
-        if outcome.approvers:
-            lines.append("- Counted: " + ", ".join(f"`{inline(a)}`" for a in outcome.approvers))
-        if outcome.not_counted:
-            lines += ["", "| did not count | why |", "|---|---|"]
-            lines += [f"| `{inline(login)}` | {inline(why)} |" for login, why in outcome.not_counted]
-        if outcome.blockers:
-            lines += ["", "**Missing:**", ""]
-            lines += [f"- {inline(b)}" for b in outcome.blockers]
-        if not outcome.approved:
-            lines += [
-                "",
-                "### What a reviewer must do",
-                "",
-                f"1. Read the destructive changes above (digest `{short_digest(verdict.destructive_digest)}`).",
-                "2. If they are intended, a peer with write access who is not the author and did not push the "
-                f"head adds the label `{label}` (remove and re-add it if it is already there).",
-                "3. Any new push or a different destructive change set needs a new label.",
-            ]
+    approval = None
+    if outcome is not None or invalidated is not None:
+        facts = [f"Head commit `{pr.head_sha[:12]}`"]
+        if outcome is not None and outcome.latest_push_at:
+            facts.append(f"latest push {_iso(outcome.latest_push_at)}")
+        if outcome is not None:
+            shown = (
+                _iso(outcome.digest_shown_at) if outcome.digest_shown_at else "first shown by this comment"
+            )
+            facts.append(f"this digest shown on this head since {shown}")
+        approval = ApprovalState(
+            label=label,
+            approved=outcome.approved if outcome is not None else False,
+            approvers=outcome.approvers if outcome is not None else (),
+            not_counted=outcome.not_counted if outcome is not None else (),
+            missing=outcome.blockers if outcome is not None else (),
+            invalidated=invalidated,
+            author=pr.author.login,
+            teams=teams,
+            reviews_required=reviews_required,
+            facts=tuple(facts),
+        )
+    lines = [COMMENT_MARKER, f"<!-- planlint:digest={verdict.destructive_digest or 'none'} -->", ""]
+    lines.append(render(verdict, links=ReportLinks(run_url, blob_url), approval=approval).rstrip("\n"))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

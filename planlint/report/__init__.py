@@ -28,7 +28,8 @@ def _json(verdict: Verdict) -> str:
 def _markdown(verdict: Verdict) -> str:
     from planlint.report import markdown
 
-    return markdown.render(verdict)
+    # inside GitHub Actions: link the CI run and the PR head's files
+    return markdown.render(verdict, links=markdown.links_from_environment())
 
 
 def _sarif(verdict: Verdict) -> str:

@@ -62,7 +62,7 @@ def test_check_mode_writes_outputs_summary_and_annotations(runner: Runner) -> No
     assert run.outputs["gated"] == "1" and run.outputs["findings"] == "1"
     summary = runner.summary.read_text(encoding="utf-8")
     assert summary.startswith("## 🛑 planlint: approval required")
-    assert "aws\\_db\\_instance.orders" in summary
+    assert "`aws_db_instance.orders`" in summary
     kinds = [kind for kind, _ in _parse_commands(run.stdout)]
     assert kinds[:2] == ["error", "error"]
 
@@ -110,7 +110,7 @@ def test_two_runs_in_one_job_keep_their_own_reports(runner: Runner) -> None:
     assert len(headings) == 2
     assert headings[0].startswith("## 🛑") and headings[1].startswith("## ✅")
     second_report = summary[summary.index(headings[1]) :]
-    assert "aws\\_db\\_instance.orders" not in second_report  # the first run's report does not leak in
+    assert "`aws_db_instance.orders`" not in second_report  # the first run's report does not leak in
     work_dirs = sorted(p.name for p in runner.temp.glob("planlint-run.*"))
     assert len(work_dirs) == 2
 

@@ -68,7 +68,7 @@ def test_happy_path_first_run_requires_then_peer_label_approves(world, run_gate,
     assert digest in world.statuses[0]["description"]
     assert world.statuses[0]["state"] == "failure"
     assert "<!-- planlint:gate -->" in world.comments[0]["body"]
-    assert "aws\\_secretsmanager\\_secret.default" in world.comments[0]["body"]
+    assert "`aws_secretsmanager_secret.default`" in world.comments[0]["body"]
     assert "::error" in first.stdout
 
     # A peer reads the comment and labels after it (the status was written at world.now).
