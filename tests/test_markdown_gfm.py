@@ -136,8 +136,8 @@ def test_corpus_reports_render_with_the_reviewers_structure(corpus: Path, case: 
     assert any(s.startswith("All changes by action") for s in summaries)
     assert "Inputs" in summaries
     gated_table = parsed.tables[0]
-    assert gated_table[0] == ["Change", "Why", "Where"]
-    assert all(len(row) == 3 for row in gated_table)  # three columns: no sideways scrolling
+    assert gated_table[0] == ["Change", "Why"]
+    assert all(len(row) == 2 for row in gated_table)  # two columns: no sideways scrolling
     assert ("https://github.com/acme/infra/actions/runs/42", "CI run") in parsed.links
     for href, _ in parsed.links:  # every link is one planlint made, none from plan text
         assert href.startswith(("https://github.com/acme/infra/", "https://github.com/planlint/")), href
@@ -147,12 +147,13 @@ def test_corpus_reports_render_with_the_reviewers_structure(corpus: Path, case: 
 def test_destroy_plan_is_said_up_front_and_teardown_is_one_row(corpus: Path) -> None:
     text = _corpus_markdown(corpus, CORPUS_CASES["destroy-plan-and-database"])
     parsed = outline(text)
-    before_table = text[: text.index("| Change | Why | Where |")]
+    before_table = text[: text.index("| Change | Why |")]
     assert "Destroy plan:" in before_table and "tf-plan-destroy.json" in before_table
     rows = parsed.tables[0][1:]
     teardown = [row for row in rows if "PL011" in row[0]]
     assert len(teardown) == 1 and teardown[0][0].startswith("destroy 8 resource(s)")
-    destroy_rows = [row for row in rows if "tf-plan-destroy.json" in row[2]]
+    assert "aws_s3_bucket.terra_ci" in teardown[0][1]
+    destroy_rows = [row for row in rows if "tf-plan-destroy.json" in row[0]]
     assert not any("the plan records no reason" in row[1] for row in destroy_rows)
     bucket_rows = [row for row in rows if row[0].startswith("destroy aws_s3_bucket.terra_ci")]
     assert len(bucket_rows) == 1

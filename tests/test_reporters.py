@@ -196,7 +196,7 @@ def test_markdown_escapes_plan_text_in_cells() -> None:
     output = REPORTERS["markdown"](synthetic.verdict_hostile())
     rows = [line for line in output.splitlines() if line.startswith("| ")]
     header, finding_row = rows[0], rows[1]
-    assert len(_split_row(finding_row)) == len(_split_row(header)) == 3
+    assert len(_split_row(finding_row)) == len(_split_row(header)) == 2
     import cmarkgfm  # GitHub's cmark-gfm: what a PR comment really renders to
     from cmarkgfm.cmark import Options
 
@@ -226,14 +226,14 @@ def test_markdown_layout_verdict_plan_line_gated_first() -> None:
     lines = output.splitlines()
     assert lines[0].startswith("## 🛑 planlint: approval required")
     assert lines[2].startswith("**Plan: ")
-    assert "| Change | Why | Where |" in output
+    assert "| Change | Why |" in output
     assert "### Changes that need approval (1 resource)" in output
     assert "`engine, storage_encrypted`" in output
     assert output.index("### Changes that need approval") < output.index("### Approval")
     assert output.index("### What to do next") < output.index("<details><summary>Other findings")
     assert "<details><summary>Inputs</summary>" in output
     multi = REPORTERS["markdown"](synthetic.verdict_multiple_inputs())
-    assert "<br>in `stacks/prod/plan.json`" in multi
+    assert " in `stacks/prod/plan.json`" in multi
     assert "**Status:** approved by @\u200bocto-reviewer" in multi
 
 

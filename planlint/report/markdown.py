@@ -147,8 +147,8 @@ def _gated_section(verdict: Verdict, links: ReportLinks, budget: int) -> tuple[l
     heading = [
         f"### Changes that need approval ({resources} resource{'' if resources == 1 else 's'})",
         "",
-        "| Change | Why | Where |",
-        "|---|---|---|",
+        "| Change | Why |",
+        "|---|---|",
     ]
     return _fit(heading, rows, [""], budget, lambda n: f"{n} more change(s) that need approval")
 
@@ -161,8 +161,8 @@ def _other_section(verdict: Verdict, links: ReportLinks, budget: int) -> tuple[l
     heading = [
         f"<details><summary>Other findings ({len(others)}): warnings, notes and waived findings</summary>",
         "",
-        "| Change | Why | Where |",
-        "|---|---|---|",
+        "| Change | Why |",
+        "|---|---|",
     ]
     return _fit(heading, rows, ["", "</details>", ""], budget, lambda n: f"{n} more finding(s)")
 
@@ -184,24 +184,28 @@ def _rows(verdict: Verdict, findings: list[Finding], links: ReportLinks) -> list
 
 
 def _resource_row(verdict: Verdict, row: ResourceRow, links: ReportLinks, several: bool) -> str:
+    """Change: action, address, type, rules and where (two columns keep a comment from scrolling sideways)."""
     first = row.findings[0]
-    rules = "<br>".join(_rule(f) for f in row.findings)
-    change = f"**{_action_word(row.actions)}** {code(row.address, in_table=True)}<br>{code(row.type, in_table=True)}"
+    change = [
+        f"**{_action_word(row.actions)}** {code(row.address, in_table=True)}",
+        f"{code(row.type, in_table=True)} · " + ", ".join(_rule(f) for f in row.findings),
+        _where(first, row.location, links, several),
+    ]
     whys = [_why(verdict, f) for f in row.findings]
     why_text = "<br>".join(dict.fromkeys(whys))  # the same words once, whatever number of rules say them
-    return f"| {change}<br>{rules} | {why_text} | {_where(first, row.location, links, several)} |"
+    return f"| {'<br>'.join(change)} | {why_text} |"
 
 
 def _group_row(group: list[Finding]) -> str:
     first = group[0]
     listed = ", ".join(code(f.address, in_table=True) for f in group[:TEARDOWN_LISTED])
     more = len(group) - TEARDOWN_LISTED
-    change = f"**destroy** {len(group)} resource(s)<br>{_rule(first)}"
+    where = code(first.scope or origin_text(first.origin), in_table=True)
+    change = f"**destroy** {len(group)} resource(s)<br>{_rule(first)}<br>in {where}"
     why_text = f"{cell(first.title)}: {listed}" + (
         f" and {more} more (all under *All changes*)" if more > 0 else ""
     )
-    where = code(first.scope or origin_text(first.origin), in_table=True)
-    return f"| {change} | {why_text} | {where} |"
+    return f"| {change} | {why_text} |"
 
 
 def _action_word(actions: tuple[str, ...]) -> str:
@@ -235,20 +239,21 @@ def _why(verdict: Verdict, finding: Finding) -> str:
 
 
 def _where(finding: Finding, location: SourceLocation | None, links: ReportLinks, several: bool) -> str:
+    """`at infra/db.tf:12` (linked to the PR head when known), else `in <input>`."""
     origin = code(origin_text(finding.origin), in_table=True)
     if location is None:
-        return origin
+        return f"in {origin}"
     revision, path = split_revision(location.path)
     line, end = location.line, location.end_line
     label = f"{path}:{line}"
     if revision is not None:
-        text = f"{code(label, in_table=True)} (as of {inline(revision)}, deleted)"
+        text = f"at {code(label, in_table=True)} (as of {inline(revision)}, deleted)"
     elif links.blob_url and not Path(path).is_absolute() and not path.startswith("../"):
         anchor = f"#L{line}-L{end}" if end and end > line else f"#L{line}"
-        text = link(label, f"{links.blob_url}/{quote(path)}{anchor}")
+        text = "at " + link(label, f"{links.blob_url}/{quote(path)}{anchor}")
     else:
-        text = code(label, in_table=True)
-    return text + (f"<br>in {origin}" if several else "")
+        text = f"at {code(label, in_table=True)}"
+    return text + (f" in {origin}" if several else "")
 
 
 # --- approval and next steps ----------------------------------------------------------------------
