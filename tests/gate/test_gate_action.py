@@ -29,7 +29,21 @@ def action() -> dict:
 
 
 def test_there_are_example_workflows():
-    assert {w.name for w in WORKFLOWS} == {"planlint-pr.yml", "planlint-apply.yml"}
+    assert {w.name for w in WORKFLOWS} == {
+        "planlint-pr.yml",
+        "planlint-apply.yml",
+        "planlint-check-sarif.yml",
+    }
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_example_workflows_use_the_action_with_the_pin_instruction(workflow: Path):
+    text = workflow.read_text(encoding="utf-8")
+    uses = re.findall(r"uses: (planlint/planlint@\S+)(.*)", text)
+    assert uses, "the example does not use the planlint Action"
+    for ref, comment in uses:
+        assert re.fullmatch(r"planlint/planlint@([0-9a-f]{40}|main)", ref), ref
+        assert ref.endswith(tuple("0123456789abcdef")) or "full commit SHA" in comment
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)

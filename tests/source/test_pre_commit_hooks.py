@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,15 @@ def test_template_hook_reports_missing_policies_as_warnings(
     )
     out = capsys.readouterr().out
     assert "PL061" in out and "myDB" in out
+
+
+def test_real_pre_commit_accepts_the_manifest_and_the_example_config() -> None:
+    pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
+    for command, path in (
+        ("validate-manifest", REPO / ".pre-commit-hooks.yaml"),
+        ("validate-config", REPO / "examples" / "pre-commit" / ".pre-commit-config.yaml"),
+    ):
+        run = subprocess.run([pre_commit, command, str(path)], capture_output=True, text=True, check=False)
+        assert run.returncode == 0, run.stdout + run.stderr
+    config = yaml.safe_load((REPO / "examples" / "pre-commit" / ".pre-commit-config.yaml").read_text())
+    assert {h["id"] for h in config["repos"][0]["hooks"]} == set(_hooks())
