@@ -139,7 +139,7 @@ def test_one_order_everywhere_gated_first() -> None:
     for output in (text_report.render(verdict), text_report.render(verdict, width=200)):
         assert output.index("aws_db_instance.b") < output.index("aws_sqs_queue.a")
     md = markdown_report.render(verdict)
-    assert md.index("aws\\_db\\_instance.b") < md.index("aws\\_sqs\\_queue.a")
+    assert md.index("`aws_db_instance.b`") < md.index("`aws_sqs_queue.a`")
 
 
 def test_severity_has_its_own_colour_critical_is_not_dim() -> None:
@@ -220,7 +220,7 @@ def test_a_block_deleted_since_the_base_revision_is_shown_where_it_was(tmp_path:
         "aws_s3_bucket.logs (aws_s3_bucket): destroyed, at infra/main.tf:3 (as it was in HEAD)" in text.stdout
     )
     markdown = run_in_pipe(["check", "--source", "infra", "--base-ref", "HEAD", "-f", "markdown"], tmp_path)
-    assert "at infra/main.tf:3 (as it was in HEAD)" in markdown.stdout
+    assert "at `infra/main.tf:3` (as it was in HEAD)" in markdown.stdout
     assert "HEAD:infra" not in text.stdout + markdown.stdout
 
 
@@ -229,4 +229,4 @@ def test_file_and_line_from_the_source_in_text_and_markdown() -> None:
     verdict = Verdict((), (located,), "", "approval_required")
     assert "aws_db_instance.b (aws_db_instance): replaced, at infra/db.tf:7" in text_report.render(verdict)
     assert "infra/db.tf:7" in text_report.render(verdict, width=200)
-    assert "<br>at infra/db.tf:7" in markdown_report.render(verdict)
+    assert "<br>at `infra/db.tf:7`" in markdown_report.render(verdict)

@@ -7,8 +7,7 @@ A block that exists only in the base revision (a deleted one) is shown at its fi
 from __future__ import annotations
 
 from planlint.model import Finding, Verdict
-from planlint.report.wording import DECISION_TEXT, explanation, short_digest
-from planlint.source.revision import split_revision
+from planlint.report.wording import DECISION_TEXT, explanation, short_digest, split_revision
 
 
 def render(verdict: Verdict) -> str:

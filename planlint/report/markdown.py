@@ -30,9 +30,9 @@ from planlint.report.wording import (
     next_steps,
     origin_text,
     short_digest,
+    split_revision,
     why,
 )
-from planlint.source.revision import split_revision
 
 __all__ = ["ApprovalState", "ReportLinks", "cell", "code", "inline", "links_from_environment", "render"]
 
@@ -247,7 +247,7 @@ def _where(finding: Finding, location: SourceLocation | None, links: ReportLinks
     line, end = location.line, location.end_line
     label = f"{path}:{line}"
     if revision is not None:
-        text = f"at {code(label, in_table=True)} (as of {inline(revision)}, deleted)"
+        text = f"at {code(label, in_table=True)} (as it was in {inline(revision)})"
     elif links.blob_url and not Path(path).is_absolute() and not path.startswith("../"):
         anchor = f"#L{line}-L{end}" if end and end > line else f"#L{line}"
         text = "at " + link(label, f"{links.blob_url}/{quote(path)}{anchor}")

@@ -20,8 +20,7 @@ from urllib.parse import quote
 from planlint import __version__
 from planlint.model import Enforcement, Finding, Plan, Severity, Verdict
 from planlint.report.rules_meta import builtin_rule, help_markdown, help_uri
-from planlint.report.wording import ENFORCEMENT_TEXT, explanation
-from planlint.source.revision import split_revision
+from planlint.report.wording import ENFORCEMENT_TEXT, explanation, split_revision
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
