@@ -146,7 +146,6 @@ def _options(call: Call, start: int) -> int | None:
     anywhere = launcher.runs == "string-only"
     while i < len(words):
         word = words[i]
-        name, eq, inline = word.partition("=")
         if word == "--" and not anywhere:
             return i + 1
         if not word.startswith("-") or word == "-":
@@ -154,16 +153,14 @@ def _options(call: Call, start: int) -> int | None:
                 return i
             i += 1
             continue
-        if name in launcher.string_options or word in launcher.string_options or _short(word, launcher):
-            text = (
-                inline
-                if eq and name in launcher.string_options
-                else words[i + 1]
-                if i + 1 < len(words)
-                else ""
-            )
-            acc.parse_into(" ".join([text, *map(shlex.quote, words[i + 2 :])]) if name == "-S" else text,
-                           depth + 1, via)  # fmt: skip
+        option, attached = _string_option(word, launcher)
+        if option is not None:
+            if attached is not None:  # `env -S'terraform destroy'`, `env --split=…`: the value is in the word
+                text, rest = attached, words[i + 1 :]
+            else:
+                text, rest = (words[i + 1] if i + 1 < len(words) else ""), words[i + 2 :]
+            split = option in ("-S", "--split-string")  # env runs the string with the words after it
+            acc.parse_into(" ".join([text, *map(shlex.quote, rest)]) if split else text, depth + 1, via)
             return None
         if word in launcher.argv_options:
             acc.peel(words[i + 1 :], depth, via, ())
@@ -174,9 +171,30 @@ def _options(call: Call, start: int) -> int | None:
     return i
 
 
-def _short(word: str, launcher: Launcher) -> bool:
-    """`script -qc CMD`: a bundle of short flags ending in a string option."""
-    return len(word) > 2 and word[0] == "-" and word[1] != "-" and f"-{word[-1]}" in launcher.string_options
+def _string_option(word: str, launcher: Launcher) -> tuple[str | None, str | None]:
+    """(the string option `word` sets, its value when attached to the word), read the way getopt reads it.
+
+    `-S TEXT`, `--split-string=TEXT`; short bundles `script -qc TEXT` and `env -iSTEXT` (after a string
+    option's letter, the rest of the word is its value; after an option that takes a value, the rest is
+    that value and no string option follows); and GNU getopt_long's unambiguous prefixes (`--split=TEXT`).
+    (None, None) when the word sets no string option.
+    """
+    name, eq, inline = word.partition("=")
+    if word in launcher.string_options:
+        return word, None
+    if name.startswith("--"):
+        longs = [o for o in launcher.string_options if o.startswith(name)] if len(name) > 3 else []
+        if name in launcher.string_options or longs:
+            return (name if name in launcher.string_options else longs[0]), (inline if eq else None)
+        return None, None
+    if len(word) < 2 or word[0] != "-":
+        return None, None
+    for at, letter in enumerate(word[1:], start=2):
+        if f"-{letter}" in launcher.string_options:
+            return f"-{letter}", (word[at:] or None)
+        if f"-{letter}" in launcher.options_with_value:
+            return None, None
+    return None, None
 
 
 def _prefixed(value: str, prefixes: tuple[str, ...], acc: Reader, depth: int, via: tuple[str, ...]) -> None:
