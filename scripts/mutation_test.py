@@ -71,7 +71,12 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_corpus_precision.py",
         "tests/test_golden.py",
     ),
-    "planlint/decision.py": ("tests/test_security_core.py", "tests/test_cli.py", "tests/test_golden.py"),
+    "planlint/decision.py": (
+        "tests/test_security_core.py",
+        "tests/test_cli.py",
+        "tests/gate/test_gate_scenarios.py",
+        "tests/test_golden.py",
+    ),
     "planlint/digest.py": ("tests/test_digest.py", "tests/test_golden.py"),
     "planlint/redact.py": (
         "tests/test_security_core.py",
