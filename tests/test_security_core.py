@@ -268,3 +268,35 @@ def test_escaped_surrogate_pair_is_ordinary_text(tmp_path: Path, corpus: Path) -
     path = tmp_path / "synthetic-emoji.json"
     path.write_bytes(json.dumps(doc).encode().replace(b'"PLACEHOLDER"', b'"\\ud83d\\ude00"'))
     assert main(["check", str(path)]) == 0
+
+
+# --- the policy classes types planlint does not know; each key works on its own
+
+
+def _destroy(tmp_path: Path, rtype: str) -> str:
+    return _write(tmp_path, _plan(_rc(f"{rtype}.x", rtype, ["delete"])), f"synthetic-{rtype}.json")
+
+
+def test_policy_stateful_types_alone_gate_the_type_as_stateful(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = _destroy(tmp_path, "acme_ledger")
+    policy = tmp_path / "synthetic-stateful.yml"
+    policy.write_text("version: 1\nstateful_types:\n  acme_ledger: data\n", encoding="utf-8")
+    code, report = _json_report(capsys, ["check", plan, "--config", str(policy)])
+    assert code == 1
+    assert {(f["rule_id"], f["address"]) for f in report["findings"] if f["gated"]} == {
+        ("PL001", "acme_ledger.x")
+    }
+
+
+def test_policy_stateless_types_alone_let_the_type_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = _destroy(tmp_path, "acme_widget")
+    code, report = _json_report(capsys, ["check", plan])
+    assert code == 1 and _gated(report) == {"acme_widget.x"}  # unknown: asked about
+    policy = tmp_path / "synthetic-stateless.yml"
+    policy.write_text("version: 1\nstateless_types: [acme_widget]\n", encoding="utf-8")
+    code, report = _json_report(capsys, ["check", plan, "--config", str(policy)])
+    assert code == 0 and not _gated(report)
