@@ -107,13 +107,6 @@ def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
     return index
 
 
-def matches(
-    rule: Rule, change: ResourceChange, catalogue: Catalogue, context: PlanContext | None = None
-) -> bool:
-    classification = classify_change(catalogue, change)
-    return _static_match(rule, change, classification) and _dynamic_match(rule, change, context)
-
-
 def _static_match(rule: Rule, change: ResourceChange, classification: Classification) -> bool:
     """The checks that depend only on the change's platform, type and actions."""
     m = rule.match

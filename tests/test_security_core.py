@@ -300,3 +300,31 @@ def test_policy_stateless_types_alone_let_the_type_pass(
     policy.write_text("version: 1\nstateless_types: [acme_widget]\n", encoding="utf-8")
     code, report = _json_report(capsys, ["check", plan, "--config", str(policy)])
     assert code == 0 and not _gated(report)
+
+
+# --- the destructive digest follows its documented formula (planlint/digest.py), non-ASCII included
+
+
+def test_digest_is_the_documented_sha256_of_the_gated_items(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Recomputed here from the report, as an auditor would; a `for_each` key in another script included."""
+    import hashlib
+
+    doc = json.loads(EXAMPLE.read_text())
+    extra = json.loads(json.dumps(doc["resource_changes"][0]))
+    extra["address"] = 'aws_db_instance.orders["données-élève"]'
+    extra["index"] = "données-élève"
+    doc["resource_changes"].append(extra)
+    code, report = _json_report(capsys, ["check", _write(tmp_path, doc)])
+    assert code == 1
+    items = []
+    for f in report["findings"]:
+        if f["gated"] and f["waived_by"] is None:
+            actions = "+".join(f["actions"])
+            if "replace" in f["actions"] and f["replace_order"]:
+                actions += f":{f['replace_order']}"
+            items.append([f["scope"], f["address"], actions, f["reason"] or "", f["rule_id"]])
+    assert any("données-élève" in item[1] for item in items)
+    canonical = json.dumps(sorted(items), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert report["destructive_digest"] == "pl1:" + hashlib.sha256(canonical).hexdigest()

@@ -36,13 +36,14 @@ def error_line(error: PlanlintError) -> str:
 
 def json_error(error: PlanlintError) -> dict[str, Any]:
     """The JSON report (planlint/schemas/report.schema.json) for a run that judged nothing."""
+    from planlint.decision import exit_code
     from planlint.report.json_report import SCHEMA_VERSION
 
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "planlint", "version": __version__},
         "decision": "error",
-        "exit_code": 2,
+        "exit_code": exit_code("error"),
         "destructive_digest": "",
         "approval_note": None,
         "error": {"kind": error_kind(error), "message": error.message, "origin": error.origin},
