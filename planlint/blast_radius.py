@@ -50,10 +50,15 @@ def _counts(change: ResourceChange) -> bool:
 def plan_stats(plan: Plan) -> PlanStats:
     managed = [c for c in plan.changes if _counts(c)]
     deleted = [c for c in managed if "delete" in c.actions]
+    gone = plan.facts.removed_module_calls
     removed = Counter(
         outermost_module(c.module)
         for c in deleted
-        if c.reason == "delete_because_no_module" and c.module is not None
+        if c.module is not None
+        and (
+            c.reason == "delete_because_no_module"
+            or (c.reason == "delete_because_no_resource_config" and _call_removed(c.module, gone))
+        )
     )
     return PlanStats(
         managed=len(managed),
@@ -61,6 +66,12 @@ def plan_stats(plan: Plan) -> PlanStats:
         destroy_mode=plan.facts.destroy_mode,
         removed_modules=dict(removed),
     )
+
+
+def _call_removed(module: str, gone: tuple[str, ...]) -> bool:
+    """The module instance's call, or a call it sits in, is gone from the configuration."""
+    call = module_call_path(module)
+    return any(call == g or call.startswith(g + ".") for g in gone)
 
 
 def parse_condition(spec: Mapping[str, object]) -> PlanCondition:
@@ -130,3 +141,10 @@ def outermost_module(module: str) -> str:
 
 def share_text(stats: PlanStats) -> str:
     return f"{round(stats.share * 100)}%"
+
+
+def module_call_path(module: str) -> str:
+    """`module.a["x"].module.b[0]` -> `module.a.module.b`: the module call, without instance keys."""
+    from planlint.source.address import split_segments, strip_index
+
+    return ".".join(strip_index(segment) for segment in split_segments(module))

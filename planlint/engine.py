@@ -16,6 +16,7 @@ from planlint.model import ACTIONS, Finding, Plan, ResourceChange, Verdict
 from planlint.patterns import resource_matches
 from planlint.report.wording import action_text, reason_text
 from planlint.ruleset import ABSENT, AttributeCondition, Rule, RuleSet
+from planlint.ungated import ungated_destroys
 from planlint.waivers import apply_waivers
 
 
@@ -78,6 +79,7 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
         findings=tuple(findings),
         destructive_digest=destructive_digest(findings),
         decision=decide(findings),
+        ungated_destroys=ungated_destroys(plans, findings, lambda c: classify_change(catalogue, c)),
     )
 
 
@@ -168,17 +170,46 @@ def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> b
 def _condition_holds(
     condition: AttributeCondition, before_fields: dict[str, Any], after_fields: dict[str, Any]
 ) -> bool:
-    """`before_fields`/`after_fields`: the decoded top-level attributes the condition's path starts with."""
-    key, rest = condition.path[0], condition.path[1:]
-    before = _lookup(before_fields.get(key), rest)
-    after = _lookup(after_fields.get(key), rest)
-    if condition.before is not ABSENT and not _same(before, condition.before):
+    """`before_fields`/`after_fields`: the decoded top-level attributes the condition's path starts with.
+
+    A path with `*` steps holds when some element on each side meets that side's tests.
+    """
+    key = condition.path[0]
+    before = (v for _, v in lookup_all(before_fields.get(key), condition.path[1:], (key,)))
+    after = (v for _, v in lookup_all(after_fields.get(key), condition.path[1:], (key,)))
+    tests_before = _side_tests(condition.before, condition.before_not, condition.before_in)
+    tests_after = _side_tests(condition.after, condition.after_not, condition.after_in)
+    return (not tests_before or any(_passes(v, *tests_before) for v in before)) and (
+        not tests_after or any(_passes(v, *tests_after) for v in after)
+    )
+
+
+def _side_tests(equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> tuple[Any, Any, Any] | None:
+    return None if equal is ABSENT and unequal is ABSENT and one_of is None else (equal, unequal, one_of)
+
+
+def _passes(value: Any, equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> bool:
+    if equal is not ABSENT and not _same(value, equal):
         return False
-    if condition.after is not ABSENT and not _same(after, condition.after):
+    if unequal is not ABSENT and _same(value, unequal):
         return False
-    if condition.before_not is not ABSENT and _same(before, condition.before_not):
-        return False
-    return condition.after_not is ABSENT or not _same(after, condition.after_not)
+    return one_of is None or any(_same(value, candidate) for candidate in one_of)
+
+
+def matched_paths(condition: AttributeCondition, change: ResourceChange) -> list[str]:
+    """Concrete paths (`ebs_block_device[1].delete_on_termination`) of the elements that meet a wildcard
+    condition's `before` tests: the attribute that carries the data, named in the finding."""
+    tests = _side_tests(condition.before, condition.before_not, condition.before_in)
+    key = condition.path[0]
+    found = lookup_all(change.values.fields("before", (key,)).get(key), condition.path[1:], (key,))
+    return [_path_text(steps) for steps, value in found if tests is None or _passes(value, *tests)]
+
+
+def _path_text(steps: tuple[str | int, ...]) -> str:
+    text = ""
+    for step in steps:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
 
 
 def _same(value: Any, expected: Any) -> bool:
@@ -190,15 +221,42 @@ def _same(value: Any, expected: Any) -> bool:
     )
 
 
-def _lookup(value: Any, path: tuple[str, ...]) -> Any:
-    """Dotted path into decoded values; Terraform nests single blocks in one-item lists, so step into those."""
-    for step in path:
-        if isinstance(value, list) and len(value) == 1:
-            value = value[0]
-        if not isinstance(value, dict):
-            return None
-        value = value.get(step)
-    return value
+def lookup_all(
+    value: Any, path: tuple[str, ...], prefix: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Values at a dotted path, with the concrete path to each.
+
+    Terraform nests single blocks in one-item lists, so a named step steps into those. A `*` step fans out
+    over every element of a list (every value of a map); an element the rest of the path cannot enter is
+    left out, but a missing last step is kept as None (an attribute not set). Without `*` there is always
+    exactly one result (None when the path is missing), as a plain lookup.
+    """
+    results: list[tuple[tuple[str | int, ...], Any]] = [(prefix, value)]
+    fanned = False
+    for position, step in enumerate(path):
+        last = position == len(path) - 1
+        next_results: list[tuple[tuple[str | int, ...], Any]] = []
+        for steps, current in results:
+            if step == "*":
+                fanned = True
+                items = (
+                    enumerate(current)
+                    if isinstance(current, list)
+                    else (current.items() if isinstance(current, dict) else ())
+                )
+                next_results.extend(((*steps, k), v) for k, v in items)
+                continue
+            at, value = (
+                ((*steps, 0), current[0])
+                if isinstance(current, list) and len(current) == 1
+                else (steps, current)
+            )
+            if isinstance(value, dict) and (last or step in value or not fanned):
+                next_results.append(((*at, step), value.get(step)))
+            elif not fanned:
+                next_results.append(((*at, step), None))
+        results = next_results
+    return results
 
 
 def make_finding(
@@ -224,17 +282,13 @@ def make_finding(
         "class": classification.klass or classification.standing,
         "what": classification.what,
         "storage_word": classification.storage_word or "",
-        "action_text": action_text(change.actions, change.replace_order),
+        "action_text": action_text(change.actions, change.replace_order, change.type),
         "reason_text": reason_text(change.reason) or "",
         "paths": ", ".join(change.replace_paths),
         "module": change.module or "root module",
         "scope": plan.scope,
         "because": _because(change),
-        "attribute": "; ".join(
-            c.describe()
-            for c in (*rule.match.attributes, *rule.match.attributes_any)
-            if _attribute_holds(c, change)
-        ),
+        "attribute": _attribute_text(rule, change),
         **_plan_fields(rule, context),
     }
     return Finding(
@@ -255,6 +309,20 @@ def make_finding(
         mitigation=mitigation.text if mitigation else None,
         location=change.source,
     )
+
+
+def _attribute_text(rule: Rule, change: ResourceChange) -> str:
+    """The attribute conditions that matched; a wildcard one by the concrete paths it matched."""
+    parts = []
+    for condition in (*rule.match.attributes, *rule.match.attributes_any):
+        if not _attribute_holds(condition, change):
+            continue
+        if condition.wildcard:
+            paths = matched_paths(condition, change)
+            parts.append(", ".join(paths[:5]) + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else ""))
+        else:
+            parts.append(condition.describe())
+    return "; ".join(parts)
 
 
 def _because(change: ResourceChange) -> str:

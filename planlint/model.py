@@ -125,6 +125,8 @@ class PlanFacts:
     applyable: bool | None = None
     errored: bool = False
     destroy_mode: bool = False  # `plan -destroy`: the loader tells it from planned_values and reasons
+    # module calls (no instance keys) gone from the configuration while their resources are deleted
+    removed_module_calls: tuple[str, ...] = ()
     drift_count: int = 0
     deferred_count: int = 0
     outputs_deleted: tuple[str, ...] = ()
@@ -176,6 +178,20 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class UngatedDestroy:
+    """A delete or replacement that no gated finding covers, and why: every destroy stays visible."""
+
+    origin: str
+    scope: str
+    address: str
+    type: str
+    actions: tuple[Action, ...]
+    replace_order: ReplaceOrder | None
+    reason: str | None
+    why_not_gated: str
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """Everything a reporter formats and the exit code is computed from."""
 
@@ -184,3 +200,4 @@ class Verdict:
     destructive_digest: str
     decision: Decision
     approval_note: str | None = None  # set by the gate/guard when evidence was weighed
+    ungated_destroys: tuple[UngatedDestroy, ...] = ()  # destroys that need no approval, with why

@@ -37,6 +37,13 @@ class AttributeCondition:
     after: Any = ABSENT
     before_not: Any = ABSENT
     after_not: Any = ABSENT
+    before_in: tuple[Any, ...] | None = None  # the value before is one of these
+    after_in: tuple[Any, ...] | None = None
+
+    @property
+    def wildcard(self) -> bool:
+        """The path steps through `*` (any element of a list, any value of a map)."""
+        return "*" in self.path
 
     def describe(self) -> str:
         """`deletion_protection true -> false`: the condition's own values, never the plan's."""
@@ -270,4 +277,6 @@ def _condition(spec: Mapping[str, Any]) -> AttributeCondition:
         spec.get("after", ABSENT),
         spec.get("before_not", ABSENT),
         spec.get("after_not", ABSENT),
+        tuple(spec["before_in"]) if "before_in" in spec else None,
+        tuple(spec["after_in"]) if "after_in" in spec else None,
     )

@@ -16,16 +16,6 @@ import pytest
 from planlint.cli import main
 
 EXIT = {"PASS": 0, "GATE": 1, "REFUSE": 2}
-# Cases whose fix is in flight in another branch of issue 11, each with what it waits for. The marker is
-# not strict, so the landing that fixes one does not break; `pytest -rxX` lists both states. Remove the
-# entry when its case passes.
-PENDING = {
-    "03-github-repository-deleted.json": "needs the unknown-type rule / GitHub catalogue (issue 11, classification)",
-    "08-instances-replaced-with-inline-data-volumes.json": "the instance data-volume rule (issue 11, next commit)",
-    "15-cdk-autodeleteobjects-custom-resource-removed.json": (
-        "needs Custom::S3AutoDeleteObjects in the catalogue (issue 11, classification)"
-    ),
-}
 
 
 def _cases_root() -> Path:
@@ -52,14 +42,7 @@ def test_cases_folder_is_present() -> None:
     assert all(row["want"] in EXIT for row in ROWS)
 
 
-@pytest.mark.parametrize(
-    "row",
-    [
-        pytest.param(r, marks=pytest.mark.xfail(reason=PENDING[r["file"]])) if r["file"] in PENDING else r
-        for r in ROWS
-    ],
-    ids=[r["file"] for r in ROWS],
-)
+@pytest.mark.parametrize("row", ROWS, ids=[r["file"] for r in ROWS])
 def test_case_verdict(row: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     path = _cases_root() / row["file"]
     code = main(["check", "--format", "json", str(path)])

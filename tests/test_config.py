@@ -224,8 +224,8 @@ def test_config_validate_command(tmp_path: Path, capsys: pytest.CaptureFixture[s
     ("text", "message"),
     [
         (
-            "rules: {PL013: {severity: low}, PL031: {severity: low}}",
-            "rules: no loaded rule 'PL031'; did you mean",
+            "rules: {PL013: {severity: low}, PL093: {severity: low}}",
+            "rules: no loaded rule 'PL093'; did you mean",
         ),
         (WAIVER.format(expires="2030-01-01").replace("PL001", "PL999"), "waivers: no loaded rule 'PL999'"),
         ("stateful_types: {aws_s3_bucket: environment}", "catalogue already lists it as 'data'"),

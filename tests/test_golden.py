@@ -84,4 +84,4 @@ def test_destroy_plan_findings(rendered: dict[str, dict[str, str]]) -> None:
     assert report["decision"] == "approval_required" and report["exit_code"] == 1
     assert report["inputs"][0]["facts"]["destroy_mode"] is True
     assert "aws_s3_bucket.terra_ci" in [f["address"] for f in report["findings"]]
-    assert "Destroy plan: every resource in it is deleted." in rendered["tf-destroy-plan"]["txt"]
+    assert "Destroy plan (plan -destroy): it tears down everything" in rendered["tf-destroy-plan"]["txt"]

@@ -80,9 +80,8 @@ CORPUS_EXPECTED: dict[str, Expected | str] = {
         {("Parameter", "delete", "cfn_remove", "Delete")},
     ),
     "trek10-cfn-changeset-viewer/deletion-policies.json": (
-        {"update": 1, "delete": 1, "replace": 1},
+        {"update": 1, "forget": 1, "replace": 1},  # Remove + Retain: removed from the stack, kept
         {
-            ("BucketToRemove", "delete", "cfn_remove", "Retain"),
             ("BucketToReplace", "replace", "cfn_replacement_true", "ReplaceAndRetain"),
         },
     ),

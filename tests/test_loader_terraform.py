@@ -367,3 +367,27 @@ def test_partial_decoding_of_a_deleted_side(tmp_path: Path) -> None:
         "password": REDACTED,
     }
     assert values.fields("after", ("deletion_protection",)) == {"deletion_protection": None}
+
+
+def test_removed_module_call_is_told_from_the_configuration(tmp_path: Path) -> None:
+    """Terraform 1.11 deletes a removed module's resources with delete_because_no_resource_config."""
+    gone = [
+        _rc(f"module.store.aws_db_instance.{n}", ["delete"], module_address="module.store", action_reason=r)
+        for n, r in (("a", "delete_because_no_resource_config"), ("b", "delete_because_no_resource_config"))
+    ]
+    kept = _rc(
+        'module.app["x"].aws_db_instance.old',
+        ["delete"],
+        module_address='module.app["x"]',
+        action_reason="delete_because_no_resource_config",
+    )
+    config = {"root_module": {"module_calls": {"app": {"source": "./app", "module": {}}}}}
+    [plan] = load_inputs([_write(tmp_path, _plan(*gone, kept, configuration=config))])
+    assert plan.facts.removed_module_calls == ("module.store",)
+
+
+def test_module_call_path_drops_instance_keys() -> None:
+    from planlint.blast_radius import module_call_path
+
+    assert module_call_path('module.a["x.y]"].module.b[0]') == "module.a.module.b"
+    assert module_call_path('module.a["q\\"]"]') == "module.a"

@@ -333,7 +333,7 @@ def test_json_schema_rejects_what_the_report_never_contains() -> None:
     report["findings"][0]["before"] = {"password": "x"}
     assert not validator.is_valid(report)
     report = json.loads(REPORTERS["json"](synthetic.verdict_with_findings()))
-    report["schema_version"] = "2"
+    report["schema_version"] = "3"
     assert not validator.is_valid(report)
     report = json.loads(REPORTERS["json"](synthetic.verdict_with_findings()))
     report["findings"][0]["enforcement"] = "block"
@@ -359,6 +359,8 @@ def test_json_inputs_counts_and_summary() -> None:
         "gated": 1,
         "waived": 1,
         "by_enforcement": {"info": 1, "warn": 1, "approve": 1, "deny": 0},
+        "destroys": 3,
+        "ungated_destroys": 0,  # a hand-built verdict: the engine fills ungated_destroys
     }
     db = report["findings"][0]
     assert db["reason_text"] == "an attribute that cannot be updated in place changed"

@@ -12,6 +12,7 @@ import pytest
 from planlint.config import DEFAULT_POLICY
 from planlint.model import Finding, Plan, ResourceChange, Verdict
 from planlint.pipeline import judge, run_check
+from planlint.report.wording import plan_counts_text
 
 
 def _plan(*changes: ResourceChange) -> Plan:
@@ -89,8 +90,10 @@ def test_real_cloudformation_replacement_names_the_property(corpus: Path) -> Non
 def test_real_mitigations_retain_and_replace_and_retain(corpus: Path) -> None:
     verdict = run_check([str(corpus / "cloudformation/trek10-cfn-changeset-viewer/deletion-policies.json")])
     removed = next(f for f in verdict.findings if f.address == "BucketToRemove")
-    assert (removed.enforcement, removed.severity) == ("info", "low")  # nothing is destroyed
-    assert removed.mitigation and "Not covered" in removed.mitigation
+    # nothing is destroyed: worded as leaving the stack, not counted as a destroy
+    assert (removed.rule_id, removed.enforcement, removed.severity) == ("PL019", "info", "low")
+    assert "removed from the stack, resource kept" in removed.message and "Not covered" in removed.message
+    assert "destroy" not in plan_counts_text(verdict.plans[0])
     replaced = next(f for f in verdict.findings if f.address == "BucketToReplace")
     assert (replaced.enforcement, replaced.severity) == ("approve", "medium")  # data kept, app on empty
     assert replaced.mitigation and "new, empty resource" in replaced.mitigation

@@ -135,7 +135,8 @@ def _map_action(
             details.append("Replacement True on an Add is how CloudFormation reports a new resource")
         return ("create",), None, None
     if action == "Remove":
-        return ("delete",), "cfn_remove", None
+        # PolicyAction Retain: the resource leaves the stack and is kept, like Terraform's forget
+        return (("forget",) if policy_action == "Retain" else ("delete",)), "cfn_remove", None
     if action == "Import":
         return ("import",), None, None
     if action == "SyncWithActual":

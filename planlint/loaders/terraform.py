@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import msgspec
 
+from planlint.blast_radius import module_call_path
 from planlint.errors import InputError
 from planlint.model import (
     REDACTED,
@@ -70,6 +71,20 @@ class PlannedValues(msgspec.Struct, gc=False):
     """`planned_values`: the state after apply. Only which modes its resources have is decoded."""
 
     root_module: PlannedModule | None = None
+
+
+class ConfigModule(msgspec.Struct, gc=False):
+    module_calls: dict[str, ModuleCall] = {}
+
+
+class ModuleCall(msgspec.Struct, gc=False):
+    module: ConfigModule | None = None
+
+
+class Configuration(msgspec.Struct, gc=False):
+    """`configuration`: only the tree of module call names is decoded."""
+
+    root_module: ConfigModule | None = None
 
 
 class DeferredChange(msgspec.Struct, gc=False):
@@ -215,6 +230,7 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
             applyable=doc.applyable,
             errored=False,
             destroy_mode=_is_destroy_mode(changes, doc.planned_values, origin),
+            removed_module_calls=_removed_module_calls(changes, doc.configuration, origin),
             drift_count=len(doc.resource_drift or ()),
             outputs_deleted=tuple(
                 sorted(name for name, oc in (doc.output_changes or {}).items() if "delete" in oc.actions)
@@ -395,6 +411,37 @@ def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.
     if planned.root_module is not None and _keeps_managed(planned.root_module):
         return False
     return any(c.reason is None for c in deletes)
+
+
+def _removed_module_calls(
+    changes: Sequence[ResourceChange], configuration: msgspec.Raw, origin: str
+) -> tuple[str, ...]:
+    """Module calls (`module.a.module.b`, no instance keys) that the configuration no longer declares.
+
+    Terraform 1.11 gives the resources of a removed module call `delete_because_no_resource_config`, not
+    `delete_because_no_module` (that one is for a module instance whose count/for_each key went away), so a
+    removed module is told from the configuration's module calls. Empty when the plan has no configuration.
+    """
+    candidates = {
+        module_call_path(c.module)
+        for c in changes
+        if c.module and c.reason == "delete_because_no_resource_config" and "delete" in c.actions
+    }
+    if not candidates or not configuration:
+        return ()
+    try:
+        config = msgspec.json.decode(configuration, type=Configuration)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        raise InputError("configuration is not an object of modules and module calls", origin) from None
+    declared: set[str] = set()
+    pending = [("", config.root_module)]
+    while pending:
+        prefix, module = pending.pop()
+        for name, call in (module.module_calls if module else {}).items():
+            path = f"{prefix}module.{name}"
+            declared.add(path)
+            pending.append((f"{path}.", call.module))
+    return tuple(sorted(c for c in candidates if c not in declared))
 
 
 # Actions that leave every real object as it is: they neither make nor stop a teardown.

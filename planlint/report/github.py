@@ -13,10 +13,9 @@ from planlint.report.rules_meta import plan_wide_rule_ids
 from planlint.report.wording import (
     DECISION_TEXT,
     ENFORCEMENT_TEXT,
-    change_counts,
-    counts_text,
     explanation,
     next_steps,
+    plan_counts_text,
     sentence,
     short_digest,
 )
@@ -110,7 +109,7 @@ def _decision(verdict: Verdict, kinds: list[str]) -> str:
     summary = (
         f"{DECISION_TEXT[verdict.decision]}. {len(verdict.findings)} finding(s) in "
         f"{len(verdict.plans)} input(s): "
-        + "; ".join(f"{p.origin}: {counts_text(change_counts(p))}" for p in verdict.plans)
+        + "; ".join(f"{p.origin}: {plan_counts_text(p)}" for p in verdict.plans)
         + f". Destructive digest {short_digest(verdict.destructive_digest)}.\n"
         + (sentence(f"Approval: {verdict.approval_note}") + "\n" if verdict.approval_note else "")
         + "\n".join(next_steps(verdict))

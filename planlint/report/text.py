@@ -14,15 +14,19 @@ from planlint.report.rows import ResourceRow, blocks, per_input, resource_rows
 from planlint.report.wording import (
     BIDI_CONTROLS,
     DECISION_TEXT,
+    DESTROY_MODE_TEXT,
+    MAX_UNGATED_SHOWN,
     RunContext,
     action_text,
-    change_counts,
-    counts_text,
     forced_by,
     location_text,
     next_steps,
     origin_text,
+    plan_counts_text,
     sentence,
+    ungated_for,
+    ungated_heading,
+    ungated_text,
     why,
 )
 
@@ -73,9 +77,22 @@ def render_plain(verdict: Verdict, *, color: bool = False, context: RunContext =
             out.append("  No findings.")
         for row in resource_rows(findings):
             out.extend(_row_lines(row, paint))
+        out.extend(ungated_lines(verdict, plan))
     out.append("")
     out.extend(decision_lines(verdict, paint, context))
     return "\n".join(out) + "\n"
+
+
+def ungated_lines(verdict: Verdict, plan: Plan | None) -> list[str]:
+    """Under an input's findings: the deletes and replacements that need no approval, and why."""
+    items = ungated_for(verdict, plan)
+    if not items:
+        return []
+    lines = [f"  {ungated_heading(len(items))}:"]
+    lines.extend(f"    {printable(ungated_text(item))}" for item in items[:MAX_UNGATED_SHOWN])
+    if len(items) > MAX_UNGATED_SHOWN:
+        lines.append(f"    ... and {len(items) - MAX_UNGATED_SHOWN} more (all in --format json)")
+    return lines
 
 
 def heading(verdict: Verdict) -> str:
@@ -104,9 +121,9 @@ def plan_lines(plan: Plan | None, paint: _Paint | None = None) -> list[str]:
     if plan is None:
         return [paint("Findings not tied to one input", "bold")]
     lines = [paint(printable(origin_text(plan.origin)), "bold") + f"  ({printable(plan_details(plan))})"]
-    lines.append(f"  Changes: {counts_text(change_counts(plan))}")
+    lines.append(f"  Changes: {plan_counts_text(plan)}")
     if plan.facts.destroy_mode:
-        lines.append(paint("  Destroy plan: every resource in it is deleted.", "yellow"))
+        lines.append(paint(f"  {DESTROY_MODE_TEXT}", "yellow"))
     lines.extend(paint(f"  Note: {printable(note)}", "yellow") for note in plan.notes)
     return lines
 
@@ -122,7 +139,7 @@ def plan_details(plan: Plan) -> str:
 
 def _row_lines(row: ResourceRow, paint: _Paint) -> list[str]:
     head = f"  {paint(printable(row.address), 'bold')} ({printable(row.type)}): "
-    head += action_text(row.actions, row.replace_order)
+    head += action_text(row.actions, row.replace_order, row.type)
     if row.location is not None:
         head += f", at {printable(location_text(row.location))}"
     return [head, *(f"    {finding_line(f, paint)}" for f in row.findings)]

@@ -21,16 +21,17 @@ from planlint.report.text import (
     heading,
     plan_details,
     printable,
+    ungated_lines,
 )
 from planlint.report.wording import (
     DECISION_TEXT,
+    DESTROY_MODE_TEXT,
     RunContext,
     action_text,
-    change_counts,
-    counts_text,
     location_text,
     next_steps,
     origin_text,
+    plan_counts_text,
     why,
 )
 
@@ -82,6 +83,8 @@ def render(verdict: Verdict, *, color: bool, width: int, context: RunContext = "
             console.print(Text("  No findings."))
         else:
             console.print(_table(resource_rows(findings)))
+        for line in ungated_lines(verdict, plan):
+            console.print(Text(line, style="dim"))
     console.print()
     _print_decision(console, verdict, context)
     text = out.getvalue()
@@ -100,9 +103,9 @@ def _print_plan(console: Console, plan: Plan | None) -> None:
     title = Text(printable(origin_text(plan.origin)), style="bold")
     title.append(f"  ({printable(plan_details(plan))})")
     console.print(title)
-    console.print(Text(f"  Changes: {counts_text(change_counts(plan))}"))
+    console.print(Text(f"  Changes: {plan_counts_text(plan)}"))
     if plan.facts.destroy_mode:
-        console.print(Text("  Destroy plan: every resource in it is deleted.", style="yellow"))
+        console.print(Text(f"  {DESTROY_MODE_TEXT}", style="yellow"))
     for note in plan.notes:
         console.print(Text(f"  Note: {printable(note)}", style="yellow"))
 
@@ -122,7 +125,7 @@ def _table(rows: list[ResourceRow]) -> Table:
         resource.append(f"\n{printable(row.type)}", style="dim")
         if row.location is not None:
             resource.append(f"\n{printable(location_text(row.location))}", style="dim")
-        table.add_row(resource, Text(action_text(row.actions, row.replace_order)), _rules(row))
+        table.add_row(resource, Text(action_text(row.actions, row.replace_order, row.type)), _rules(row))
     return table
 
 

@@ -10,7 +10,16 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
-from planlint.model import Decision, Enforcement, Finding, Plan, ReplaceOrder, SourceLocation, Verdict
+from planlint.model import (
+    Decision,
+    Enforcement,
+    Finding,
+    Plan,
+    ReplaceOrder,
+    SourceLocation,
+    UngatedDestroy,
+    Verdict,
+)
 
 # Terraform's `action_reason` values (terraform show -json, "resource_changes[].action_reason") and
 # the CloudFormation codes our loader uses for Replacement / Remove / DeletionPolicy changes.
@@ -63,6 +72,15 @@ ACTION_TEXT: dict[str, str] = {
     "read": "read",
     "no-op": "unchanged",
 }
+
+# `plan -destroy`: said once for every reporter. Forgets (lifecycle destroy = false) may keep some objects.
+DESTROY_MODE_TEXT = (
+    "Destroy plan (plan -destroy): it tears down everything it manages that it does not forget."
+)
+
+# CloudFormation's counterpart of a forget: a Remove with PolicyAction Retain.
+CLOUDFORMATION_FORGET_TEXT = "removed from the stack, resource kept"
+CLOUDFORMATION_FORGET_COUNT_TEXT = "removed from the stack (kept)"
 
 # Action combinations worded as one thing: a replacement that keeps the old object is not "created and
 # removed", and must never read like a destroy.
@@ -137,11 +155,15 @@ def reason_text(reason: str | None) -> str | None:
     return REASON_TEXT.get(reason, reason)
 
 
-def action_text(actions: Iterable[str], replace_order: ReplaceOrder | None = None) -> str:
+def action_text(
+    actions: Iterable[str], replace_order: ReplaceOrder | None = None, resource_type: str = ""
+) -> str:
     """'replaced (old object destroyed first, then the new one created)', 'imported and updated in place'."""
     actions = tuple(actions)
     if actions in COMBINED_ACTION_TEXT:
         return COMBINED_ACTION_TEXT[actions]
+    if actions == ("forget",) and "::" in resource_type:  # a CloudFormation type (AWS::S3::Bucket)
+        return CLOUDFORMATION_FORGET_TEXT
     words = [ACTION_TEXT.get(a, a) for a in actions]
     text = " and ".join(words) if words else "unchanged"
     if replace_order and "replace" in actions:
@@ -169,7 +191,7 @@ def why(finding: Finding) -> str:
     'the plan records no reason' only when neither says anything more.
     """
     rest = _without_subject(finding.message, finding.address)
-    said = f"will be {action_text(finding.actions, finding.replace_order)}"
+    said = f"will be {action_text(finding.actions, finding.replace_order, finding.type)}"
     if rest.startswith(said):
         rest = rest[len(said) :].lstrip(".:; ")
     if finding.replace_paths:  # shown on its own ("forced by") by every reporter
@@ -237,7 +259,7 @@ def sentence(text: str) -> str:
 def explanation(finding: Finding) -> list[str]:
     """The finding as sentences for one-message formats (annotations, SARIF); skips what the message says."""
     parts = [sentence(finding.message)]
-    actions = action_text(finding.actions, finding.replace_order)
+    actions = action_text(finding.actions, finding.replace_order, finding.type)
     if actions not in finding.message:
         parts.append(f"Action: {actions}.")
     reason = reason_text(finding.reason)
@@ -267,10 +289,20 @@ def change_counts(plan: Plan) -> dict[str, int]:
     return {a: counts[a] for a in sorted(counts, key=_action_rank)}
 
 
-def counts_text(counts: Mapping[str, int]) -> str:
+def plan_counts_text(plan: Plan) -> str:
+    """`counts_text` of one input, in its tool's words."""
+    return counts_text(
+        change_counts(plan), "cloudformation" if plan.format == "cloudformation" else "terraform"
+    )
+
+
+def counts_text(counts: Mapping[str, int], platform: str = "terraform") -> str:
     """'1 to destroy, 2 to create' (no-ops left out); 'no changes' when there is nothing to do."""
+    words = ACTION_COUNT_TEXT
+    if platform == "cloudformation":
+        words = {**ACTION_COUNT_TEXT, "forget": CLOUDFORMATION_FORGET_COUNT_TEXT}
     parts = [
-        f"{n} {ACTION_COUNT_TEXT.get(a, a)}"
+        f"{n} {words.get(a, a)}"
         for a, n in sorted(counts.items(), key=lambda item: _action_rank(item[0]))
         if a != "no-op" and n
     ]
@@ -354,6 +386,31 @@ def run_context(environ: Mapping[str, str]) -> RunContext:
     if environ.get("PRE_COMMIT") == "1":
         return "pre-commit"
     return "local"
+
+
+# How many ungated destroys a human-readable report lists per input before pointing at the JSON report.
+MAX_UNGATED_SHOWN = 25
+
+
+def ungated_for(verdict: Verdict, plan: Plan | None) -> list[UngatedDestroy]:
+    """The verdict's ungated destroys that belong to one input (none for findings not tied to one)."""
+    if plan is None:
+        return []
+    return [u for u in verdict.ungated_destroys if u.origin == plan.origin and u.scope == plan.scope]
+
+
+def ungated_heading(count: int) -> str:
+    noun = "change deletes or replaces" if count == 1 else "changes delete or replace"
+    return f"Not gated: {count} {noun} something without needing approval"
+
+
+def ungated_text(item: UngatedDestroy) -> str:
+    """'github_repository.x (github_repository): destroyed (because ...). Not gated: ...'."""
+    text = f"{item.address} ({item.type}): {action_text(item.actions, item.replace_order, item.type)}"
+    reason = reason_text(item.reason)
+    if reason:
+        text += f", because {reason}"
+    return f"{text}. Not gated: {sentence(item.why_not_gated)}"
 
 
 def short_digest(digest: str) -> str:

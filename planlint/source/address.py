@@ -50,14 +50,15 @@ def split_segments(address: str) -> list[str]:
     return segments
 
 
-def _strip_index(segment: str) -> str:
+def strip_index(segment: str) -> str:
+    """`name["key"]` -> `name`."""
     bracket = segment.find("[")
     return segment if bracket < 0 else segment[:bracket]
 
 
 def parse_address(address: str) -> BlockAddress:
     """The block a plan address belongs to: module path and `type.name` with every index removed."""
-    segments = [_strip_index(s) for s in split_segments(address.strip())]
+    segments = [strip_index(s) for s in split_segments(address.strip())]
     module: list[str] = []
     position = 0
     while position + 1 < len(segments) and segments[position] == "module":
