@@ -49,7 +49,15 @@ def json_error(error: PlanlintError) -> dict[str, Any]:
         "error": {"kind": error_kind(error), "message": error.message, "origin": error.origin},
         "inputs": [],
         "findings": [],
-        "summary": {"findings": 0, "gated": 0, "waived": 0, "by_enforcement": dict.fromkeys(ENFORCEMENTS, 0)},
+        "ungated_destroys": [],
+        "summary": {
+            "findings": 0,
+            "gated": 0,
+            "waived": 0,
+            "by_enforcement": dict.fromkeys(ENFORCEMENTS, 0),
+            "destroys": 0,
+            "ungated_destroys": 0,
+        },
     }
 
 
