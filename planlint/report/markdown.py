@@ -31,6 +31,8 @@ from planlint.report.wording import (
     origin_text,
     short_digest,
     split_revision,
+    ungated_heading,
+    ungated_text,
     why,
 )
 
@@ -76,11 +78,12 @@ def render(
     budget = limit - _size(fixed) - _size(footer)
     gated, budget = _gated_section(verdict, links, budget)
     others, budget = _other_section(verdict, links, budget)
+    ungated, budget = _ungated_section(verdict, budget)
     changes, budget = _changes_section(verdict, budget)
     inputs, budget = _inputs_section(verdict, budget)
     head = fixed[: len(_verdict_lines(verdict, links))]
     rest = fixed[len(head) :]
-    lines = [*head, *gated, *rest, *others, *changes, *inputs, *footer]
+    lines = [*head, *gated, *rest, *others, *ungated, *changes, *inputs, *footer]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -165,6 +168,16 @@ def _other_section(verdict: Verdict, links: ReportLinks, budget: int) -> tuple[l
         "|---|---|",
     ]
     return _fit(heading, rows, ["", "</details>", ""], budget, lambda n: f"{n} more finding(s)")
+
+
+def _ungated_section(verdict: Verdict, budget: int) -> tuple[list[str], int]:
+    """Every delete or replacement that needs no approval, and why (issue 11: every destroy is visible)."""
+    items = verdict.ungated_destroys
+    if not items:
+        return [], budget
+    heading = [f"<details><summary>{ungated_heading(len(items))}</summary>", ""]
+    rows = [f"- {inline(ungated_text(item))}" for item in items]
+    return _fit(heading, rows, ["", "</details>", ""], budget, lambda n: f"{n} more change(s)")
 
 
 def _rows(verdict: Verdict, findings: list[Finding], links: ReportLinks) -> list[str]:
