@@ -79,6 +79,7 @@ class GateStatus:
     digest: str | None
     at: datetime
     creator: str
+    target_url: str | None = None  # the run that posted it (the gate sets its workflow run's URL)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,15 @@ from typing import Any
 from planlint.errors import InputError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse, requester_of
+from planlint.guard.runner import (
+    Context,
+    authorise,
+    guard_command,
+    judge_plan,
+    load_trust,
+    refuse,
+    requester_of,
+)
 from planlint.guard.scope import cloudformation_scope, option
 from planlint.guard.target import stack_ids
 from planlint.guard.terraform import private_dir
@@ -199,6 +207,7 @@ def run_cloudformation(ctx: Context) -> int:
         scope=cloudformation_scope(c, ctx.env, stacks),
         requester=requester_of(ctx, trust).shown(),
         allowed_signers=str(trust.allowed_signers),
+        guard_command=guard_command(ctx, trust),
         detail="change sets (created, not executed): " + ", ".join(roots),
     )
     if verdict.decision == "denied":

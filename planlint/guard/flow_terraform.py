@@ -8,7 +8,15 @@ from planlint.approvals.policy import TrustedPolicy
 from planlint.errors import ConfigError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
-from planlint.guard.runner import Context, authorise, judge_plan, load_trust, refuse, requester_of
+from planlint.guard.runner import (
+    Context,
+    authorise,
+    guard_command,
+    judge_plan,
+    load_trust,
+    refuse,
+    requester_of,
+)
 from planlint.guard.scope import terraform_scope
 from planlint.guard.terraform import (
     PlanFailed,
@@ -68,6 +76,7 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy, run: PlannedRun) -> in
         plan_sha256=run.plan_sha256,
         bind_plan=strict,
         allowed_signers=str(policy.allowed_signers),
+        guard_command=guard_command(ctx, policy),
     )
     if verdict.decision == "denied":
         return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",

@@ -107,8 +107,15 @@ def pull_request_approval(
     digest = destructive_digest((*findings, *extra))
     mode: Mode = "apply" if pr.merged else "pr"
     planned_head = _local_head(cwd) if mode == "pr" else None
-    evidence = gather.gather_evidence(client, repo, pr, settings, planned_head_sha=planned_head,
-                                      gate_login=trust.github_gate_login)  # fmt: skip
+    evidence = gather.gather_evidence(
+        client,
+        repo,
+        pr,
+        settings,
+        planned_head_sha=planned_head,
+        gate_login=trust.github_gate_login,
+        gate_workflow=trust.github_gate_workflow,
+    )
     outcome = judge(evidence, settings, digest, mode)
     reasons = tuple(outcome.blockers) + tuple(f"{login}: {why}" for login, why in outcome.not_counted)
     if mode == "apply":

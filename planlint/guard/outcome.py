@@ -45,6 +45,7 @@ class Refusal:
     bind_plan: bool = False  # strict mode: the approval must name plan_sha256
     allowed_signers: str = ""
     detail: str = ""
+    guard_command: str = "planlint guard"  # how the agent reaches guard (through sudo under the boundary)
 
 
 def render_refusal(refusal: Refusal) -> str:
@@ -75,7 +76,7 @@ def render_refusal(refusal: Refusal) -> str:
             f"who must approve: {who}, not {refusal.requester} (a human, never the agent), with:",
             f"  planlint approve {refusal.digest} --scope '{refusal.scope}' --requester {refusal.requester}"
             f"{plan} -o approval.json",
-            f"then rerun: planlint guard --approval approval.json -- {refusal.command}",
+            f"then rerun: {refusal.guard_command} --approval approval.json -- {refusal.command}",
         ]
     lines.append(AGENT_STOP)
     return "\n".join(lines) + "\n"

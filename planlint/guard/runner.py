@@ -120,6 +120,13 @@ def requester_of(ctx: Context, trust: TrustedPolicy) -> Requester:
     return requester(trust.identities, ctx.env, trust.guard_account)
 
 
+def guard_command(ctx: Context, trust: TrustedPolicy) -> str:
+    """How the agent runs guard: through sudo as the guard account under the boundary, else directly."""
+    if trust.guard_account and ctx.env.get("SUDO_UID"):
+        return f"sudo -n -u {trust.guard_account} planlint guard"
+    return "planlint guard"
+
+
 def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | None) -> Verdict:
     """planlint's judgement, under the trusted config only (the working tree's .planlint.yml is ignored)."""
     from planlint.pipeline import run_check
@@ -200,7 +207,7 @@ def _approval_bound(ctx: Context) -> int:
     base = Refusal(
         outcome.APPROVAL_REQUIRED, f"approval required: {c.reason}", ctx.shown,
         digest=digest, scope=scope, requester=requester_of(ctx, trust).shown(),
-        allowed_signers=str(trust.allowed_signers),
+        allowed_signers=str(trust.allowed_signers), guard_command=guard_command(ctx, trust),
     )  # fmt: skip
     ok, code = authorise(ctx, trust, base)
     if not ok:

@@ -165,17 +165,23 @@ class World:
         )
         self.reviews.append(item)
 
-    def gate_status(self, digest: str, minutes: float, creator: str = GATE) -> None:
+    def gate_status(
+        self, digest: str, minutes: float, creator: str = GATE, workflow: str | None = None
+    ) -> None:
+        """The gate's status; with `workflow`, posted by a run of that workflow file (its URL the target)."""
         kind = "Bot" if creator.endswith("[bot]") else "User"
-        self.statuses.insert(
-            0,
-            self.corpus.status(
-                self.corpus.user(creator, kind),
-                f"peer approval required · digest {digest}",
-                at(minutes),
-                "planlint/gate",
-            ),
+        status = self.corpus.status(
+            self.corpus.user(creator, kind),
+            f"peer approval required · digest {digest}",
+            at(minutes),
+            "planlint/gate",
         )
+        if workflow is not None:
+            run = copy.deepcopy(SHAPES["workflow_run"])
+            run.update(id=40000 + len(self.runs), path=workflow, head_sha=self.head, created_at=at(minutes))
+            self.runs.append(run)
+            status["target_url"] = f"https://github.com/{self.repo}/actions/runs/{run['id']}"
+        self.statuses.insert(0, status)
 
     def changed_file(self, path: str, status: str = "modified") -> None:
         item = copy.deepcopy(SHAPES["pull_file"])
@@ -236,6 +242,9 @@ class World:
                 if self.activity is None:
                     return _json({"message": "Not Found"}, 404)
                 return _json(self.activity[: int(request.args.get("per_page", 30))])
+            if match := re.fullmatch(rf"{repo}/actions/runs/(\d+)", path):
+                found = [r for r in self.runs if str(r["id"]) == match.group(1)]
+                return _json(found[0]) if found else _json({"message": "Not Found"}, 404)
             if path == f"{repo}/actions/runs":
                 runs = [r for r in self.runs if r["head_sha"] == request.args.get("head_sha")]
                 return _json({"total_count": len(runs), "workflow_runs": runs})

@@ -223,6 +223,7 @@ def test_destroy_needs_a_peer_and_the_approval_works_once(boundary: Boundary) ->
     refused = b.guard("--", str(b.terraform), "destroy")
     assert refused.returncode == 10, refused.stderr
     assert "requester: agent@test.example" in refused.stderr
+    assert f"then rerun: sudo -n -u {b.guard_account} planlint guard --approval" in refused.stderr
     approval = _approve(b, refused.stderr, "ok.json")
     applied = b.guard("--approval", str(approval), "--", str(b.terraform), "destroy")
     assert applied.returncode == 0, applied.stderr

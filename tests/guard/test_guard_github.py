@@ -36,12 +36,12 @@ def world(corpus: Path, httpserver: HTTPServer) -> World:
 
 
 def _guard(
-    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer, plan: str
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer, plan: str, extra_policy: str = ""
 ) -> tuple[int, str, list[str]]:
     install(tmp_path / "bin", sys.executable)
     trust = make_trust(tmp_path / "trust")
     (trust / "policy.yml").write_text(
-        f"github_repo: {world.repo}\ngithub_api_url: {httpserver.url_for('/').rstrip('/')}\n"
+        f"github_repo: {world.repo}\ngithub_api_url: {httpserver.url_for('/').rstrip('/')}\n{extra_policy}"
     )
     work = tmp_path / "work"
     work.mkdir(exist_ok=True)
@@ -153,3 +153,19 @@ def test_merged_pr_does_not_approve_another_commit_an_old_merge_or_no_checkout(
     code, err, calls = _guard(tmp_path / "b", corpus, world, httpserver, PLAN_DESTROY)  # not a git checkout
     assert code == 12 and "names no repository and commit" in err, err
     assert "apply" not in calls
+
+
+def test_gate_status_counts_only_from_the_gate_workflows_own_run(tmp_path: Path, corpus: Path, world: World,
+                                                                 httpserver: HTTPServer) -> None:  # fmt: skip
+    """Any workflow can post a `planlint/gate` status as github-actions[bot]; only the gate's own run counts."""
+    gate = "github_gate_workflow: .github/workflows/planlint.yml\n"
+    world.statuses.clear()
+    world.gate_status(digest_of(corpus, PLAN_DESTROY), 20, workflow=".github/workflows/pr-added-this.yml")
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path / "a", corpus, world, httpserver, PLAN_DESTROY, gate)
+    assert code == 12 and "before the gate showed the current destructive digest" in err, err
+    world.gate_status(digest_of(corpus, PLAN_DESTROY), 25, workflow=".github/workflows/planlint.yml")
+    code, err, calls = _guard(tmp_path / "b", corpus, world, httpserver, PLAN_DESTROY, gate)
+    assert code == 0, err
+    assert calls == ["plan", "show", "apply"]

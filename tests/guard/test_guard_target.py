@@ -4,10 +4,13 @@ CloudFormation stack in one account) does not unlock the same destructive change
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from planlint.guard.target import plan_target, stack_ids, terraform_state_target
 
+from .test_guard_cloudformation import DESTRUCTIVE
+from .test_guard_cloudformation import aws as aws  # noqa: PLC0414 (the fixture, shared)
 from .test_guard_terraform import DESTROY_BUCKETS, Rig, _approve, _argvs, _trust
 from .test_guard_terraform import rig as rig  # noqa: PLC0414 (the fixture, shared)
 
@@ -84,3 +87,12 @@ def test_cloudformation_stack_ids_carry_account_and_region(corpus: Path, tmp_pat
     other.write_text(json.dumps({**document, "StackId": stack.replace(stack.split(":")[4], "222233334444")}))
     assert stack_ids([str(source)]) == stack
     assert stack_ids([str(other)]) != stack and ":222233334444:stack/" in stack_ids([str(other)])
+
+
+def test_cloudformation_refusal_scope_names_the_stack_arn(aws) -> None:  # type: ignore[no-untyped-def]
+    proc, _ = aws(DESTRUCTIVE, "aws", "--region", "us-east-1", "cloudformation", "deploy", "--stack-name", "app",
+                  "--template-file", "t.yaml")  # fmt: skip
+    assert proc.returncode == 10, proc.stderr
+    assert re.search(
+        r"scope:\s+cloudformation;.*stack_ids=arn:[^:;]+:cloudformation:[^:;]+:\d{12}:stack/", proc.stderr
+    )
