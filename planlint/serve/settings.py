@@ -18,6 +18,7 @@ from planlint.errors import ConfigError
 HMAC_KEY_ENV = "PLANLINT_RUN_TASK_HMAC_KEY"
 GITHUB_TOKEN_ENV = "PLANLINT_GITHUB_TOKEN"
 CONFIG_ENV = "PLANLINT_RUN_TASK_CONFIG"
+DOCS_URL = "https://github.com/planlint/planlint/blob/main/docs/run-task.md"  # the result's url by default
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class ServerSettings:
     platform_url: str | None = None
     policy: Policy = DEFAULT_POLICY
     rules: tuple[Path, ...] = ()
-    details_url: str | None = None
+    details_url: str = DOCS_URL
     records: RecordApprovals | None = None
     github: GitHubApprovals | None = None
     limits: Limits = Limits()
@@ -97,7 +98,7 @@ def load_settings(path: str | Path | None, env: Mapping[str, str] | None = None)
         platform_url=str(doc["platform_url"]).rstrip("/") if "platform_url" in doc else None,
         policy=policy,
         rules=tuple(_path(p, base) for p in doc.get("rules", ())),
-        details_url=doc.get("details_url"),
+        details_url=str(doc.get("details_url", DOCS_URL)),
         records=_records(doc.get("approvals"), base),
         github=_github(doc.get("github"), env, base, origin),
         limits=Limits(**doc.get("limits", {})),

@@ -125,6 +125,7 @@ def test_pre_apply_without_changes_passes(
     assert final.status == "passed"
     assert final.outcomes == []
     assert "no approval needed" in final.attributes["message"]
+    assert final.attributes["url"].endswith("docs/run-task.md")
 
 
 @pytest.mark.parametrize(
