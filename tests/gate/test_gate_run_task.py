@@ -10,8 +10,8 @@ from pathlib import Path
 
 from github_world import GATE, LABEL, PEER, PLAN_DESTROY, World
 from pytest_httpserver import HTTPServer
-from serve.conftest import KEY, Server, platform, serve  # noqa: F401 (the fixtures, by name)
-from serve.fake_platform import FakePlatform, send
+from serve.conftest import Server, platform, serve  # noqa: F401 (the fixtures, by name)
+from serve.fake_platform import Callback, FakePlatform, run_task
 
 from planlint.serve.settings import GitHubApprovals
 
@@ -25,13 +25,12 @@ def _server(serve: Callable[..., Server], httpserver: HTTPServer, world: World) 
     return serve(github=github)
 
 
-def _pr_run(
-    platform: FakePlatform, world: World, corpus: Path, plan: str = PLAN_DESTROY
-) -> dict[str, object]:
-    plan_id, token = platform.add_run((corpus / plan).read_bytes())
-    return platform.payload(
-        plan_id,
-        token,
+def _pr_run(platform: FakePlatform, server: Server, world: World, plan: Path) -> Callback:
+    """A speculative plan of the pull request's head, judged at post_plan."""
+    return run_task(
+        platform,
+        server.url + "/run-task",
+        plan.read_bytes(),
         stage="post_plan",
         is_speculative=True,
         vcs_repo_url=f"https://github.com/{world.repo}",
@@ -40,12 +39,14 @@ def _pr_run(
     )
 
 
-def _merged_run(
-    platform: FakePlatform, world: World, corpus: Path, plan: str = PLAN_DESTROY
-) -> dict[str, object]:
-    plan_id, token = platform.add_run((corpus / plan).read_bytes())
-    return platform.payload(
-        plan_id, token, vcs_repo_url=f"https://github.com/{world.repo}", vcs_commit_hash=MERGE_SHA
+def _merged_run(platform: FakePlatform, server: Server, world: World, plan: Path) -> Callback:
+    """The run after merge: no pull request URL, only the merge commit."""
+    return run_task(
+        platform,
+        server.url + "/run-task",
+        plan.read_bytes(),
+        vcs_repo_url=f"https://github.com/{world.repo}",
+        vcs_commit_hash=MERGE_SHA,
     )
 
 
@@ -63,9 +64,7 @@ def test_pr_run_without_the_label_fails_and_shows_the_digest_on_the_head(
     corpus: Path,
 ) -> None:
     server = _server(serve, httpserver, world)
-    body = _pr_run(platform, world, corpus)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(str(body["task_result_id"]))
+    final = _pr_run(platform, server, world, corpus / PLAN_DESTROY)
     assert final.status == "failed"
     how = final.outcomes[0]
     assert how["outcome-id"] == "planlint-approval"
@@ -86,9 +85,7 @@ def test_pr_run_with_a_peers_label_passes(
     world.set_labels(LABEL)
     world.label_event(PEER, 30)
     server = _server(serve, httpserver, world)
-    body = _pr_run(platform, world, corpus)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(str(body["task_result_id"]))
+    final = _pr_run(platform, server, world, corpus / PLAN_DESTROY)
     assert final.status == "passed", final.attributes["message"]
     assert f"approved by {PEER} (pull request #{world.pr['number']})" in final.attributes["message"]
 
@@ -102,9 +99,7 @@ def test_post_merge_run_finds_the_merged_pr_and_its_approval(
 ) -> None:
     _approve_and_merge(world)
     server = _server(serve, httpserver, world)
-    body = _merged_run(platform, world, corpus)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(str(body["task_result_id"]))
+    final = _merged_run(platform, server, world, corpus / PLAN_DESTROY)
     assert final.status == "passed", final.attributes["message"]
     assert "(merged)" in final.attributes["message"]
     assert not [p for p in httpserver.log if p[0].method == "POST"]  # apply mode writes nothing
@@ -119,8 +114,6 @@ def test_post_merge_run_with_another_digest_is_not_approved(
 ) -> None:
     _approve_and_merge(world)
     server = _server(serve, httpserver, world)
-    body = _merged_run(platform, world, corpus, OTHER_DESTROY)
-    send(server.url + "/run-task", body, KEY)
-    final = platform.final(str(body["task_result_id"]))
+    final = _merged_run(platform, server, world, corpus / OTHER_DESTROY)
     assert final.status == "failed"
     assert "before the gate showed the current destructive digest" in final.outcomes[0]["body"]
