@@ -39,9 +39,11 @@ OUT = REPO / "benchmarks" / "out"
 GENPLAN = REPO.parent / "shared" / "tools" / "genplan.py"
 KEY = b"benchmark-hmac-key"
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # the fake platform of the run task tests
+
+from serve.fake_platform import FakePlatform, start  # noqa: E402
 
 from planlint.serve.signature import sign  # noqa: E402
-from tests.serve.fake_platform import FakePlatform, start  # noqa: E402
 
 
 def plan_file(changes: int, destroy_fraction: float) -> Path:
