@@ -48,9 +48,17 @@ TEXT: dict[MitigationKind, str] = {
 }
 
 
+PULUMI_RETAINED = (
+    "The old resource is left in place (retainOnDelete), so its data survives. Not covered: the application "
+    "now points at a new, empty resource, and nothing manages the old one any more."
+)
+
+
 def mitigation_of(change: ResourceChange) -> Mitigation | None:
     """The mitigation that applies to a destructive change, if any."""
     kind = _kind(change)
+    if kind == "replaced_retained" and change.platform == "pulumi":
+        return Mitigation(kind, PULUMI_RETAINED)
     return Mitigation(kind, TEXT[kind]) if kind else None
 
 
@@ -68,6 +76,10 @@ def _kind(change: ResourceChange) -> MitigationKind | None:
             in_cluster = isinstance(before, dict) and _get(before, ("Properties", "DBClusterIdentifier"))
             return None if in_cluster else "snapshot"
         return None
+    if change.platform == "pulumi":
+        # retainOnDelete: a delete is already a forget; a replacement leaves the old resource in place.
+        retained = change.policy_action == "retainOnDelete" and "replace" in change.actions
+        return "replaced_retained" if retained else None
     spec = TERRAFORM_FINAL_SNAPSHOT.get(change.type)
     if spec is None or not change.is_destructive:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Platform = Literal["terraform", "cloudformation"]
+Platform = Literal["terraform", "cloudformation", "pulumi"]
 
 # Normalised actions. A replacement is one action ("replace") with an order, never a delete plus a create,
 # so a rule written once matches both tools.
@@ -106,7 +106,8 @@ class ResourceChange:
     deposed: str | None = None  # deposed object key
     deferred: str | None = None  # deferral reason when it came from deferred_changes
     importing: bool = False
-    policy_action: str | None = None  # CloudFormation PolicyAction (Delete, Retain, ReplaceAndSnapshot, ...)
+    # CloudFormation PolicyAction (Delete, Retain, ReplaceAndSnapshot, ...); Pulumi "retainOnDelete"
+    policy_action: str | None = None
     physical_id: str | None = None
     details: tuple[str, ...] = ()  # loader notes a reviewer should read (e.g. "RequiresRecreation: Always")
     source: SourceLocation | None = None
@@ -136,16 +137,18 @@ class PlanFacts:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """One loaded input: a Terraform/OpenTofu plan or a CloudFormation change set (with its children)."""
+    """One loaded input: a Terraform/OpenTofu plan, a CloudFormation change set (with its children), a Pulumi preview."""
 
     origin: str  # path as given, or "-" for stdin
-    format: Literal["terraform", "cloudformation", "cloudformation-template"]
+    format: Literal["terraform", "cloudformation", "cloudformation-template", "pulumi"]
     tool: str  # terraform, opentofu, cloudformation
     tool_version: str | None
     format_version: str | None
     changes: tuple[ResourceChange, ...]
     facts: PlanFacts = field(default_factory=PlanFacts)
-    scope: str = ""  # stack name for CloudFormation; "" for Terraform (the plan JSON names no workspace)
+    # stack name for CloudFormation, "project/stack" for Pulumi; "" for Terraform (the plan JSON names no
+    # workspace). Many stacks in one run prefix it with the stack's path: "live/prod/db" or "live/prod/db:app/prod".
+    scope: str = ""
     input_sha256: str = ""
     notes: tuple[str, ...] = ()  # what the loader dropped or inferred, said out loud
 

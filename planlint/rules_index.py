@@ -22,7 +22,12 @@ INDEX_NAME = "_index.json"
 def source_files(rules_dir: Path) -> list[Path]:
     catalogue = rules_dir / "catalogue"
     return sorted(
-        [*rules_dir.glob("PL*.yaml"), *catalogue.glob("*.yaml"), *(catalogue / "stateless").glob("*.yaml")]
+        [
+            *rules_dir.glob("PL*.yaml"),
+            *catalogue.glob("*.yaml"),
+            *(catalogue / "stateless").glob("*.yaml"),
+            *(catalogue / "pulumi").glob("*.yaml"),
+        ]
     )
 
 

@@ -157,8 +157,12 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
 
 
 def catalogue_files(directory: Path) -> list[Path]:
-    """The stateful catalogue files, then the known-stateless lists (`stateless/`)."""
-    return [*sorted(directory.glob("*.yaml")), *sorted((directory / "stateless").glob("*.yaml"))]
+    """The stateful catalogue files, the known-stateless lists (`stateless/`), then Pulumi twins (`pulumi/`)."""
+    return [
+        *sorted(directory.glob("*.yaml")),
+        *sorted((directory / "stateless").glob("*.yaml")),
+        *sorted((directory / "pulumi").glob("*.yaml")),
+    ]
 
 
 def read_yaml(path: Path) -> Any:

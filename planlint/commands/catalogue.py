@@ -62,7 +62,11 @@ def run(args: argparse.Namespace) -> int:
 
 def provider_of(resource_type: str) -> str:
     """`aws` for aws_db_instance, `cloudformation` for AWS::RDS::DBInstance and Custom::X."""
-    return "cloudformation" if "::" in resource_type else resource_type.split("_", 1)[0]
+    if "::" in resource_type:
+        return "cloudformation"
+    if ":" in resource_type:  # a Pulumi type token, classed through its twin (rules/catalogue/pulumi/)
+        return f"pulumi {resource_type.split(':', 1)[0]}"
+    return resource_type.split("_", 1)[0]
 
 
 def catalogue_counts(catalogue: Catalogue) -> dict[str, dict[str, int]]:

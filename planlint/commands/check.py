@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from planlint.decision import exit_code
 from planlint.errors import ConfigError
+from planlint.loaders import INPUT_FORMATS
 
 if TYPE_CHECKING:
     from planlint.model import Verdict
@@ -50,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--input-format",
-        choices=("terraform", "cloudformation", "cloudformation-template"),
+        choices=INPUT_FORMATS,
         help="skip detection and read every input as this format",
     )
     add_report_arguments(parser)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from planlint.errors import ConfigError, PlanlintError
+from planlint.loaders import INPUT_FORMATS
 
 if TYPE_CHECKING:  # imported lazily at run time: `planlint --version` never pays for the gate
     from planlint.gate.evidence import Outcome, PullRequest
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--report", metavar="FILE", help="a `planlint check --format json` report instead of plans"
     )
-    parser.add_argument("--input-format", choices=("terraform", "cloudformation", "cloudformation-template"))
+    parser.add_argument("--input-format", choices=INPUT_FORMATS)
     parser.add_argument("--repo", metavar="OWNER/NAME", help="repository (default $GITHUB_REPOSITORY)")
     parser.add_argument("--pr", type=int, metavar="N", help="pull request number (default: from the event)")
     parser.add_argument(

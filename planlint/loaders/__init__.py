@@ -10,11 +10,11 @@ from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_inpu
 from planlint.loaders.json_text import loads_strict
 from planlint.model import Plan
 
-INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template")
+INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template", "pulumi")
 
 EXPECTED = (
     "expected the JSON of `terraform show -json PLANFILE` (or `tofu show -json`) or of "
-    "`aws cloudformation describe-change-set --output json`"
+    "`aws cloudformation describe-change-set --output json` or of `pulumi preview --json`"
 )
 
 
@@ -66,13 +66,31 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
         )
     if input_format == "cloudformation":
         return "cloudformation", None, _parse_json(raw)
-    doc = terraform.decode_document(raw.data, raw.origin) if input_format != "cloudformation" else None
+    try:
+        doc = terraform.decode_document(raw.data, raw.origin)
+    except InputError:
+        from planlint.loaders.pulumi import streaming_events_reason
+
+        reason = streaming_events_reason(raw.data)
+        if reason is None:
+            raise
+        raise InputError(reason, raw.origin) from None
     if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
         return "terraform", terraform.load_terraform(doc, raw.origin, raw.sha256), None
     reason = terraform.not_a_plan_reason(doc) if doc is not None else None
     if reason is not None:
         raise InputError(reason, raw.origin)
     parsed = _parse_json(raw)
+    if input_format in (None, "pulumi"):
+        from planlint.loaders import pulumi
+
+        if pulumi.is_preview(parsed):
+            return "pulumi", pulumi.load_pulumi(parsed, raw.origin, raw.sha256), None
+        if input_format == "pulumi":
+            raise InputError(
+                "is not a Pulumi preview (no `steps`/`changeSummary`); run `pulumi preview --json`",
+                raw.origin,
+            )
     if input_format is None and isinstance(parsed, dict):
         if _is_change_set(parsed):
             return "cloudformation", None, parsed

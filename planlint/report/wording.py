@@ -55,6 +55,16 @@ REASON_TEXT: dict[str, str] = {
         "its logical id was renamed: CloudFormation deletes the old resource and creates a new, empty one"
     ),
     "cfn_template_policy_missing": "the template sets no DeletionPolicy/UpdateReplacePolicy that keeps its data",
+    "pulumi_protect_removed": "its `protect` option was turned off: Pulumi will let it be deleted from now on",
+    "pulumi_retain_on_delete_removed": (
+        "its `retainOnDelete` option was turned off: a later delete destroys it instead of leaving it in place"
+    ),
+    "pulumi_protect_ignored": (
+        "it is protected (`protect: true`) yet the preview deletes it: the preview ran with --ignore-protect"
+    ),
+    "pulumi_read_replacement": "Pulumi stops owning it and reads an existing resource instead: it deletes the one it owned",
+    "pulumi_import_replacement": "an imported resource takes its place: Pulumi deletes the one it owned",
+    "pulumi_pending_replace_removed": "a resource left pending replacement by an interrupted update leaves the stack",
     "source_prevent_destroy_removed": "lifecycle.prevent_destroy was removed in the source (base vs head)",
     "source_protection_weakened": "a deletion protection was turned off in the source (base vs head)",
     "source_block_deleted": "its resource block was deleted from the source, with no moved or removed block",
