@@ -72,10 +72,12 @@ def is_preview(doc: Any) -> bool:
 
 def streaming_events_reason(data: bytes) -> str | None:
     """Why a JSON-lines file is Pulumi's event stream instead of one preview document, or None."""
-    first = data.split(b"\n", 1)[0]
+    first, _, rest = data.partition(b"\n")
+    if not rest.strip():
+        return None  # one line: not a stream of events
     try:
         event = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if isinstance(event, dict) and "sequence" in event and "timestamp" in event:
         return (
@@ -344,4 +346,7 @@ class PulumiValues(Values):
         raw = self._raw_before if side == "before" else self._raw_after
         if not isinstance(raw, dict):
             return raw
-        return {snake_case(k): _blind(v) for k, v in raw.items()}
+        try:
+            return {snake_case(k): _blind(v) for k, v in raw.items()}
+        except RecursionError:
+            return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
