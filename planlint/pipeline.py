@@ -22,19 +22,27 @@ def run_check(
     base_source: str | None = None,
     base_ref: str | None = None,
     templates: Sequence[str] = (),
+    run_report: str | None = None,
 ) -> Verdict:
     """Judge the given plans/change sets. Raises PlanlintError subclasses on anything untrustworthy.
 
     `source`/`base_source` (Terraform source directories; or `base_ref`, the source at a git revision)
     locate changes in .tf files and add the protections the source change removes; with them `paths`
     may be empty (pre-commit). `templates` locate change-set findings at their logical ids' lines.
+    A directory in `paths` is a set of stacks (Terragrunt `--json-out-dir`, or one plan per stack),
+    checked against Terragrunt's `run_report` when given (see planlint.stacks).
     """
     from planlint.loaders import load_inputs
 
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
     with _no_cyclic_gc():
-        plans = load_inputs(paths, input_format) if paths else []
+        if run_report is not None or any(p != "-" and Path(p).is_dir() for p in paths):
+            from planlint.stacks import load_stacks
+
+            plans = load_stacks(paths, input_format, run_report)
+        else:
+            plans = load_inputs(paths, input_format) if paths else []
     if source is not None or base_source is not None or base_ref is not None:
         from planlint.source.attach import with_source
 

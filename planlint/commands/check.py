@@ -30,9 +30,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="*",
         metavar="PLAN",
-        help="plan/change-set JSON files or CloudFormation templates; "
-        "'-' reads stdin (may be omitted with --source)",
+        help="plan/change-set/preview JSON files, CloudFormation templates, or directories of plans (one "
+        "per stack: Terragrunt's --json-out-dir layout or a monorepo); '-' reads stdin (may be omitted with "
+        "--source)",
     )
+    add_run_report_argument(parser)
     parser.add_argument("--source", metavar="DIR", help="Terraform source: locate findings in its .tf files")
     parser.add_argument(
         "--base-source", metavar="DIR", help="the change's base checkout: report protections removed since it"
@@ -55,6 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip detection and read every input as this format",
     )
     add_report_arguments(parser)
+
+
+def add_run_report_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--run-report",
+        metavar="FILE",
+        help="Terragrunt's run report (--report-file, JSON or CSV) for the plan directory: a failed, "
+        "early-exited or unplanned unit is an error, an excluded one is reported",
+    )
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
         base_source=args.base_source,
         base_ref=args.base_ref,
         templates=args.template,
+        run_report=args.run_report,
     )
     return report(verdict, args)
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from planlint.commands.check import add_run_report_argument
 from planlint.errors import ConfigError, PlanlintError
 from planlint.loaders import INPUT_FORMATS
 
@@ -34,6 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--report", metavar="FILE", help="a `planlint check --format json` report instead of plans"
     )
     parser.add_argument("--input-format", choices=INPUT_FORMATS)
+    add_run_report_argument(parser)
     parser.add_argument("--repo", metavar="OWNER/NAME", help="repository (default $GITHUB_REPOSITORY)")
     parser.add_argument("--pr", type=int, metavar="N", help="pull request number (default: from the event)")
     parser.add_argument(
@@ -131,7 +133,9 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
     else:
         from planlint.pipeline import run_check
 
-        verdict = run_check(args.inputs, input_format=args.input_format, policy=policy)
+        verdict = run_check(
+            args.inputs, input_format=args.input_format, policy=policy, run_report=args.run_report
+        )
 
     patterns = protected_patterns(args.config, [str(d) for d in policy.rule_dirs])
     extra = protected_findings(gather.fetch_changed_files(client, pr, repo), patterns)

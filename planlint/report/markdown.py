@@ -20,6 +20,7 @@ from planlint.report.markdown_approval import ApprovalState, approval_lines
 from planlint.report.markdown_text import cell, code, inline, link
 from planlint.report.rows import ResourceRow, resource_rows
 from planlint.report.rules_meta import plan_wide_rule_ids
+from planlint.report.stacks_markdown import is_many_stacks, stacks_sections
 from planlint.report.wording import (
     ACTION_ORDER,
     DECISION_TEXT,
@@ -83,7 +84,10 @@ def render(
     inputs, budget = _inputs_section(verdict, budget)
     head = fixed[: len(_verdict_lines(verdict, links))]
     rest = fixed[len(head) :]
-    lines = [*head, *gated, *rest, *others, *ungated, *changes, *inputs, *footer]
+    stacks: list[str] = []
+    if is_many_stacks(verdict):  # one summary table over every stack, gated stacks first
+        stacks = stacks_sections(verdict)
+    lines = [*head, *stacks, *gated, *rest, *others, *ungated, *changes, *inputs, *footer]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
