@@ -143,6 +143,11 @@ def _rc(address: str, actions: list[str], rtype: str = "aws_db_instance", **extr
         (_plan(_rc("aws_db_instance.a", ["purge"])), "unknown action list"),
         (_plan(_rc("aws_db_instance.a", ["create", "delete", "forget"])), "unknown action list"),
         (_plan(_rc("aws_db_instance.a", ["delete"], mode="transient")), "unknown resource mode"),
+        # Synthetic: a stateful type's delete or replacement relabelled as a data source, which the
+        # catalogue treats as stateless; Terraform only ever reads data sources.
+        (_plan(_rc("aws_db_instance.a", ["delete"], mode="data")), r"\['delete'\] on a data source"),
+        (_plan(_rc("aws_db_instance.a", ["delete", "create"], mode="data")), "only ever reads"),
+        (_plan(_rc("aws_db_instance.a", ["update"], mode="ephemeral")), "on an ephemeral resource"),
         (_plan(_rc("aws_db_instance.a", ["delete"]), planned_values=[]), "planned_values"),
         ({"format_version": "1.0", "terraform_version": "1.5.0", "values": {"root_module": {}}}, "state"),
         (
@@ -353,6 +358,21 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     in_values += b'{"skip_final_snapshot": false, "final_snapshot_identifier": "\xc3\x28"}, "after": null}}]}'
     assert main(["check", _write(tmp_path, in_values, "synthetic-b.json")]) == 2
     assert "aws_db_instance.a: attribute values cannot be decoded: not valid UTF-8" in capsys.readouterr().err
+
+
+def test_a_delete_relabelled_as_a_data_source_is_exit_2_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Synthetic edit of a real shape: data sources are stateless to the catalogue, so before this
+    refusal a database delete with `mode: data` passed with exit 0."""
+    read = _plan(_rc("data.aws_db_instance.a", ["read"], mode="data"))
+    assert main(["check", "-q", _write(tmp_path, read, "synthetic-read.json")]) == 0
+    capsys.readouterr()
+    hidden = _plan(_rc("aws_db_instance.a", ["delete"], mode="data"))
+    assert main(["check", _write(tmp_path, hidden, "synthetic-hidden.json")]) == 2
+    err = capsys.readouterr().err
+    assert "synthetic-hidden.json" in err and "aws_db_instance.a" in err and "only ever reads" in err
+    assert err.count("\n") == 1
 
 
 def test_partial_decoding_of_a_deleted_side(tmp_path: Path) -> None:

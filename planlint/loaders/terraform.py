@@ -135,6 +135,14 @@ ACTION_LISTS: dict[tuple[str, ...], tuple[tuple[Action, ...], ReplaceOrder | Non
 }
 # `mode` of a resource change: "ephemeral" is OpenTofu's (ephemeral resources, never stored in state).
 RESOURCE_MODES: dict[str, ResourceMode] = {"managed": "managed", "data": "data", "ephemeral": "ephemeral"}
+# Action lists a data source or an ephemeral resource can carry. Neither owns an object to delete, update or
+# replace: Terraform's planner only ever reads a data source (internal/terraform/node_resource_plan_instance.go
+# `planDataSource`; an orphaned one is dropped from state with no change, node_resource_plan_orphan.go) and
+# ephemeral resources are never in state. Checked on Terraform 1.11.4: a destroy plan and a plan with the data
+# block removed carry no change for it. Anything else in such a change is an edited plan hiding a change
+# behind a mode the rules treat as stateless.
+_MODE_NOUNS = {"data": "a data source", "ephemeral": "an ephemeral resource"}
+_NON_MANAGED_ACTIONS: frozenset[tuple[str, ...]] = frozenset({("read",), ("no-op",)})
 
 _decoder = msgspec.json.Decoder(Document)
 
@@ -279,6 +287,12 @@ def _change(
         raise InputError(
             f"{section}[{position}] ({rc.address}): unknown resource mode {rc.mode!r}; planlint will not guess "
             "what it is",
+            origin,
+        )
+    if mode != "managed" and key not in _NON_MANAGED_ACTIONS:
+        raise InputError(
+            f"{section}[{position}] ({rc.address}): actions {list(key)} on {_MODE_NOUNS[mode]}, which Terraform "
+            "only ever reads; the plan was edited or is not Terraform's",
             origin,
         )
     address = rc.address if rc.deposed is None else f"{rc.address} (deposed {rc.deposed})"
