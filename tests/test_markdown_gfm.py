@@ -7,13 +7,11 @@ and the whole body within GitHub's 65,536-character comment limit.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from dataclasses import replace
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -22,8 +20,8 @@ from planlint.gate.publish import render_comment
 from planlint.model import Plan, ResourceChange, SourceLocation, Verdict
 from planlint.pipeline import run_check
 from planlint.report import markdown
+from tests.fixtures.report import synthetic_verdicts as synthetic
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 CORPUS_CASES = {
     "destroy-plan-and-database": (
         "terraform/snyk-cli/tf-plan-destroy.json",
@@ -35,17 +33,6 @@ CORPUS_CASES = {
         "cloudformation/trek10-cfn-changeset-viewer/nested.nested.json",
     ),
 }
-
-
-def _synthetic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic_verdicts", FIXTURES / "synthetic_verdicts.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _synthetic()
 
 
 def to_html(text: str) -> str:

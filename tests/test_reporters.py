@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -10,7 +9,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -21,20 +19,10 @@ from planlint.report import REPORTERS, render, wording
 from planlint.report import github as github_report
 from planlint.report import markdown as markdown_report
 from planlint.report import text as text_report
+from tests.fixtures.report import synthetic_verdicts as synthetic
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 SCHEMA = Path(__file__).resolve().parent.parent / "planlint" / "schemas" / "report.schema.json"
 
-
-def _load_synthetic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic_verdicts", FIXTURES / "synthetic_verdicts.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _load_synthetic()
 
 VERDICTS: dict[str, Callable[[], Verdict]] = {
     "with-findings": synthetic.verdict_with_findings,
@@ -509,7 +497,9 @@ def test_github_decision_first_and_errors_before_warnings() -> None:
 def test_markdown_stays_under_the_pr_comment_limit_and_lists_gated_first() -> None:
     info = synthetic.table_finding()
     long_mitigation = "m" * 2000
-    bulky = [replace(synthetic.bucket_finding(), address=f"b{i}", mitigation=long_mitigation) for i in range(100)]
+    bulky = [
+        replace(synthetic.bucket_finding(), address=f"b{i}", mitigation=long_mitigation) for i in range(100)
+    ]
     gated = synthetic.db_finding()
     verdict = Verdict(
         plans=(), findings=(info, *bulky, gated), destructive_digest="", decision="approval_required"

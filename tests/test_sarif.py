@@ -3,13 +3,11 @@ a category per stack, one severity per rule, and help from the rule docs."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,10 +17,10 @@ from planlint.model import SourceLocation, Verdict
 from planlint.pipeline import run_check
 from planlint.report import REPORTERS
 from planlint.report import sarif as sarif_report
+from tests.fixtures.report import synthetic_verdicts as synthetic
 
 REPO = Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-FIXTURES = REPO / "tests" / "fixtures" / "report"
 # Real plans with many findings of several rules, Terraform and CloudFormation.
 CORPUS_INPUTS: tuple[tuple[str, ...], ...] = (
     ("terraform/snyk-cli/tf-plan-destroy.json",),
@@ -33,17 +31,6 @@ CORPUS_INPUTS: tuple[tuple[str, ...], ...] = (
         "cloudformation/trek10-cfn-changeset-viewer/nested.nested.json",
     ),
 )
-
-
-def _synthetic() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("synthetic_verdicts", FIXTURES / "synthetic_verdicts.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synthetic = _synthetic()
 
 
 @pytest.fixture(scope="module")
