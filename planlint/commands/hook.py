@@ -16,24 +16,30 @@ HELP = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("agent", choices=sorted(ADAPTERS), help="which agent's hook contract to speak")
+    parser.add_argument(
+        "--guard-account",
+        metavar="NAME",
+        help="the account guard runs as (`planlint guard setup --account`): refusals tell the agent to run "
+        "`sudo -n -u NAME planlint guard -- …`; `none` for plain `planlint guard -- …`. Default: detected "
+        "(the `planlint` account exists)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from planlint.hooks.contract import HookReply, load_adapter, run_hook
+    from planlint.guard import advice
+    from planlint.hooks.contract import load_adapter, run_hook
 
+    advice.configure(args.guard_account)
     text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     try:
         reply = run_hook(args.agent, text)
-    except Exception as exc:  # a crashing hook must never turn into "allow" for an IaC command
-        from planlint.guard.screen import AGENT_STOP
-        from planlint.guard.shellwords import mentions_iac
+    except Exception as exc:  # a crashing hook must never turn into "allow": fail closed, one line
+        from planlint.guard.screen import AGENT_STOP, guard_advice
 
-        reply = HookReply()
-        if mentions_iac(text):
-            reply = load_adapter(args.agent).deny(
-                f"planlint: blocked: the hook failed ({type(exc).__name__}: {exc}). "
-                "Run infrastructure commands through `planlint guard -- <command>`. " + AGENT_STOP
-            )
+        problem = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        reply = load_adapter(args.agent).deny(
+            f"planlint: blocked: the hook failed ({problem}). {guard_advice('<command>')} " + AGENT_STOP
+        )
     if reply.stdout:
         sys.stdout.write(reply.stdout + "\n")
     if reply.stderr:

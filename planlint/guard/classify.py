@@ -33,14 +33,22 @@ TOOL_NAME = re.compile(
 RISKY_APPLY_FLAGS = ("-auto-approve", "-replace", "-target", "-destroy")
 
 # Allowlist: the Terraform/OpenTofu subcommands that cannot destroy anything by themselves (Terraform CLI
-# reference, developer.hashicorp.com/terraform/cli/commands). `import`, `taint` and `untaint` only edit state
-# so that the *next* apply acts; that apply goes through guard's plan-judge-apply. Not here, on purpose:
-# `test` (applies and destroys real infrastructure for every run block without `command = plan`),
-# `stacks` (see _TF_STACKS_PASS), `apply`/`destroy`/`refresh` (guarded flows) and anything unknown.
+# reference, developer.hashicorp.com/terraform/cli/commands). Not here, on purpose: `test` (applies and
+# destroys real infrastructure for every run block without `command = plan`), `stacks` (see _TF_STACKS_PASS),
+# `apply`/`destroy`/`refresh` (guarded flows), the state edits below, and anything unknown.
 _TF_PASS = frozenset(
     ("init", "validate", "fmt", "show", "output", "providers", "version", "graph", "console", "get", "login",
-     "logout", "metadata", "modules", "plan", "import", "taint", "untaint", "query")
+     "logout", "metadata", "modules", "plan", "query")
 )  # fmt: skip
+# State edits that write the remote state directly, outside any plan: `taint` forces a replacement at the
+# next apply, `untaint` hides a broken object, `import` adopts a real object (developer.hashicorp.com/terraform/
+# cli/commands/taint, …/untaint, …/import; opentofu.org/docs/cli/commands/ the same). They need an approval
+# of the exact command, like `state rm`.
+_TF_STATE_EDITS = {
+    "taint": "taint marks a resource for replacement (destroy and re-create) at the next apply",
+    "untaint": "untaint edits state to hide that an object is broken",
+    "import": "import writes a real object into state, where the next apply may change or destroy it",
+}
 # `init` flags that copy state into a new backend, overwriting what is there without asking.
 _TF_INIT_STATE_MOVES = ("-migrate-state", "-force-copy")
 # `terraform stacks` (developer.hashicorp.com/terraform/cli/commands/stacks): read-only commands, and for
@@ -193,7 +201,9 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
         action = rest[0] if rest else ""
         if not action or action in _TF_STATE_PASS or action.startswith("-"):
             return make("pass", f"state {action} only reads state")
-        return make("approval", f"state {action} is state surgery: it can orphan or overwrite resources")
+        return make(
+            "approval", f"{tool} state {action} is state surgery: it can orphan or overwrite resources"
+        )
     if sub == "workspace":
         action = rest[0] if rest else ""
         if not action or action in _TF_WORKSPACE_PASS or action.startswith("-"):
@@ -202,7 +212,7 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
             return make("approval", "workspace delete discards a whole environment's state")
         return make("unverifiable", f"unknown workspace subcommand {action!r}")
     if sub == "force-unlock":
-        return make("approval", "force-unlock breaks another run's state lock")
+        return make("approval", f"{tool} force-unlock breaks another run's state lock")
     if sub == "init" and any(has_flag(rest, f) for f in _TF_INIT_STATE_MOVES):
         return make(
             "approval", "init -migrate-state/-force-copy copies state into another backend, overwriting it"
@@ -213,6 +223,8 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
         )
     if sub == "stacks":
         return _stacks(rest, make)
+    if sub in _TF_STATE_EDITS:
+        return make("approval", f"{tool} {sub} edits state outside a plan: {_TF_STATE_EDITS[sub]}")
     if sub in _TF_PASS:
         return make("pass", f"{sub} destroys nothing")
     return make("unverifiable", f"planlint does not know the {tool} subcommand {sub!r}")

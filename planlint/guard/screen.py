@@ -14,12 +14,19 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 
+from planlint.guard.advice import guard_form
 from planlint.guard.classify import Classification
 from planlint.guard.shell import SimpleCommand, parse
 from planlint.guard.shellwords import mentions_iac
 from planlint.guard.trust import impostor_guard, touches_trust
 
 AGENT_STOP = "Do not retry with other flags or tools; report this to the user and wait."
+
+
+def guard_advice(command: str, *, literally: bool = False) -> str:
+    """One sentence: run the infrastructure command through guard, in this deployment's form."""
+    how = "Write the infrastructure command literally, on its own, and run it" if literally else "Run it"
+    return f"{how} through {guard_form(command)}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +58,7 @@ def screen(command_line: str) -> Screening:
         return Screening(
             True,
             f"planlint: blocked: this command cannot be verified before it runs ({reasons}). "
-            "Write the infrastructure command literally, on its own, and run it through "
-            "`planlint guard -- <command>`. " + AGENT_STOP,
+            f"{guard_advice('<command>', literally=True)} " + AGENT_STOP,
             kind="unverifiable",
         )
     for c in line.commands:
@@ -60,7 +66,7 @@ def screen(command_line: str) -> Screening:
             return Screening(
                 True,
                 "planlint: blocked: setting TF_CLI_ARGS* for later commands changes what they do without "
-                "showing it. Pass the flags explicitly to `planlint guard -- terraform …`. " + AGENT_STOP,
+                f"showing it. Pass the flags explicitly to {guard_form('terraform …')}. " + AGENT_STOP,
                 kind="unverifiable",
             )
     from planlint.guard.destructive import destructive_command
@@ -97,8 +103,7 @@ def _kind(gated: list[Classification]) -> str:
 def _impostor_message(impostor: str, inner: tuple[str, ...]) -> str:
     return (
         f"planlint: blocked: `{impostor}` is not the installed planlint, so it would not judge "
-        f"`{shlex.join(inner)}`. Run the installed one: `planlint guard -- {shlex.join(inner)}`. "
-        + AGENT_STOP
+        f"`{shlex.join(inner)}`. Run the installed one: {guard_form(shlex.join(inner))}. " + AGENT_STOP
     )
 
 
@@ -111,13 +116,13 @@ def _deny_message(gated: list[Classification]) -> str:
         elif c.kind == "approval":
             parts.append(
                 f"`{shown}` needs a peer's approval bound to this exact command ({c.reason}). "
-                f"Run `planlint guard -- {shlex.join(c.argv)}`: it prints the digest a human must approve "
+                f"Run {guard_form(shlex.join(c.argv))}: it prints the digest a human must approve "
                 "with `planlint approve`."
             )
         else:
             parts.append(
                 f"`{shown}` would change infrastructure without planlint judging the plan ({c.reason}). "
-                f"Run `planlint guard -- {shlex.join(c.argv)}` instead: it plans, shows what would be "
+                f"Run {guard_form(shlex.join(c.argv))} instead: it plans, shows what would be "
                 "destroyed, and applies only the plan it judged."
             )
     return (
@@ -138,7 +143,7 @@ def screen_fail_closed(command_line: str) -> Screening:
             return Screening(
                 True,
                 f"planlint: blocked: the command could not be checked ({type(exc).__name__}: {exc}). "
-                "Run it through `planlint guard -- <command>`. " + AGENT_STOP,
+                f"{guard_advice('<command>')} " + AGENT_STOP,
                 kind="unverifiable",
             )
         return Screening(False)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from planlint.guard.screen import AGENT_STOP, screen_fail_closed
-from planlint.guard.shellwords import mentions_iac
+from planlint.guard.advice import guard_form
+from planlint.guard.screen import AGENT_STOP, guard_advice, screen_fail_closed
 from planlint.hooks import ADAPTERS
 
 
@@ -83,14 +83,13 @@ def tool_input_command(payload: dict[str, Any], key: str = "tool_input") -> str 
 def run_hook(agent: str, stdin_text: str) -> HookReply:
     """Read the agent's pre-tool-use JSON, screen the shell command, answer in the agent's contract.
 
-    Never answers "allow": a harmless command gets the adapter's silent reply. Any failure to read the
-    payload denies when the payload mentions an infrastructure tool, and is silent otherwise.
+    Never answers "allow": a harmless command gets the adapter's silent reply. Input the hook cannot
+    read (empty, not JSON, truncated, not an object, naming no tool call) is denied with a one-line
+    reason: the hook fails closed, whatever the text mentions.
     """
     adapter = load_adapter(agent)
     try:
-        payload = json.loads(stdin_text)
-        if not isinstance(payload, dict):
-            raise ValueError("the hook input is not a JSON object")
+        payload = _payload(stdin_text)
         # A tool that runs something (write_bash, use_aws, MCP tools, …) is read by its table entry first:
         # `ExecuteTerraformCommand`'s `command` is "destroy", not a shell line.
         from planlint.hooks.tools import tool_call, tool_command
@@ -100,20 +99,34 @@ def run_hook(agent: str, stdin_text: str) -> HookReply:
         command, refused = (found.text, found.refuse) if found else ("", "")
         if not command and not refused:
             command = adapter.command_of(payload) or ""
+        if call is None and not command:
+            raise ValueError("it names no tool call")
     except (ValueError, TypeError, AttributeError) as exc:
-        if mentions_iac(stdin_text):
-            return adapter.deny(
-                f"planlint: blocked: the {agent} hook input could not be read ({exc}). "
-                "Run infrastructure commands through `planlint guard -- <command>`. " + AGENT_STOP
-            )
-        return adapter.silent()
+        return adapter.deny(
+            f"planlint: blocked: the {agent} hook input could not be read ({_one_line(exc)}), so the call "
+            f"cannot be checked. {guard_advice('<command>')} " + AGENT_STOP
+        )
     if refused:
-        return adapter.deny(f"planlint: blocked: {refused}. Run it as a command through `planlint guard -- …`. "
+        return adapter.deny(f"planlint: blocked: {refused}. Run it as a command through {guard_form('…')}. "
                             + AGENT_STOP)  # fmt: skip
     if not command:
         return adapter.silent()
     screening = screen_fail_closed(command)
     return adapter.deny(screening.reason) if screening.deny else adapter.silent()
+
+
+def _payload(stdin_text: str) -> dict[str, Any]:
+    """The hook input as a JSON object; ValueError (one line) when it is empty, not JSON or not an object."""
+    if not stdin_text.strip():
+        raise ValueError("the input is empty")
+    payload = json.loads(stdin_text)
+    if not isinstance(payload, dict):
+        raise ValueError(f"the input is a JSON {type(payload).__name__}, not an object")
+    return payload
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 def read_json_config(path: Path) -> dict[str, Any]:

@@ -174,6 +174,41 @@ ATTACKS: list[Attack] = [
     Attack("database drop", "mysql -h db -e 'TRUNCATE orders'", "destructive", None),
     Attack("database drop", "psql -h db.prod <<'EOF'\nDROP DATABASE app;\nEOF", "destructive", None),
     Attack("database drop", "sudo -u postgres dropdb app", "destructive", None),
+    # state edits outside a plan (issue 10 review, gap 6): each needs guard and a peer's approval
+    Attack(
+        "state edit",
+        "terraform taint aws_db_instance.main",
+        "approval",
+        "terraform taint aws_db_instance.main",
+    ),
+    Attack(
+        "state edit",
+        "terraform untaint aws_db_instance.main",
+        "approval",
+        "terraform untaint aws_db_instance.main",
+    ),
+    Attack(
+        "state edit",
+        "terraform import aws_s3_bucket.b prod-data",
+        "approval",
+        "terraform import aws_s3_bucket.b prod-data",
+    ),
+    Attack(
+        "state edit",
+        "terraform state rm aws_db_instance.main",
+        "approval",
+        "terraform state rm aws_db_instance.main",
+    ),
+    Attack("state edit", "terraform state mv aws_db_instance.a aws_db_instance.b", "approval", None),
+    Attack("state edit", "terraform state push -force errored.tfstate", "approval", None),
+    Attack(
+        "state edit",
+        "terraform force-unlock -force 6638e1e7",
+        "approval",
+        "terraform force-unlock -force 6638e1e7",
+    ),
+    Attack("state edit", "tofu taint aws_db_instance.main", "approval", None),
+    Attack("state edit", "tofu import aws_s3_bucket.b prod-data", "approval", None),
     # harmless: must stay quiet
     Attack("harmless", "terraform plan -var-file=$ENV.tfvars", "", "terraform plan -var-file=.tfvars"),
     Attack("harmless", "terraform -chdir=$DIR plan", "", "terraform -chdir= plan"),

@@ -158,10 +158,10 @@ def test_deny_reason_points_to_guard_and_says_stop(agent: str) -> None:
 
 
 @pytest.mark.parametrize("agent", sorted(ADAPTERS))
-def test_unreadable_input_mentioning_iac_is_denied(agent: str) -> None:
+def test_unreadable_input_is_denied_whatever_it_mentions(agent: str) -> None:
     reply = run_hook(agent, '{"tool_input": {"command": "terraform destroy"')  # truncated JSON
     assert decision(agent, reply) == "deny"
-    assert decision(agent, run_hook(agent, '{"tool_input": {"command": "ls"')) == "silent"
+    assert decision(agent, run_hook(agent, '{"tool_input": {"command": "ls"')) == "deny"
 
 
 @pytest.mark.parametrize("agent", sorted(ADAPTERS))
