@@ -4,7 +4,8 @@ Each test session creates two real OS accounts with unique names (the guard acco
 `planlint guard setup`, and the agent), real directories with real owners and modes, and removes them
 afterwards. The agent's moves run as the agent (`runuser`); guard runs as the guard account through real
 `sudo -n -u GUARD` and the sudoers rule setup wrote when sudo is installed, else through `runuser` with
-the environment sudo would give it (`env -i`, SUDO_UID) — the fallback is named in each test's output.
+the environment sudo would give it (`env -i`, SUDO_UID) — the fallback is named in each test's output
+(tests/guard/boundary_rig.py).
 The terraform guard runs is tests/guard/fake_terraform.py replaying corpus plans, from a root-owned
 directory (behind a root-owned wrapper that sets its replay variables, since sudo resets the environment).
 """
@@ -14,172 +15,61 @@ from __future__ import annotations
 import os
 import pwd
 import re
-import secrets
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .boundary_rig import NEEDS_ROOT, Accounts, deployed, keygen, sh
+from .boundary_rig import approve as sign
 from .fake_terraform import install, read_log
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or not shutil.which("useradd") or not shutil.which("runuser"),
-    reason="the account boundary tests create real OS accounts: they need root, useradd and runuser (CI runs as root)",
-)
-REPO = Path(__file__).resolve().parents[2]
+pytestmark = NEEDS_ROOT
 DESTROY = "terraform/snyk-cli/tf-plan-destroy.json"
 CREATE = "terraform/terraform/show-json__basic-create__output.json"
-PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 @dataclass
-class Boundary:
-    base: Path
-    guard_account: str
-    agent: str
-    home: Path  # the guard account's home
-    agent_home: Path
-    planlint: Path  # root-owned launcher the sudoers rule names
-    terraform: Path  # root-owned fake terraform
-    log: Path
-    alice_key: Path
-    use_sudo: bool
-
-    @property
-    def trust(self) -> Path:
-        return self.home / ".config" / "planlint"
-
-    def as_agent(self, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-        """Run `argv` as the agent account, with a clean environment of its own (plus `env`)."""
-        base = {"PATH": PATH, "HOME": str(self.agent_home), "USER": self.agent, "LOGNAME": self.agent}
-        settings = [f"{k}={v}" for k, v in {**base, **env}.items()]
-        return subprocess.run(
-            ["runuser", "-u", self.agent, "--", "env", "-i", *settings, *argv],
-            cwd=self.agent_home / "repo", capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-
-    def guard(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-        """`sudo -n -u GUARD planlint guard ARGS` as the agent (or what sudo would run, without sudo)."""
-        if self.use_sudo:
-            return self.as_agent(
-                "sudo", "-n", "-u", self.guard_account, str(self.planlint), "guard", *args, **env
-            )
-        uid = pwd.getpwnam(self.agent).pw_uid
-        settings = {
-            "PATH": PATH,
-            "HOME": str(self.home),
-            "SUDO_UID": str(uid),
-            "SUDO_USER": self.agent,
-            **env,
-        }
-        return subprocess.run(
-            ["runuser", "-u", self.guard_account, "--", "env", "-i", *(f"{k}={v}" for k, v in settings.items()),
-             str(self.planlint), "guard", *args],
-            cwd=self.agent_home / "repo", capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
+class Boundary(Accounts):
+    terraform: Path = Path()  # root-owned fake terraform
+    log: Path = Path()
+    alice_key: Path = Path()
 
     def subcommands(self) -> list[str]:
         return [str(c["argv"][0]) for c in read_log(self.log)]  # type: ignore[index]
 
 
-def _reachable_python() -> tuple[str, str]:
-    """(interpreter, PYTHONPATH) that other accounts can run with this test's packages.
-
-    The test's own interpreter may live under a home other accounts cannot enter (pyenv under /root);
-    then a system Python of the same version runs with this environment's site-packages.
-    """
-    import site
-    import sysconfig
-
-    paths = ":".join([str(REPO), *site.getsitepackages(), sysconfig.get_paths()["purelib"]])
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    for candidate in (sys.executable, f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"):
-        if not Path(candidate).exists():
-            continue
-        probe = subprocess.run(
-            ["runuser", "-u", "nobody", "--", "env", "-i", f"PYTHONPATH={paths}", candidate, "-c",
-             "import msgspec, yaml, jsonschema, planlint.cli"], capture_output=True, check=False,
-        )  # fmt: skip
-        if probe.returncode == 0:
-            return candidate, paths
-    pytest.skip(f"no Python {version} with this test's packages is runnable by other accounts")
-
-
-def _sh(*argv: str) -> None:
-    subprocess.run(argv, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def boundary(corpus: Path) -> Iterator[Boundary]:
-    tag = secrets.token_hex(3)
-    guard_account, agent = f"plg{tag}", f"pla{tag}"
-    base = Path(f"/tmp/planlint-boundary-{tag}")  # pytest's own tmp dirs are 0700 root: accounts can't enter
-    base.mkdir(mode=0o755)
-    sudoers = Path(f"/etc/sudoers.d/planlint-test-{tag}")
-    use_sudo = shutil.which("sudo") is not None and Path("/etc/sudoers.d").is_dir()
-    use_sudo = use_sudo and not os.environ.get("PLANLINT_TEST_WITHOUT_SUDO")  # to exercise the fallback
-    try:
-        agent_home = base / "agent-home"
-        _sh("useradd", "--no-create-home", "--home-dir", str(agent_home), "--shell", "/bin/sh", agent)
-        (agent_home / "repo" / ".git").mkdir(parents=True)
-        _sh("chown", "-R", f"{agent}:{agent}", str(agent_home))
-        bin_dir = base / "bin"
-        python, pythonpath = _reachable_python()
-        install(base / "fakebin", python)
+    with deployed() as accounts:
+        base = accounts.base
+        install(base / "fakebin", accounts.python)
         log_dir = base / "log"
         log_dir.mkdir()
-        planlint = bin_dir / "planlint"
-        bin_dir.mkdir()
-        planlint.write_text(f'#!/bin/sh\nPYTHONPATH={pythonpath} exec {python} -m planlint "$@"\n')
-        terraform = bin_dir / "terraform"
+        terraform = base / "bin" / "terraform"
         terraform.write_text(
             f"#!/bin/sh\nFAKE_TF_LOG={log_dir}/calls.jsonl FAKE_TF_PLAN={corpus / CREATE} "
             f'FAKE_TF_DESTROY_PLAN={corpus / DESTROY} exec {base}/fakebin/terraform "$@"\n'
         )
-        for script in (planlint, terraform):
-            script.chmod(0o755)
-        setup = subprocess.run(
-            [str(planlint), "guard", "setup", "--agent", f"{agent}=agent@test.example", "--account", guard_account,
-             "--home", str(base / "home"), "--planlint", str(planlint),
-             "--sudoers", str(sudoers if use_sudo else base / "sudoers")],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        assert setup.returncode == 0, setup.stderr
-        _sh("chown", guard_account, str(log_dir))
+        terraform.chmod(0o755)
+        sh("chown", accounts.guard_account, str(log_dir))
         keys = base / "keys"
         keys.mkdir(mode=0o700)
-        alice = keys / "id_alice"
-        _sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice", "-f", str(alice))
-        trust = base / "home" / ".config" / "planlint"
+        alice = keygen(keys / "id_alice", "alice")
         signer = f'alice@test.example namespaces="planlint-approval" {alice.with_suffix(".pub").read_text()}'
-        (trust / "allowed_signers").write_text(signer)
-        credentials = base / "home" / ".aws"
+        (accounts.trust / "allowed_signers").write_text(signer)
+        credentials = accounts.home / ".aws"
         credentials.mkdir(mode=0o700)
         (credentials / "credentials").write_text("[default]\naws_access_key_id = AKIASYNTHETICEXAMPLE\n")
-        _sh("chown", "-R", guard_account, str(credentials))
-        yield Boundary(base, guard_account, agent, base / "home", agent_home, planlint, terraform,
-                       log_dir / "calls.jsonl", alice, use_sudo)  # fmt: skip
-    finally:
-        sudoers.unlink(missing_ok=True)
-        for account in (agent, guard_account):
-            subprocess.run(["userdel", account], capture_output=True, check=False)
-        shutil.rmtree(base, ignore_errors=True)
+        sh("chown", "-R", accounts.guard_account, str(credentials))
+        fields = {name: getattr(accounts, name) for name in Accounts.__dataclass_fields__}
+        yield Boundary(**fields, terraform=terraform, log=log_dir / "calls.jsonl", alice_key=alice)
 
 
 def _approve(b: Boundary, refusal: str, name: str) -> Path:
     """Alice (a human, as root here) signs what guard printed; the record lands where the agent can pass it."""
-    found = re.search(r"planlint approve (\S+) --scope '([^']+)' --requester (\S+)", refusal)
-    assert found, refusal
-    out = b.agent_home / name
-    argv = [str(b.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester", found.group(3),
-            "--approver", "alice@test.example", "--key", str(b.alice_key), "-o", str(out)]  # fmt: skip
-    subprocess.run(argv, check=True, capture_output=True)
-    out.chmod(0o644)
-    return out
+    return sign(b, refusal, b.agent_home / name, b.alice_key)
 
 
 def test_setup_wrote_a_held_deployment_and_a_sudoers_rule_for_exactly_guard(boundary: Boundary) -> None:
@@ -190,12 +80,7 @@ def test_setup_wrote_a_held_deployment_and_a_sudoers_rule_for_exactly_guard(boun
         info = (b.home / sub).stat()
         assert info.st_uid == pwd.getpwnam(b.guard_account).pw_uid and info.st_mode & 0o077 == 0
     assert f"{b.agent} agent@test.example" in (b.trust / "identities").read_text()
-    sudoers = (
-        Path(f"/etc/sudoers.d/planlint-test-{b.base.name.rsplit('-', 1)[1]}")
-        if b.use_sudo
-        else b.base / "sudoers"
-    )
-    rule = sudoers.read_text()
+    rule = b.sudoers.read_text()
     assert f"{b.agent} ALL=({b.guard_account}) NOPASSWD: {b.planlint} guard *" in rule
     assert f"Defaults:{b.agent} env_reset" in rule
     print("guard reached through", "sudo" if b.use_sudo else "runuser (sudo not installed)")
