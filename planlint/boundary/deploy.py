@@ -12,7 +12,9 @@ The deployment it writes (every path held: owned by root or the guard account, w
 
 Through sudo the environment is reset (sudoers(5) `env_reset`) and `SUDO_UID` names the agent; guard then
 takes its trust directory from its own account, refuses `--trust-dir`, and runs only tools it can hold.
-Existing files are kept (identities are merged); a second run changes nothing.
+Existing files are kept (identities are merged, and the agents already in the sudoers drop-in keep their
+rules: a run for another agent adds it); owners and modes are set again, so a second run repairs any
+loosening and otherwise changes nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import grp
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -59,13 +62,26 @@ def default_planlint() -> Path:
     return found.absolute()
 
 
-def sudoers_text(d: Deployment) -> str:
-    """The sudoers(5) drop-in: each agent may run exactly `planlint guard …` as the guard account."""
+_DROP_IN_AGENT = re.compile(r"^Defaults:(\S+) env_reset\b", re.MULTILINE)
+
+
+def sudoers_agents(path: Path) -> list[str]:
+    """The agent accounts a drop-in written by `guard setup` already admits (none when there is no file)."""
+    try:
+        return _DROP_IN_AGENT.findall(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the existing sudoers drop-in: {exc}", origin=str(path)) from exc
+
+
+def sudoers_text(d: Deployment, kept: Sequence[str] = ()) -> str:
+    """The sudoers(5) drop-in: each agent (`kept` first) may run exactly `planlint guard …` as the guard account."""
     lines = [
         "# Written by `planlint guard setup`. The agent accounts below may run planlint guard as the guard",
         "# account and nothing else; the environment is reset, so no variable of theirs reaches guard.",
     ]
-    for agent, _ in d.agents:
+    for agent in dict.fromkeys([*kept, *(account for account, _ in d.agents)]):
         lines += [
             f'Defaults:{agent} env_reset, !setenv, secure_path="{SECURE_PATH}"',
             f"{agent} ALL=({d.account}) NOPASSWD: {d.planlint} guard *",
@@ -106,7 +122,7 @@ def _create_account(d: Deployment) -> str:
 
 
 def _install_sudoers(d: Deployment) -> str:
-    text = sudoers_text(d)
+    text = sudoers_text(d, sudoers_agents(d.sudoers))
     d.sudoers.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", dir=d.sudoers.parent, prefix=".planlint-", delete=False) as tmp:
         tmp.write(text)
@@ -150,7 +166,10 @@ def setup(d: Deployment) -> list[str]:
     _file(d.trust_dir / "allowed_signers", signers, (0, gid), 0o640)
     identities = read_identities(d.trust_dir / "identities")
     for agent, principal in d.agents:
-        identities.setdefault(agent, principal)
+        mapped = identities.setdefault(agent, principal)
+        if mapped != principal:
+            done.append(f"identities: {agent} keeps its principal {mapped} from the file, not {principal} "
+                        "(edit the file to change it)")  # fmt: skip
     mapping = "".join(f"{account} {principal}\n" for account, principal in sorted(identities.items()))
     header = "# OS account → principal; written by `planlint guard setup`, edited by the operator\n"
     _file(d.trust_dir / "identities", header + mapping, (0, gid), 0o640, keep=False)
