@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
 from typing import Any
 
 from planlint.blast_radius import PlanStats, condition_holds, plan_stats, share_text
-from planlint.catalogue import Catalogue, Classification, object_kind, with_policy_types
+from planlint.catalogue import Catalogue, Classification
 from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
 from planlint.digest import destructive_digest
 from planlint.mitigations import mitigation_of
-from planlint.model import ACTIONS, Finding, Plan, ResourceChange, Verdict
+from planlint.model import Finding, Plan, ResourceChange, Verdict
 from planlint.patterns import resource_matches
 from planlint.report.wording import action_text, reason_text
 from planlint.ruleset import ABSENT, AttributeCondition, Rule, RuleSet
+from planlint.shapes import Shapes, change_kind, plain_match
 from planlint.ungated import ungated_destroys
 from planlint.waivers import apply_waivers
 
@@ -39,33 +39,15 @@ class PlanContext:
 
 def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> Verdict:
     """Run every rule over every change of every plan and decide."""
-    by_action = _rules_by_action([r for r in ruleset.rules if not r.match.waiver_expired])
-    catalogue = ruleset.catalogue
-    if policy.stateful_types or policy.stateless_types:
-        catalogue = with_policy_types(
-            catalogue, policy.stateful_types, policy.stateless_types, policy.origin or ".planlint.yml"
-        )
+    shapes = Shapes(ruleset, policy)
+    catalogue = shapes.catalogue
     matched: list[tuple[Finding, ResourceChange]] = []
-    # Which rules can match a (platform, type, mode, kind, actions) shape is decided once per shape: a
-    # 100k-change plan has a few hundred shapes, so most changes cost one dict lookup.
-    shapes: dict[tuple[str, str, str, str | None, tuple[str, ...]], tuple[Classification, list[Rule]]] = {}
     for plan in plans:
         context = PlanContext(plan, policy)
         for change in plan.changes:
-            kind = change_kind(catalogue, change) if change.type in catalogue.kind_types else None
-            key = (change.platform, change.type, change.mode, kind, change.actions)
-            shape = shapes.get(key)
-            if shape is None:
-                classification = catalogue.classify(change.type, mode=change.mode, kind=kind)
-                by_id = {r.id: r for a in change.actions for r in by_action[a]}
-                shape = (
-                    classification,
-                    [by_id[i] for i in sorted(by_id) if _static_match(by_id[i], change, classification)],
-                )
-                shapes[key] = shape
-            classification, candidates = shape
+            classification, candidates, attribute_keys = shapes.of(change)
             for rule in candidates:
-                if _dynamic_match(rule, change, context):
+                if _dynamic_match(rule, change, context, attribute_keys):
                     finding = make_finding(rule, change, plan, classification, policy, context=context)
                     matched.append((finding, change))
     findings = apply_waivers(
@@ -83,60 +65,27 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
     )
 
 
-def change_kind(catalogue: Catalogue, change: ResourceChange) -> str | None:
-    """The object kind of a kind-judged change (`kubernetes_manifest`: `manifest.kind`), else None."""
-    path = catalogue.kind_types.get(change.type)
-    if path is None:
-        return None
-    keys = (path[0],)
-    return object_kind(
-        catalogue, change.type, change.values.fields("before", keys), change.values.fields("after", keys)
-    )
-
-
 def classify_change(catalogue: Catalogue, change: ResourceChange) -> Classification:
     """Stateful, known stateless or unknown, for this change (its mode and, where it matters, its kind)."""
     kind = change_kind(catalogue, change)
     return catalogue.classify(change.type, mode=change.mode, kind=kind)
 
 
-def _rules_by_action(rules: Sequence[Rule]) -> dict[str, list[Rule]]:
-    """Index rules by the actions they can match, so a no-op costs one dict lookup, not a rule scan."""
-    index: dict[str, list[Rule]] = {a: [] for a in ACTIONS}
-    for rule in rules:
-        for action in rule.match.actions if rule.match.actions is not None else ACTIONS:
-            index[action].append(rule)
-    return index
+def _dynamic_match(
+    rule: Rule, change: ResourceChange, context: PlanContext | None, attribute_keys: tuple[str, ...] = ()
+) -> bool:
+    """The checks that depend on this change's reason, address, values and the plan around it.
 
-
-def _static_match(rule: Rule, change: ResourceChange, classification: Classification) -> bool:
-    """The checks that depend only on the change's platform, type and actions."""
+    `attribute_keys`: every key the change's candidate rules read (a superset of this rule's), so that
+    each side is decoded once for all of them.
+    """
     m = rule.match
-    if m.waiver_expired:
-        return False
-    if m.platforms is not None and change.platform not in m.platforms:
-        return False
-    if m.actions is not None and m.actions.isdisjoint(change.actions):
-        return False
-    if m.catalogue is None and m.types is None and m.unknown is None:
-        return True
-    return _type_matches(rule, change.type, classification)
-
-
-def _dynamic_match(rule: Rule, change: ResourceChange, context: PlanContext | None) -> bool:
-    """The checks that depend on this change's reason, address, values and the plan around it."""
-    m = rule.match
-    if m.reasons is not None and change.reason not in m.reasons:
-        return False
-    if change.reason in m.reasons_not:
-        return False
-    if m.addresses and not any(fnmatchcase(change.address, g) for g in m.addresses):
-        return False
-    if m.modules and not any(fnmatchcase(change.module or "", g) for g in m.modules):
+    if not plain_match(rule, change):
         return False
     if m.attribute_keys:
-        before = change.values.fields("before", m.attribute_keys)
-        after = change.values.fields("after", m.attribute_keys)
+        keys = attribute_keys or m.attribute_keys
+        before = change.values.fields("before", keys)
+        after = change.values.fields("after", keys)
         if not all(_condition_holds(c, before, after) for c in m.attributes):
             return False
         if m.attributes_any and not any(_condition_holds(c, before, after) for c in m.attributes_any):
@@ -146,18 +95,6 @@ def _dynamic_match(rule: Rule, change: ResourceChange, context: PlanContext | No
     return m.plan is None or (
         context is not None and condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
     )
-
-
-def _type_matches(rule: Rule, resource_type: str, classification: Classification) -> bool:
-    m = rule.match
-    if m.types is not None and resource_type in m.types:
-        return True
-    klass = classification.klass
-    if m.catalogue is not None and klass is not None and ("*" in m.catalogue or klass in m.catalogue):
-        return True
-    if m.unknown is not None and classification.standing == "unknown":
-        return ("storage-like" if classification.storage_word else "other") in m.unknown
-    return False
 
 
 def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:

@@ -9,13 +9,20 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planlint.errors import InputError
+
+if TYPE_CHECKING:
+    import threading
 
 ZIP_MAGIC = b"PK\x03\x04"
 # What hashicorp/setup-terraform's wrapper prints around the real output when terraform_wrapper is on.
 WRAPPER_MARKERS = (b"[command]", b"terraform-bin", b"::debug::", b"stdout: ")
 RENDER_TIMEOUT_S = 300
+# Inputs from this size on are hashed on a second thread while the loader decodes them: hashlib releases
+# the GIL for buffers over 2 KiB, so on a machine with two cores the digest costs no wall time.
+HASH_IN_BACKGROUND_BYTES = 1 << 22
 _LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
@@ -25,17 +32,51 @@ class RawInput:
 
     origin: str
     data: bytes
-    sha256: str
+    digest: Digest
     rendered_by: str | None = None  # "terraform show -json" when a binary plan was rendered
+
+    @property
+    def sha256(self) -> str:
+        """Hex sha256 of the bytes as read (before any re-encoding or rendering); waits for the hash."""
+        return self.digest.hexdigest()
+
+
+class Digest:
+    """The sha256 of a buffer: computed at once, or for big buffers on a second thread until first asked for."""
+
+    __slots__ = ("_hex", "_thread")
+
+    def __init__(self, data: bytes) -> None:
+        self._hex = ""
+        self._thread: threading.Thread | None = None
+        if len(data) < HASH_IN_BACKGROUND_BYTES:
+            self._hex = hashlib.sha256(data).hexdigest()
+            return
+        import threading
+
+        def run() -> None:
+            self._hex = hashlib.sha256(data).hexdigest()
+
+        self._thread = threading.Thread(target=run, name="planlint-sha256", daemon=True)
+        self._thread.start()
+
+    def hexdigest(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        return self._hex
 
 
 def read_input(origin: str) -> RawInput:
-    """Read `origin` ("-" = stdin): decode UTF-16/UTF-8 BOMs, render binary plans, refuse the rest."""
+    """Read `origin` ("-" = stdin): decode UTF-16/UTF-8 BOMs, render binary plans, refuse the rest.
+
+    The sha256 of a big input is computed on a second thread while the caller decodes `data`.
+    """
     raw = _read_bytes(origin)
-    sha = hashlib.sha256(raw).hexdigest()
+    digest = Digest(raw)
     if raw.startswith(ZIP_MAGIC):
-        return RawInput(origin, _render_binary_plan(origin), sha, rendered_by="show -json")
-    return RawInput(origin, _to_utf8(raw, origin), sha)
+        return RawInput(origin, _render_binary_plan(origin), digest, rendered_by="show -json")
+    return RawInput(origin, _to_utf8(raw, origin), digest)
 
 
 def _read_bytes(origin: str) -> bytes:

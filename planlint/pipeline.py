@@ -6,9 +6,13 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planlint.config import DEFAULT_POLICY, Policy, load_policy
 from planlint.model import Plan, Verdict
+
+if TYPE_CHECKING:
+    from planlint.ruleset import RuleSet
 
 
 def run_check(
@@ -33,16 +37,22 @@ def run_check(
     checked against Terragrunt's `run_report` when given (see planlint.stacks).
     """
     from planlint.loaders import load_inputs
+    from planlint.ruleset import load_ruleset
+    from planlint.shapes import values_reader
 
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
+    # The rules are known before the plans are read, so each plan keeps only the attribute values a rule
+    # can read and lets the rest of its file go as soon as it is loaded.
+    ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
+    needs_values = values_reader(ruleset, policy)
     with _no_cyclic_gc():
         if run_report is not None or any(p != "-" and Path(p).is_dir() for p in paths):
             from planlint.stacks import load_stacks
 
-            plans = load_stacks(paths, input_format, run_report)
+            plans = load_stacks(paths, input_format, run_report, needs_values)
         else:
-            plans = load_inputs(paths, input_format) if paths else []
+            plans = load_inputs(paths, input_format, needs_values) if paths else []
     if source is not None or base_source is not None or base_ref is not None:
         from planlint.source.attach import with_source
 
@@ -53,7 +63,7 @@ def run_check(
 
         plans = locate_change_sets(plans, [read_template(t) for t in templates])
     with _no_cyclic_gc():
-        return judge(plans, policy, rule_dirs)
+        return judge(plans, policy, rule_dirs, ruleset=ruleset)
 
 
 @contextmanager
@@ -72,11 +82,23 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def judge(
-    plans: Sequence[Plan], policy: Policy = DEFAULT_POLICY, rule_dirs: Sequence[str | Path] = ()
+    plans: Sequence[Plan],
+    policy: Policy = DEFAULT_POLICY,
+    rule_dirs: Sequence[str | Path] = (),
+    *,
+    ruleset: RuleSet | None = None,
 ) -> Verdict:
-    """Evaluate already-loaded plans under a policy (the gate loads its policy from the PR's base commit)."""
+    """Evaluate already-loaded plans under a policy (the gate loads its policy from the PR's base commit).
+
+    `ruleset`: the rules already loaded from the policy's and `rule_dirs`' directories, if the caller has them.
+    """
     from planlint.engine import evaluate
     from planlint.ruleset import load_ruleset
 
-    ruleset = load_ruleset([*policy.rule_dirs, *(Path(d) for d in rule_dirs)])
+    if ruleset is None:
+        ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
     return evaluate(plans, ruleset, policy)
+
+
+def _rule_dirs(policy: Policy, rule_dirs: Sequence[str | Path]) -> list[Path]:
+    return [*policy.rule_dirs, *(Path(d) for d in rule_dirs)]

@@ -18,13 +18,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from planlint.errors import InputError
-from planlint.model import Plan
+from planlint.model import Plan, ResourceChange
 
 TERRAGRUNT_PLAN = "tfplan.json"
 RESULTS = ("succeeded", "failed", "early exit", "excluded")
@@ -180,9 +180,15 @@ def with_stack_scopes(plans: Sequence[Plan], stack_of: dict[str, str]) -> list[P
     return result
 
 
-def load_stacks(paths: Sequence[str], input_format: str | None, run_report: str | None) -> list[Plan]:
+def load_stacks(
+    paths: Sequence[str],
+    input_format: str | None,
+    run_report: str | None,
+    needs_values: Callable[[ResourceChange], bool] | None = None,
+) -> list[Plan]:
     """Load plan files and plan directories; plans from a directory are scoped by their stack path.
 
+    `needs_values`: as for `load_inputs`, lets each plan's buffer go once it is loaded.
     Excluded units of the run report come back as empty plans (status "excluded") so every report
     names them. Raises InputError for an empty directory, a run that did not plan every unit, or a plan
     directory given with a report that is not exactly one.
@@ -203,7 +209,7 @@ def load_stacks(paths: Sequence[str], input_format: str | None, run_report: str 
             excluded += [s for s in found.stacks if s.result == "excluded"]
         else:
             files.append((path, path))
-    plans = with_stack_scopes(load_inputs([f for f, _ in files], input_format), dict(files))
+    plans = with_stack_scopes(load_inputs([f for f, _ in files], input_format, needs_values), dict(files))
     return plans + [_excluded(stack, run_report or "") for stack in excluded]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from planlint.errors import InputError
 from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_input
 from planlint.loaders.json_text import loads_strict
-from planlint.model import Plan
+from planlint.model import Plan, ResourceChange
 
 INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template", "pulumi")
 
@@ -18,8 +18,17 @@ EXPECTED = (
 )
 
 
-def load_inputs(origins: Sequence[str], input_format: str | None = None) -> list[Plan]:
-    """Load every input; CloudFormation root and nested child change sets are linked across files."""
+def load_inputs(
+    origins: Sequence[str],
+    input_format: str | None = None,
+    needs_values: Callable[[ResourceChange], bool] | None = None,
+) -> list[Plan]:
+    """Load every input; CloudFormation root and nested child change sets are linked across files.
+
+    With `needs_values` (which changes a rule may read the attribute values of: see
+    `planlint.shapes.values_reader`), each Terraform plan lets its input buffer go as soon as it is
+    loaded, keeping only those changes' values: many plans never sit in memory at once.
+    """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise InputError(f"unknown --input-format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
     if "-" in origins and origins.count("-") > 1:
@@ -37,7 +46,12 @@ def load_inputs(origins: Sequence[str], input_format: str | None = None) -> list
             templates.append(raw)
             plans.append(None)
         else:
+            if plan is not None and needs_values is not None and plan.format == "terraform":
+                from planlint.loaders.terraform import release_buffer
+
+                release_buffer(plan, needs_values)
             plans.append(plan)
+        del raw, plan, parsed
     loaded = [p for p in plans if p is not None]
     if change_sets:
         loaded.extend(LOADERS["cloudformation"](change_sets))
@@ -76,7 +90,7 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
             raise
         raise InputError(reason, raw.origin) from None
     if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
-        return "terraform", terraform.load_terraform(doc, raw.origin, raw.sha256), None
+        return "terraform", terraform.load_terraform(doc, raw.origin, raw.digest.hexdigest), None
     reason = terraform.not_a_plan_reason(doc) if doc is not None else None
     if reason is not None:
         raise InputError(reason, raw.origin)

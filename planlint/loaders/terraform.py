@@ -7,7 +7,7 @@ asks for them, and are redacted with the plan's own sensitivity masks when they 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import msgspec
@@ -203,8 +203,13 @@ def not_a_plan_reason(doc: Document) -> str | None:
     return None
 
 
-def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
-    """Normalise a decoded plan document; refuse plans that cannot be trusted."""
+def load_terraform(doc: Document, origin: str, sha256: str | Callable[[], str]) -> Plan:
+    """Normalise a decoded plan document; refuse plans that cannot be trusted.
+
+    Consumes `doc.resource_changes`: each decoded change is freed as soon as its record is built, so a
+    big plan never holds both in memory. `sha256` may be a callable, asked for last (it may still be
+    computing on another thread).
+    """
     version = doc.format_version or ""
     if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
         raise InputError(
@@ -223,9 +228,9 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
         )
     if doc.complete is False or deferred:
         raise InputError(_incomplete_message(deferred), origin)
-    changes = tuple(
-        _change(rc, origin, "resource_changes", i, None) for i, rc in enumerate(doc.resource_changes or ())
-    )
+    pending = list(reversed(doc.resource_changes or ()))
+    doc.resource_changes = None
+    changes = tuple(_change(pending.pop(), origin, "resource_changes", i, None) for i in range(len(pending)))
     return Plan(
         origin=origin,
         format="terraform",
@@ -244,7 +249,7 @@ def load_terraform(doc: Document, origin: str, sha256: str) -> Plan:
                 sorted(name for name, oc in (doc.output_changes or {}).items() if "delete" in oc.actions)
             ),
         ),
-        input_sha256=sha256,
+        input_sha256=sha256 if isinstance(sha256, str) else sha256(),
     )
 
 
@@ -313,25 +318,47 @@ def _change(
         deposed=rc.deposed,
         deferred=deferred_reason,
         importing=change.importing is not None,
-        values=PlanValues(rc, origin),
+        values=PlanValues(change, rc.address, origin),
     )
 
 
 class PlanValues(Values):
-    """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode."""
+    """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode.
 
-    __slots__ = ("_origin", "_rc")
+    The slices point into the whole input buffer: `keep()` copies them out and `release()` drops them, so
+    that once every change of a plan has done one or the other the buffer is freed (see `release_buffer`).
+    """
 
-    def __init__(self, rc: RawResourceChange, origin: str) -> None:
+    __slots__ = ("_address", "_fields", "_origin", "_raws")
+
+    def __init__(self, change: Change, address: str, origin: str) -> None:
         super().__init__()
-        self._rc = rc
+        self._raws: tuple[msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw] | None = (
+            change.before,
+            change.before_sensitive,
+            change.after,
+            change.after_sensitive,
+        )
+        self._address = address
         self._origin = origin
+        # side -> top-level attributes decoded so far by `fields` (a rule set's keys, decoded once)
+        self._fields: dict[str, dict[str, Any]] | None = None
+
+    def keep(self) -> None:
+        """Copy the slices out of the input buffer (they no longer keep it alive)."""
+        if self._raws is not None:
+            before, before_mask, after, after_mask = self._raws
+            self._raws = (before.copy(), before_mask.copy(), after.copy(), after_mask.copy())
+
+    def release(self) -> None:
+        """Drop the slices: no rule can read this change's values (reading them now is a bug and raises)."""
+        self._raws = None
 
     def _raw(self, side: Literal["before", "after"]) -> tuple[msgspec.Raw, msgspec.Raw]:
-        change = self._rc.change
-        if side == "before":
-            return change.before, change.before_sensitive
-        return change.after, change.after_sensitive
+        if self._raws is None:
+            raise RuntimeError(f"{self._address}: attribute values were released before a rule read them")
+        before, before_mask, after, after_mask = self._raws
+        return (before, before_mask) if side == "before" else (after, after_mask)
 
     def _json(self, raw: msgspec.Raw, type: Any = Any) -> Any:
         """Decode a slice; bytes the first pass skipped unchecked (bad UTF-8) fail closed, naming the change."""
@@ -344,7 +371,7 @@ class PlanValues(Values):
         except (UnicodeDecodeError, msgspec.DecodeError):
             bad_at = _utf8_error_at(bytes(raw))
             problem = "not valid JSON" if bad_at is None else f"not valid UTF-8 (byte {bad_at} of the value)"
-        raise InputError(f"{self._rc.address}: attribute values cannot be decoded: {problem}", self._origin)
+        raise InputError(f"{self._address}: attribute values cannot be decoded: {problem}", self._origin)
 
     def _decode(self, side: Literal["before", "after"]) -> Any:
         value, mask = self._raw(side)
@@ -355,10 +382,14 @@ class PlanValues(Values):
 
     def fields(self, side: Literal["before", "after"], keys: tuple[str, ...]) -> dict[str, Any]:
         # Rules that test a few attributes of every update of a type (deletion_protection, force_destroy)
-        # decode only those: msgspec skips the other members without building them.
+        # decode only those: msgspec skips the other members without building them. The engine asks for
+        # the union of its rules' keys first, so each side is decoded once per change.
         decoded = self._before if side == "before" else self._after
         if decoded is not Values._UNSET:
             return super().fields(side, keys)
+        known = self._fields.get(side) if self._fields is not None else None
+        if known is not None and all(k in known for k in keys):
+            return known
         value, mask = self._raw(side)
         try:
             found = self._json(value, _some_fields(keys))
@@ -370,7 +401,22 @@ class PlanValues(Values):
             item = getattr(found, f"f{index}")
             leaf_mask = sensitive.get(key) if isinstance(sensitive, dict) else sensitive
             result[key] = redact(item, leaf_mask) if item is not None else None
+        if self._fields is None:
+            self._fields = {}
+        self._fields[side] = result if known is None else {**known, **result}
         return result
+
+
+def release_buffer(plan: Plan, needed: Callable[[ResourceChange], bool]) -> None:
+    """Let a Terraform plan's input buffer go: copy out the values of changes `needed` says a rule may
+    read, drop the others. Without this every plan's whole file stays in memory until the run ends."""
+    for change in plan.changes:
+        values = change.values
+        if isinstance(values, PlanValues):
+            if needed(change):
+                values.keep()
+            else:
+                values.release()
 
 
 @functools.cache

@@ -1,0 +1,110 @@
+"""A plan's input buffer is let go once the plan is loaded: only the values a rule can read are kept.
+
+Judging with the buffers released must give exactly the verdict of judging with every value kept, on
+every real plan of the corpus; a rule of the policy's own that reads no-op changes' values still sees
+them. The big-input digest is computed on a second thread and must equal hashlib's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from planlint.inputs import HASH_IN_BACKGROUND_BYTES, read_input
+from planlint.loaders import load_inputs
+from planlint.loaders.terraform import PlanValues
+from planlint.pipeline import judge, run_check
+from planlint.report import REPORTERS
+from planlint.ruleset import load_ruleset
+from planlint.shapes import values_reader
+
+REFUSED = {"show-json__plan-error__output.json"}
+
+
+def _plans(corpus: Path) -> list[Path]:
+    return sorted(p for p in (corpus / "terraform").rglob("*.json") if p.name not in REFUSED)
+
+
+def test_released_buffers_never_change_a_verdict(corpus: Path) -> None:
+    plans = _plans(corpus)
+    assert len(plans) > 100
+    ruleset = load_ruleset()
+    needed = values_reader(ruleset)  # what run_check passes to the loader
+    for path in plans:
+        kept = judge(load_inputs([str(path)]), ruleset=ruleset)  # every value stays readable
+        released = judge(load_inputs([str(path)], needs_values=needed), ruleset=ruleset)
+        assert REPORTERS["json"](released) == REPORTERS["json"](kept), path
+
+
+def test_only_values_a_rule_can_read_are_kept(corpus: Path) -> None:
+    needed = values_reader(load_ruleset())
+    kept = released = 0
+    for path in _plans(corpus):
+        [plan] = load_inputs([str(path)], needs_values=needed)
+        for change in plan.changes:
+            assert isinstance(change.values, PlanValues)
+            if needed(change):
+                kept += 1
+                change.values.before()  # copied out of the buffer: still decodes
+            else:
+                released += 1
+                with pytest.raises(RuntimeError, match="released"):
+                    change.values.after()
+    assert kept and released
+
+
+RULE = """\
+id: PL952
+name: unchanged-bucket-without-versioning
+title: An unchanged bucket has no versioning
+severity: low
+enforcement: approve
+match:
+  types: [aws_s3_bucket]
+  attributes:
+    - {path: bucket, after: synthetic-kept}
+message: "{address} is kept without versioning."
+docs:
+  what: A synthetic test rule that reads the values of changes that do nothing.
+  why: A synthetic test rule that reads the values of changes that do nothing.
+  example: "a synthetic example of the rule, long enough for the schema"
+  fix: A synthetic test rule that reads the values of changes that do nothing.
+  references: ["https://example.com/synthetic"]
+"""
+
+
+def test_a_policy_rule_reading_no_op_values_still_sees_them(tmp_path: Path) -> None:
+    """Synthetic: one no-op bucket; the rule (no `actions:`, so it matches no-ops) reads its `bucket`."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "PL952.yaml").write_text(RULE, encoding="utf-8")
+    bucket = {"bucket": "synthetic-kept", "force_destroy": False}
+    change = {"actions": ["no-op"], "before": bucket, "after": bucket}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_s3_bucket.b",
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "name": "b",
+                "change": change,
+            }
+        ],
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    verdict = run_check([str(path)], rule_dirs=[rules])
+    assert [f.rule_id for f in verdict.findings] == ["PL952"]
+
+
+def test_a_big_input_is_hashed_beside_the_decode(tmp_path: Path) -> None:
+    data = json.dumps({"padding": "x" * HASH_IN_BACKGROUND_BYTES}).encode()
+    path = tmp_path / "big.json"
+    path.write_bytes(data)
+    raw = read_input(str(path))
+    assert raw.sha256 == hashlib.sha256(data).hexdigest()
+    assert raw.sha256 == raw.digest.hexdigest()  # asked again: the same answer, no second hash
