@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import msgspec
+
 Platform = Literal["terraform", "cloudformation", "pulumi"]
 
 # Normalised actions. A replacement is one action ("replace") with an order, never a delete plus a create,
@@ -84,9 +86,13 @@ class SourceLocation:
     end_line: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceChange:
-    """One planned change to one resource instance (Terraform) or logical resource (CloudFormation)."""
+class ResourceChange(msgspec.Struct, frozen=True, gc=False):
+    """One planned change to one resource instance (Terraform) or logical resource (CloudFormation).
+
+    A msgspec struct, not a dataclass: a 100k-change plan builds 100k of them, and a struct is built ~4x
+    faster and is smaller (`gc=False`: it holds no reference cycles). Copy with `msgspec.structs.replace`.
+    Equality compares `values` by identity.
+    """
 
     address: str  # Terraform address with module and index; CloudFormation "Nested/Child/LogicalId"
     type: str  # aws_db_instance, AWS::RDS::DBInstance
@@ -111,7 +117,7 @@ class ResourceChange:
     physical_id: str | None = None
     details: tuple[str, ...] = ()  # loader notes a reviewer should read (e.g. "RequiresRecreation: Always")
     source: SourceLocation | None = None
-    values: Values = field(default=NO_VALUES, compare=False, repr=False)
+    values: Values = NO_VALUES
 
     @property
     def is_destructive(self) -> bool:

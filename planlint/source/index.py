@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import msgspec
+
 from planlint.errors import InputError
 from planlint.model import Plan, SourceLocation
 from planlint.source.address import BlockAddress, module_call, parse_address
@@ -182,7 +184,7 @@ def locate_plans(
         changes = tuple(
             change
             if change.source is not None or (where := locate(index, change.address, base)) is None
-            else replace(change, source=where)
+            else msgspec.structs.replace(change, source=where)
             for change in plan.changes
         )
         located.append(replace(plan, changes=changes))

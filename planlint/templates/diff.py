@@ -12,8 +12,10 @@ conditions and transforms are not resolved, and AWS's change set remains the aut
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from planlint.model import Action, Plan, ResourceChange, SourceLocation, Values
 from planlint.templates.check import KEEPS_DATA, TEMPLATE_FORMAT
@@ -101,7 +103,9 @@ def diff_templates(old: Template, new: Template) -> Plan:
             before=resource,
         )
         if target is not None:  # point the reader at the new id in the new template, where the rename is
-            change = replace(change, source=SourceLocation(new.path, target.line, target.end_line))
+            change = msgspec.structs.replace(
+                change, source=SourceLocation(new.path, target.line, target.end_line)
+            )
         changes.append(change)
     renamed_to = {t.logical_id for t in renamed.values()}
     for resource in added:

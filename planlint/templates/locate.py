@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+import msgspec
+
 from planlint.model import Plan, SourceLocation
 from planlint.templates.decode import Template
 
@@ -27,7 +29,9 @@ def locate_change_sets(plans: Iterable[Plan], templates: Sequence[Template]) -> 
             located.append(plan)
             continue
         changes = tuple(
-            replace(c, source=lines[c.address]) if c.source is None and c.address in lines else c
+            msgspec.structs.replace(c, source=lines[c.address])
+            if c.source is None and c.address in lines
+            else c
             for c in plan.changes
         )
         located.append(replace(plan, changes=changes))
