@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import msgspec
@@ -42,6 +42,9 @@ class SourceIndex:
     blocks: tuple[IndexedBlock, ...]  # in module, file and line order
     by_address: Mapping[str, IndexedBlock]  # resource, data and module-call blocks by BlockAddress.text
     notes: tuple[str, ...] = ()  # what was not followed (remote modules), said out loud
+    # `removed` blocks by the address in their `from`: built once, so locating a plan's changes costs
+    # O(changes + blocks), not a scan of every block per change the source does not declare
+    removed_by_address: Mapping[str, IndexedBlock] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> tuple[IndexedBlock, ...]:
         return tuple(b for b in self.blocks if b.block.kind == kind)
@@ -89,7 +92,7 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
     for indexed in blocks:
         if indexed.block.kind in ("resource", "data", "module"):
             by_address.setdefault(indexed.address.text, indexed)
-    return SourceIndex(show(root), tuple(blocks), by_address, tuple(notes))
+    return SourceIndex(show(root), tuple(blocks), by_address, tuple(notes), _removed_blocks(blocks))
 
 
 def _walk(
@@ -150,7 +153,7 @@ def locate(index: SourceIndex, address: str, base: SourceIndex | None = None) ->
     parsed = parse_address(address)
     found = index.by_address.get(parsed.text)
     if found is None:
-        found = _removed_blocks(index).get(parsed.text)
+        found = index.removed_by_address.get(parsed.text)
     if found is None and base is not None:
         found = base.by_address.get(parsed.text)
     target = module_call(parsed)
@@ -160,9 +163,9 @@ def locate(index: SourceIndex, address: str, base: SourceIndex | None = None) ->
     return found.location if found is not None else None
 
 
-def _removed_blocks(index: SourceIndex) -> dict[str, IndexedBlock]:
+def _removed_blocks(blocks: Iterable[IndexedBlock]) -> dict[str, IndexedBlock]:
     removed: dict[str, IndexedBlock] = {}
-    for indexed in index.of_kind("removed"):
+    for indexed in (b for b in blocks if b.block.kind == "removed"):
         text = expression_text(indexed.block.body.get("from"))
         if text:
             parsed = parse_address(text)
