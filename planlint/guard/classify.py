@@ -129,7 +129,7 @@ def classify(command: SimpleCommand) -> Classification:
     argv = command.argv
     from planlint.guard.destructive import destructive_command  # data table, loaded on first use
 
-    hit = destructive_command(argv, command.stdin)
+    hit = destructive_command(argv, command.stdin, command.cwd)
     if hit is not None:  # a direct cloud/cluster/database delete: only an approval of this exact command
         return Classification("approval", hit.program, argv, hit.reason, hit.id, env=command.env)
     tool = iac_tool(argv[0]) if argv else None

@@ -3,6 +3,11 @@
 `destructive_command(argv)` is the one lookup: the hook denies a match, and guard classification
 (planlint/guard/classify.py) turns a match into kind `approval`, so guard runs it only with a peer's
 approval bound to the exact command.
+
+A database client's statements come from its options (`psql -c`), its files (`psql -f x.sql`, and the
+files those include: psql `\\i`, mysql `source`), or its standard input (`psql < x.sql`, `cat x.sql | psql`).
+Statements planlint cannot read (a missing file, input computed at run time) are not passed: the client
+is refused as if they dropped something.
 """
 
 from __future__ import annotations
@@ -13,7 +18,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from planlint.guard.files import read_text
 from planlint.guard.shellwords import is_dynamic, tool_basename
+
+STDIN_COMPUTED = (
+    "\0computed"  # planlint.guard.shell.STDIN_COMPUTED (not imported: the guard loads this alone)
+)
+_INCLUDE = re.compile(
+    r"^\s*(?:\\i|\\ir|\\include|\\include_relative|\\\.|source)\s+(\S+?);?\s*$", re.I | re.M
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +49,7 @@ class _Entry:
     words: tuple[frozenset[str], ...]
     flags: tuple[frozenset[str], ...]
     sql_options: frozenset[str]
+    sql_file_options: frozenset[str]
     statements: re.Pattern[str] | None
     what: str
     source: str
@@ -59,6 +73,7 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
             tuple(_alternatives(w) for w in item.get("words", [])),
             tuple(frozenset(group) for group in item.get("flags", [])),
             frozenset(item.get("sql_options", [])),
+            frozenset(item.get("sql_file_options", [])),
             re.compile(r"\b(?:" + "|".join(map(re.escape, statements)) + r")\b", re.I)
             if statements
             else None,
@@ -70,10 +85,13 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
     return options, {k: tuple(v) for k, v in entries.items()}
 
 
-def destructive_command(argv: Sequence[str], stdin: str | None = None) -> DestructiveCommand | None:
+def destructive_command(
+    argv: Sequence[str], stdin: str | None = None, cwd: str = "."
+) -> DestructiveCommand | None:
     """The catalogue entry `argv` matches (or would match, were its computed words known), else None.
 
-    `stdin` is literal text piped or redirected into the command (a database client's statements).
+    `stdin` is the text piped or redirected into the command (a database client's statements), or
+    STDIN_COMPUTED when it is not known; `cwd` is where relative file names are opened.
     """
     if not argv:
         return None
@@ -86,6 +104,11 @@ def destructive_command(argv: Sequence[str], stdin: str | None = None) -> Destru
     for entry in candidates:
         if entry.statements is not None:
             texts = _sql_texts(argv[1:], entry.sql_options) + ([stdin] if stdin else [])
+            files = _sql_texts(argv[1:], entry.sql_file_options)
+            unseen = _read_statements(texts, files, cwd)
+            if unseen:
+                what = f"{entry.what}, unless {unseen} (which planlint cannot read) does not"
+                return DestructiveCommand(entry.id, program, what, entry.source)
             if any(
                 "$" in t or "`" in t or entry.statements.search(t) for t in texts
             ):  # `count(*)` is no glob
@@ -97,6 +120,11 @@ def destructive_command(argv: Sequence[str], stdin: str | None = None) -> Destru
         what = entry.what if matched else f"{entry.what}, unless a word computed at run time says otherwise"
         return DestructiveCommand(entry.id, program, what, entry.source)
     return None
+
+
+def catalogued(program: str) -> bool:
+    """True when the catalogue has entries for `program` (a cloud, cluster or database CLI)."""
+    return tool_basename(program) in _catalogue()[1]
 
 
 def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
@@ -127,6 +155,25 @@ def _match_words(words: tuple[frozenset[str], ...], positional: list[str]) -> bo
         if word.split("/", 1)[0] not in expected:
             return None
     return True
+
+
+def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
+    """Add the text of `files`, and of the files `texts` include, to `texts`; "" or what could not be read."""
+    if STDIN_COMPUTED in texts:
+        texts.remove(STDIN_COMPUTED)
+        return "input computed at run time"
+    pending = list(files)
+    for text in texts:
+        pending += _INCLUDE.findall(text)
+    for _ in range(32):  # includes of includes, bounded
+        if not pending:
+            return ""
+        found = read_text(pending.pop(0), cwd)
+        if found.text is None:
+            return found.shown
+        texts.append(found.text)
+        pending += _INCLUDE.findall(found.text)
+    return "files that include too many others"
 
 
 def _sql_texts(args: Sequence[str], sql_options: frozenset[str]) -> list[str]:

@@ -11,12 +11,13 @@ Each denial carries a `kind` (what sort of problem it is) so tests and logs can 
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
 from dataclasses import dataclass
 
 from planlint.guard.advice import guard_form
 from planlint.guard.classify import Classification
-from planlint.guard.shell import SimpleCommand, parse
+from planlint.guard.shell import ShellLine, SimpleCommand, parse
 from planlint.guard.shellwords import mentions_iac
 from planlint.guard.trust import impostor_guard, touches_trust
 
@@ -71,9 +72,17 @@ def screen(command_line: str) -> Screening:
             )
     from planlint.guard.destructive import destructive_command
 
+    unresolved = _unresolved(line)
+    if unresolved:
+        return Screening(
+            True,
+            f"planlint: blocked: this command cannot be verified before it runs ({unresolved}). "
+            f"{guard_advice('<command>', literally=True)} " + AGENT_STOP,
+            kind="unverifiable",
+        )
     results: list[Classification] = []
     for command in line.commands:
-        hit = destructive_command(command.argv, command.stdin)
+        hit = destructive_command(command.argv, command.stdin, command.cwd)
         if hit is not None:
             verdict = Classification(
                 "approval", hit.program, command.argv, hit.reason, hit.id, env=command.env
@@ -81,9 +90,15 @@ def screen(command_line: str) -> Screening:
             return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
         guarded = impostor_guard(command)
         if guarded is None:
-            results.append(classify_probed(command))
+            results.append(_after_path_change(classify_probed(command), line))
             continue
         inner, impostor = guarded
+        if (
+            not impostor
+            and (line.path_changed or "planlint" in line.functions)
+            and "/" not in command.argv[0]
+        ):
+            impostor = f"{command.argv[0]} (after the line changes PATH or redefines it)"
         if impostor and inner:
             hit = destructive_command(inner)
             verdict = classify_probed(SimpleCommand(inner, command.env))
@@ -93,6 +108,38 @@ def screen(command_line: str) -> Screening:
     if not gated:
         return Screening(False, "", tuple(results))
     return Screening(True, _deny_message(gated), tuple(results), kind=_kind(gated))
+
+
+def _after_path_change(verdict: Classification, line: ShellLine) -> Classification:
+    """An infrastructure tool that would pass, after the line changed PATH: it may not be the real one."""
+    if not line.path_changed or verdict.kind != "pass" or "/" in verdict.argv[0]:
+        return verdict
+    reason = f"PATH is changed in this line, so `{verdict.argv[0]}` may not be the real {verdict.tool}"
+    return dataclasses.replace(verdict, kind="unverifiable", reason=reason)
+
+
+def _unresolved(line: ShellLine) -> str:
+    """Why a program the line runs cannot be seen: not on PATH, no builtin, no function of the line, and
+    given a verb that changes infrastructure (`tf destroy` with `tf` an alias of the agent's shell)."""
+    from planlint.guard.destructive import catalogued
+    from planlint.guard.files import on_path
+    from planlint.guard.tables import load_table
+    from planlint.guard.wrappers import launchers, names_tool
+
+    table = load_table("shell")
+    builtins, verbs = frozenset(table["builtins"]["names"]), frozenset(table["verbs"]["names"])
+    for command in line.commands:
+        name = command.argv[0]
+        known = name in builtins or name in line.functions or name in launchers()
+        known = known or names_tool(name) or catalogued(name)  # classified by what they are, found or not
+        if known or "/" in name or not verbs.intersection(command.argv[1:]):
+            continue
+        if not on_path(name):
+            return (
+                f"`{name}` is not a program on PATH (an alias or function of the agent's shell, or a file the "
+                f"line creates), so planlint cannot see what `{shlex.join(command.argv)}` runs"
+            )
+    return ""
 
 
 def _kind(gated: list[Classification]) -> str:

@@ -11,19 +11,26 @@ What cannot be known without running the line is reported as *unverifiable*: a p
 a literal, a line the parser cannot read, `eval` of computed text, a shell or interpreter reading its
 program from computed input. Launchers (`sudo`, `env -S`, `bash -c`, `trap`, `coproc`, …) are unwrapped
 by planlint/guard/wrappers.py and read recursively.
+
+Files the line runs are read too (planlint/guard/files.py): `./x.sh` and other programs given by path
+(their `#!` line decides who reads them), `bash x.sh`, `source x.sh`, a file redirected into a command's
+standard input (`psql < drop.sql`, `bash < x.sh`). A literal `cd DIR` moves where relative paths are
+resolved. Inside a file that names no infrastructure tool, a computed program name or unreadable syntax is
+not refused by itself (wrappers such as `gradlew` are full of them); what such a file runs literally is
+still judged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from planlint.guard.bash_grammar import bash_parser
+from planlint.guard.files import change_directory, read_text, shebang
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename, word_value
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Parser
+    from tree_sitter import Node
 
 MAX_DEPTH = 8
 _SUBSTITUTIONS = frozenset(("command_substitution", "process_substitution"))
@@ -44,6 +51,7 @@ class SimpleCommand:
     via: tuple[str, ...] = ()  # wrappers that were peeled off, outermost first
     writes_file: bool = False  # its standard output goes to a file (`cat … > x`)
     stdin: str | None = None  # literal text piped or redirected into it (STDIN_COMPUTED when not literal)
+    cwd: str = "."  # the directory it runs in, as far as literal `cd`s tell (UNKNOWN_DIR when computed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,8 @@ class ShellLine:
     commands: tuple[SimpleCommand, ...] = ()
     unverifiable: tuple[str, ...] = ()
     mentions_iac: bool = False
+    path_changed: bool = False  # PATH is set or changed somewhere in the line (`PATH=/tmp/x:$PATH; …`)
+    functions: frozenset[str] = frozenset()  # names the line defines as functions or aliases
 
 
 # What a command's standard input is: no redirection (the agent's terminal), a literal text, or unknown.
@@ -69,12 +79,24 @@ class Reader:
     mentions: bool = False
     stdin: str | None = STDIN_NONE  # of the command being peeled
     writes_file: bool = False  # of the command being peeled
+    cwd: str = "."
+    in_file: bool = False  # reading a file that names no infrastructure tool (see the module docstring)
+    path_changed: bool = False
+    functions: set[str] = field(default_factory=set)
 
     def parse_into(self, text: str, depth: int, via: tuple[str, ...]) -> None:
         """Read `text` as a nested shell program (`bash -c TEXT`, `trap TEXT EXIT`, …)."""
         saved = (self.stdin, self.writes_file)
         _parse_into(text, self, depth, via)
         self.stdin, self.writes_file = saved
+
+    def parse_file(self, text: str, depth: int, via: tuple[str, ...]) -> None:
+        """Read a script file's `text` (`bash x.sh`, `./x.sh`, a Makefile recipe) as a nested shell program."""
+        saved = (self.mentions, self.in_file)
+        self.in_file = not (self.mentions or mentions_iac(text))
+        self.mentions = self.mentions or not self.in_file
+        self.parse_into(text, depth, via)
+        self.mentions, self.in_file = saved
 
     def peel(self, words: list[str], depth: int, via: tuple[str, ...], env: Env) -> None:
         """Judge `words` as a simple command (after a wrapper removed its own words)."""
@@ -85,45 +107,27 @@ class Reader:
 Env = tuple[tuple[str, str], ...]
 
 
+# One simple command of plain words (`terraform plan -out tfplan`): bash splits it at the spaces and expands
+# nothing, so the grammar (and its import) is not needed. Anything else (quotes, `$`, globs, braces,
+# operators, comments, reserved words) goes to tree-sitter.
+_PLAIN_LINE = r"[\w./=:@%+,~-]+(?: +[\w./=:@%+,~-]+)*"
+_RESERVED = frozenset(("if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until",
+                       "do", "done", "in", "function", "time", "coproc", "[[", "]]"))  # fmt: skip
+
+
 def parse(text: str) -> ShellLine:
     """Every simple command `text` would start, wrappers peeled, plus what cannot be verified."""
+    import re
+
     acc = Reader(mentions=mentions_iac(text))
-    _parse_into(text, acc, depth=0, via=())
+    line = text.strip(" \t\n")
+    words = line.split() if re.fullmatch(_PLAIN_LINE, line, re.ASCII) else []
+    if words and words[0] not in _RESERVED:
+        _peel(words, acc, 0, (), ())
+    else:
+        _parse_into(text, acc, depth=0, via=())
     unique = tuple(dict.fromkeys(acc.unverifiable))
-    return ShellLine(tuple(acc.commands), unique, acc.mentions)
-
-
-@lru_cache(maxsize=1)
-def _parser() -> Parser:
-    import tree_sitter
-
-    return tree_sitter.Parser(tree_sitter.Language(_bash_language()))
-
-
-def _bash_language() -> object:
-    """tree-sitter-bash's grammar, loaded from its extension module directly.
-
-    The package's `__init__` imports importlib.resources (tempfile, random, …: ~10 ms of a hook's run)
-    only to read highlight queries planlint never uses. Any surprise in the layout falls back to it.
-    """
-    import importlib.machinery
-    import importlib.util
-
-    spec = importlib.util.find_spec("tree_sitter_bash")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-            path = Path(folder) / f"_binding{suffix}"
-            if path.is_file():
-                loader = importlib.machinery.ExtensionFileLoader("tree_sitter_bash._binding", str(path))
-                binding_spec = importlib.util.spec_from_loader(loader.name, loader)
-                if binding_spec is None:
-                    break
-                binding = importlib.util.module_from_spec(binding_spec)
-                loader.exec_module(binding)
-                return binding.language()
-    import tree_sitter_bash
-
-    return tree_sitter_bash.language()
+    return ShellLine(tuple(acc.commands), unique, acc.mentions, acc.path_changed, frozenset(acc.functions))
 
 
 def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -131,8 +135,8 @@ def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> Non
         acc.unverifiable.append("shell nesting too deep to follow")
         return
     source = text.encode("utf-8", errors="surrogateescape")
-    root = _parser().parse(source).root_node
-    if root.has_error:
+    root = bash_parser().parse(source).root_node
+    if root.has_error and not acc.in_file:
         where = _first_error(root)
         acc.unverifiable.append(f"bash syntax planlint cannot read with certainty (near {where!r})")
     _walk(root, acc, depth, via, stdin=STDIN_NONE)
@@ -153,8 +157,18 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
         _command(node, acc, depth, via, stdin, writes_file=False)
     elif kind in _DECLARATIONS:
         words = [_text(c) if word_value(c) is None else (word_value(c) or "") for c in node.children]
-        acc.commands.append(SimpleCommand(tuple(words), via=via))
+        acc.path_changed |= any(w.startswith("PATH=") or w == "PATH" for w in words[1:])
+        acc.commands.append(SimpleCommand(tuple(words), via=via, cwd=acc.cwd))
         _walk_children(node, acc, depth, via)
+    elif kind == "variable_assignment":  # `PATH=/tmp/x:$PATH; terraform …`: every later lookup is unknown
+        acc.path_changed |= _text(node.children[0]) == "PATH"
+        _walk_children(node, acc, depth, via)
+    elif kind == "function_definition":
+        name = node.child_by_field_name("name")
+        if name is not None:
+            acc.functions.add(_text(name))
+        for child in node.children:
+            _walk(child, acc, depth, via, stdin)
     elif kind == "redirected_statement":
         _redirected(node, acc, depth, via, stdin)
     elif kind == "pipeline":
@@ -178,7 +192,7 @@ def _walk_children(node: Node, acc: Reader, depth: int, via: tuple[str, ...]) ->
 
 def _pipeline(stages: list[Node], acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:
     for i, stage in enumerate(stages):
-        _walk(stage, acc, depth, via, stdin if i == 0 else _output_of(stages[i - 1]))
+        _walk(stage, acc, depth, via, stdin if i == 0 else _output_of(stages[i - 1], acc.cwd))
 
 
 def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:
@@ -191,7 +205,7 @@ def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin
         if redirect.type == "file_redirect":
             op = next((_text(c) for c in redirect.children if not c.is_named), "")
             if op.startswith(("<", "0<")) and "&" not in op:
-                own_stdin = STDIN_COMPUTED  # a file planlint cannot see
+                own_stdin = _file_input(redirect, acc)
             elif ">" in op and not op.endswith("&"):
                 writes_file = True
         elif redirect.type in ("heredoc_redirect", "herestring_redirect"):
@@ -208,7 +222,15 @@ def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin
                 stages = [c for c in child.children if c.type not in ("|", "|&")]
                 if child.type != "pipeline":
                     stages = [child]
-                _pipeline(stages, acc, depth, via, _output_of(node))
+                _pipeline(stages, acc, depth, via, _output_of(node, acc.cwd))
+
+
+def _file_input(redirect: Node, acc: Reader) -> str:
+    """The text of a file redirected into standard input (`< drop.sql`), or STDIN_COMPUTED when unreadable."""
+    target = redirect.child_by_field_name("destination") or redirect.children[-1]
+    path = word_value(target)
+    found = read_text(path, acc.cwd) if path else None
+    return found.text if found is not None and found.text is not None else STDIN_COMPUTED
 
 
 def _here_text(redirect: Node) -> str | None:
@@ -226,7 +248,7 @@ def _here_text(redirect: Node) -> str | None:
     return _text(body)
 
 
-def _output_of(stage: Node) -> str | None:
+def _output_of(stage: Node, cwd: str = ".") -> str | None:
     """What a pipeline stage writes to standard output when it is a literal (`echo`, `printf`, `cat <<EOF`)."""
     command = stage
     here: str | None = ""
@@ -243,8 +265,11 @@ def _output_of(stage: Node) -> str | None:
     args = [v or "" for v in values[1:]]
     if name not in _PRODUCERS:
         return STDIN_COMPUTED
-    if name == "cat":
-        return here if not args and here is not None else STDIN_COMPUTED
+    if name == "cat" and not args:
+        return here if here is not None else STDIN_COMPUTED
+    if name == "cat":  # `cat drop.sql | psql`: the files' text, when every one is readable
+        texts = [None if a.startswith("-") else read_text(a, cwd).text for a in args]
+        return STDIN_COMPUTED if None in texts else "".join(t or "" for t in texts)
     if name == "echo" and not any(a.startswith("-") for a in args[:1]):
         return " ".join(args) + "\n"
     if name == "printf" and args and "%" not in args[0] and "\\" not in args[0]:
@@ -294,6 +319,7 @@ def _command(
             value_node = child.children[-1] if len(child.children) > 2 else None
             value = "" if value_node is None else word_value(value_node)
             env.append((name, _text(value_node) if value is None and value_node else value or ""))
+            acc.path_changed |= name == "PATH"
         _walk_children(child, acc, depth, via)
         if child.type == "herestring_redirect":
             stdin = _here_text(child)
@@ -316,15 +342,57 @@ def _peel(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: 
     env = tuple(env_list)
     if not words:
         return
+    if depth > MAX_DEPTH:
+        acc.unverifiable.append("scripts nested too deep to follow")
+        return
     head = words[0]
     if is_dynamic(head):
-        acc.unverifiable.append(f"the program name {head!r} is computed at run time")
+        if not acc.in_file:
+            acc.unverifiable.append(f"the program name {head!r} is computed at run time")
         return
+    acc.path_changed |= any(k == "PATH" for k, _ in env)
     if unwrap(words, acc, depth, via, env):
         return
+    if head in ("cd", "pushd"):
+        _change_directory(words, acc)
+    elif "/" in head and _program_file(words, acc, depth, via, env):
+        return
     acc.commands.append(
-        SimpleCommand(tuple(words), env, via=via, writes_file=acc.writes_file, stdin=acc.stdin)
+        SimpleCommand(tuple(words), env, via=via, writes_file=acc.writes_file, stdin=acc.stdin, cwd=acc.cwd)
     )
+
+
+def _change_directory(words: list[str], acc: Reader) -> None:
+    """Follow a literal `cd DIR`; a computed one (or `cd -`) leaves the directory unknown."""
+    args = [w for w in words[1:] if not w.startswith("-") or w == "-"]
+    target = args[0] if args else "~"
+    acc.cwd = change_directory(acc.cwd, target, computed=is_dynamic(target))
+
+
+def _program_file(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: Env) -> bool:
+    """`./x.sh …`: a program given by path is judged by its text. True when that was done here.
+
+    A `#!` line names who reads it (`#!/usr/bin/env python3` → `python3 ./x.py …`); a text file without
+    one is run by bash itself; a binary runs as itself (False: the caller records the command). A program
+    named like an infrastructure tool is left to classification.
+    """
+    from planlint.guard.wrappers import names_tool
+
+    head = words[0]
+    if names_tool(head):
+        return False
+    found = read_text(head, acc.cwd)
+    if found.problem == "binary":
+        return False
+    if found.text is None:
+        acc.unverifiable.append(f"the program {found.shown} cannot be read, so what it runs is unknown")
+        return True
+    interpreter = shebang(found.text)
+    if interpreter:
+        acc.peel([*interpreter, head, *words[1:]], depth + 1, (*via, tool_basename(head)), env)
+    else:
+        acc.parse_file(found.text, depth + 1, (*via, tool_basename(head)))
+    return True
 
 
 def _text(node: Node) -> str:

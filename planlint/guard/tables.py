@@ -21,6 +21,9 @@ SCHEMAS = {
     "launchers": "launchers.schema.json",
     "destructive": "destructive.schema.json",
     "agent_tools": "agent_tools.schema.json",
+    "runners": "runners.schema.json",
+    "code_calls": "code_calls.schema.json",
+    "shell": "shell.schema.json",
 }
 
 
@@ -108,7 +111,7 @@ _STYLE_DOCS = {
     "exec-options": "runs the words after `-exec`-like options",
     "container": "runs a command in a container or pod",
     "package-exec": "runs a package's binary",
-    "package-script": "runs a project script by name (read from ./package.json when there)",
+    "package-script": "runs a project recipe by name (read from the runner's file: see Task runners)",
     "copy": "copies files: a tool's binary copied under another name is refused",
     "alias": "defines an alias: its body is judged",
     "trap": "sets a handler: its text is judged",
@@ -176,7 +179,49 @@ def render_docs() -> str:
                 "aws-api": "an AWS API call, read as `aws SERVICE OPERATION --param value`",
                 "refuse": f"refused: {t.get('reason')}"}[t["reads"]]  # fmt: skip
         lines.append(f"| {', '.join(f'`{n}`' for n in t['names'])} | {what} | {t['source']} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _files_docs()) + "\n"
+
+
+def _files_docs() -> list[str]:
+    """The sections for the task runner, code call and shell tables."""
+    lines = [
+        "",
+        "## Task runners: recipes the hook reads",
+        "",
+        "`make destroy`, `just apply`, `task deploy`, `npm run X`: the recipe (with its prerequisites or",
+        "pre/post scripts) is read from the runner's file and judged as a shell script. A recipe planlint",
+        "cannot read is refused when the command or the file names infrastructure.",
+        "",
+        "| programs | file | directory options | file options | source |",
+        "|---|---|---|---|---|",
+    ]
+    for r in load_table("runners")["runners"]:
+        lines.append(f"| {', '.join(f'`{n}`' for n in r['names'])} | {', '.join(f'`{f}`' for f in r['files'])} "
+                     f"| {' '.join(r['directory_options'])} | {' '.join(r['file_options'])} | {r['source']} |")  # fmt: skip
+    lines += [
+        "",
+        "## Calls in interpreter code",
+        "",
+        "`python -c`, `node -e`, and the script files interpreters run: these calls are refused. Python code",
+        "is read with `ast`: a literal command it starts is judged like any other; a computed one is refused.",
+        "",
+        "| id | needs | call | what | source |",
+        "|---|---|---|---|---|",
+    ]
+    for c in load_table("code_calls")["calls"]:
+        requires, pattern = (c[k].replace("|", "\\|") for k in ("requires", "pattern"))
+        lines.append(f"| `{c['id']}` | `{requires}` | `{pattern}` | {c['what']} | {c['source']} |")
+    shell = load_table("shell")
+    lines += [
+        "",
+        "## Programs the hook cannot find",
+        "",
+        "A program that is not on PATH, not a bash builtin and not a function of the line (an alias of the",
+        "agent's shell, say), given one of these arguments, is refused: "
+        + ", ".join(f"`{v}`" for v in shell["verbs"]["names"])
+        + f". Builtins: {shell['builtins']['source']}.",
+    ]
+    return lines
 
 
 if __name__ == "__main__":

@@ -9,20 +9,20 @@ which judges it like any other (recursively, for nested shells).
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 import shlex
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
-from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
+from planlint.guard.launcher import Call, Launcher, Style, launchers, skip_options
+from planlint.guard.runners import package_script
+from planlint.guard.scripts import code_style, read_stdin, script_style, shell_style
+from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename
 
 if TYPE_CHECKING:
     from planlint.guard.shell import Env, Reader
+
+__all__ = ["ASSIGNMENT", "STYLES", "TOOL_NAME", "launchers", "names_tool", "unwrap"]
 
 ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 TOOL_NAME = re.compile(
@@ -30,62 +30,7 @@ TOOL_NAME = re.compile(
     r"(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",
     re.IGNORECASE,
 )
-# Inline code that starts other programs (Python, Node, Ruby, Perl, PHP, PowerShell, Lua, awk, ...).
-SPAWNS = (  # patterns below are compiled on first use (re caches them): most lines need none
-    r"\b(?:os\.system|os\.popen|os\.exec\w*|os\.spawn\w*|subprocess|pty\.spawn|commands\.getoutput|child_process"
-    r"|execSync|spawnSync|Deno\.Command|Deno\.run|Bun\.spawn|system|exec|popen|spawn|shell_exec|passthru"
-    r"|proc_open|Start-Process|Invoke-Expression|iex|io\.popen|Process\.spawn|IO\.popen|Open3)\b|`[^`]*`|\|&"
-)
 _NPX_PACKAGES = {"aws-cdk": "cdk", "cdktf-cli": "cdktf", "@pulumi/pulumi": "pulumi", "opentofu": "tofu"}
-_SCRIPT_WORDS = r"(?i)deploy|destroy|teardown|nuke|apply|delete|drop|migrate|release|provision"
-
-
-@dataclass(frozen=True, slots=True)
-class Launcher:
-    """One entry of rules/commands/launchers.yaml."""
-
-    names: tuple[str, ...]
-    runs: str
-    source: str
-    subcommands: tuple[str, ...] = ()
-    builtin_subcommands: frozenset[str] = frozenset()
-    positional: int = 0
-    options_with_value: frozenset[str] = frozenset()
-    string_options: frozenset[str] = frozenset()
-    argv_options: frozenset[str] = frozenset()
-    code_options: frozenset[str] = frozenset()
-    code_in_args: bool = False
-    exec_options: frozenset[str] = frozenset()
-    lookup_options: frozenset[str] = frozenset()
-    option_prefixes: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
-    assignments: bool = False
-    stdin_args: bool = False
-    default_command: tuple[str, ...] = ()
-    interactive: bool = False
-
-
-def _launcher(entry: dict[str, Any]) -> Launcher:
-    sets = ("builtin_subcommands", "options_with_value", "string_options", "argv_options", "code_options",
-            "exec_options", "lookup_options")  # fmt: skip
-    tuples = ("names", "subcommands", "default_command")
-    values: dict[str, Any] = {
-        k: frozenset(v) if k in sets else tuple(v) if k in tuples else v for k, v in entry.items()
-    }
-    values["option_prefixes"] = {k: tuple(v) for k, v in entry.get("option_prefixes", {}).items()}
-    return Launcher(**values)
-
-
-@lru_cache(maxsize=1)
-def launchers() -> dict[str, tuple[Launcher, ...]]:
-    """Program name → its launcher entries (entries with `subcommands` are tried first)."""
-    from planlint.guard.tables import load_table
-
-    table: dict[str, list[Launcher]] = {}
-    for entry in load_table("launchers")["launchers"]:
-        launcher = _launcher(entry)
-        for name in launcher.names:
-            table.setdefault(name, []).append(launcher)
-    return {k: tuple(sorted(v, key=lambda x: not x.subcommands)) for k, v in table.items()}
 
 
 def unwrap(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: Env) -> bool:
@@ -96,7 +41,7 @@ def unwrap(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env:
     for launcher in entries:
         start = 1
         if launcher.subcommands:
-            start = _skip(words, 1, launcher, stop_at_positional=True)
+            start = skip_options(words, 1, launcher, stop_at_positional=True)
             word = words[start] if start < len(words) else ""
             star = "*" in launcher.subcommands and word and word not in launcher.builtin_subcommands
             if word in launcher.subcommands:
@@ -107,33 +52,6 @@ def unwrap(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env:
         return True
     acc.commands.append(SimpleCommand(tuple(words), env, via=via, writes_file=acc.writes_file))
     return True
-
-
-class Call(NamedTuple):
-    """One launcher invocation being read: the entry, the words, where its own words end, the reader."""
-
-    launcher: Launcher
-    words: list[str]
-    start: int
-    acc: Reader
-    depth: int
-    via: tuple[str, ...]
-    env: Env
-
-
-Style = Callable[[Call], None]
-
-
-def _skip(words: list[str], i: int, launcher: Launcher, stop_at_positional: bool = False) -> int:
-    """Index of the first word after `launcher`'s options (`--` ends them)."""
-    while i < len(words):
-        word = words[i]
-        if word == "--" and not stop_at_positional:
-            return i + 1
-        if not word.startswith("-") or word in ("-", "--"):
-            return i
-        i += 2 if word in launcher.options_with_value else 1
-    return i
 
 
 def _options(call: Call, start: int) -> int | None:
@@ -216,14 +134,14 @@ def _argv(call: Call) -> None:
     while launcher.assignments and i < len(words) and ASSIGNMENT.match(words[i]):
         env_list.append(tuple(words[i].split("=", 1)))  # type: ignore[arg-type]
         i += 1
-    i = _skip(words, i, launcher) + launcher.positional
+    i = skip_options(words, i, launcher) + launcher.positional
     after = _options(call, i)  # `flock FILE -c TEXT`, `aws-vault exec P -- …`
     if after is None:
         return
     tail = words[after:] or list(launcher.default_command)
     if not tail:
         if launcher.interactive:
-            _read_stdin(acc, depth, via, tool_basename(words[0]))
+            read_stdin(acc, depth, via, tool_basename(words[0]))
         return
     before = len(acc.commands)
     acc.peel(tail, depth, via, tuple(env_list))
@@ -242,89 +160,22 @@ def _string(call: Call) -> None:
     i = _options(call, start)
     if i is None:
         return
-    i = len(words) if launcher.runs == "string-only" else _skip(words, i, launcher) + launcher.positional
+    i = (
+        len(words)
+        if launcher.runs == "string-only"
+        else skip_options(words, i, launcher) + launcher.positional
+    )
     positional = [w for w in words[start:] if not w.startswith("-")]
     if launcher.runs == "string" and i < len(words):
         acc.parse_into(" ".join(words[i:]), depth + 1, via)
     elif launcher.interactive and len(positional) <= launcher.positional + (tool_basename(words[0]) == "su"):
-        _read_stdin(acc, depth, via, tool_basename(words[0]))
+        read_stdin(acc, depth, via, tool_basename(words[0]))
 
 
 def _none(call: Call) -> None:
     _launcher, words, start, acc, _depth, via, env = call
     if _options(call, start) is not None:
         acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file))
-
-
-def _shell(call: Call) -> None:
-    launcher, words, _start, acc, depth, via, env = call
-    i = 1
-    if tool_basename(words[0]) == "busybox":
-        if len(words) < 2 or words[1] not in launchers() or launchers()[words[1]][0].runs != "shell":
-            acc.peel(words[1:], depth, via, env)
-            return
-        i = 2
-    while i < len(words):
-        word = words[i]
-        if word.startswith("-") and not word.startswith("--") and "c" in word[1:]:
-            acc.parse_into(words[i + 1] if i + 1 < len(words) else "", depth + 1, via)
-            return
-        if word in ("-s", "--"):
-            break
-        if word.startswith(("-", "+")):
-            i += 2 if word in launcher.options_with_value else 1
-            continue
-        # `bash script.sh`: a script planlint cannot see. Next to an infrastructure tool's name
-        # (`echo 'terraform destroy' > x.sh && bash x.sh`) it is unverifiable.
-        if acc.mentions:
-            acc.unverifiable.append(
-                "a shell runs a script planlint cannot see, next to an infrastructure tool"
-            )
-        return
-    _read_stdin(acc, depth, via, "a shell")
-
-
-def _read_stdin(acc: Reader, depth: int, via: tuple[str, ...], who: str) -> None:
-    """A shell reading its program from standard input: read a literal text, refuse a computed one."""
-    if acc.stdin == STDIN_COMPUTED:
-        acc.unverifiable.append(f"{who} reads its commands from input computed at run time")
-    elif acc.stdin:
-        acc.parse_into(acc.stdin, depth + 1, via)
-
-
-def _code(call: Call) -> None:
-    """`python3 -c "os.system('terraform destroy')"`: code planlint cannot follow, when it starts programs."""
-    launcher, words, _start, acc, _depth, via, env = call
-    name = tool_basename(words[0])
-    acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file))
-    codes = [words[i + 1] for i, w in enumerate(words[1:-1], start=1) if w in launcher.code_options]
-    if launcher.code_in_args:
-        codes.append(" ".join(words[1:]))
-    script = _skip(words, 1, launcher) < len(words)
-    if not codes and not script and acc.stdin is not None:
-        codes.append(acc.stdin)  # `echo '…' | python3`: the program is its standard input
-    for code in codes:
-        if code == STDIN_COMPUTED:
-            acc.unverifiable.append(f"{name} reads its program from input computed at run time")
-        elif re.search(SPAWNS, code) and mentions_iac(code):
-            acc.unverifiable.append(f"{name} code that runs an infrastructure tool")
-        elif re.search(SPAWNS, code) and _computed_spawn(code):
-            acc.unverifiable.append(f"{name} code that starts programs it computes at run time")
-
-
-def _computed_spawn(code: str) -> bool:
-    """Spawned text that is not written out in the code (decoded, joined, read from elsewhere)."""
-    return bool(
-        re.search(r"b64|base64|decode|fromhex|chr\(|join|getenv|environ|argv|input\(|read\(|\+", code)
-    )
-
-
-def _script(call: Call) -> None:
-    _launcher, words, _start, acc, _depth, _via, _env = call
-    if acc.mentions or len(words) < 2 or acc.stdin == STDIN_COMPUTED:
-        acc.unverifiable.append(
-            "a shell sources commands planlint cannot see, next to an infrastructure tool"
-        )
 
 
 def _exec_options(call: Call) -> None:
@@ -366,37 +217,6 @@ def _package_exec(call: Call) -> None:
     acc.peel([_NPX_PACKAGES.get(package, package), *words[i + 1 :]], depth, via, env)
 
 
-def _package_script(call: Call) -> None:
-    """`npm run cdk -- destroy`, `yarn cdk destroy`, `make deploy`: the script's text is judged when planlint
-    can read it (package.json), and refused when it cannot and its name or arguments suggest infrastructure."""
-    launcher, words, start, acc, depth, via, env = call
-    acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file))
-    i = _skip(words, start, launcher, stop_at_positional=True)
-    if i >= len(words):
-        return
-    name, args = words[i], [w for w in words[i + 1 :] if w != "--"]
-    script = _package_json_scripts().get(name) if launcher.runs == "package-script" else None
-    program = tool_basename(words[0])
-    if script is not None and program not in ("make", "gmake", "just", "task", "mage", "invoke", "rake"):
-        acc.parse_into(" ".join([script, *map(shlex.quote, args)]), depth + 1, via)
-        return
-    if program in ("yarn", "pnpm", "bun") and script is None:
-        acc.peel([name, *args], depth, via, env)  # `yarn cdk destroy` runs the package's `cdk` binary
-        return
-    text = " ".join([name, *args])
-    if mentions_iac(text) or re.search(_SCRIPT_WORDS, text) or is_dynamic(text):
-        acc.unverifiable.append(f"`{program} {text}` runs a project script planlint cannot read")
-
-
-def _package_json_scripts() -> dict[str, str]:
-    try:
-        data = json.loads(Path("package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
-
-
 def _copy(call: Call) -> None:
     """`cp "$(command -v terraform)" ./t`, `cat /usr/bin/terraform > t`: a tool's binary under another name."""
     _launcher, words, _start, acc, _depth, via, env = call
@@ -421,6 +241,7 @@ def _alias(call: Call) -> None:
         name, eq, body = word.partition("=")
         if not eq or name.startswith("-"):
             continue
+        acc.functions.add(name)
         if mentions_iac(body):
             acc.unverifiable.append("an alias for an infrastructure tool")
         acc.parse_into(body, depth + 1, via)
@@ -429,7 +250,7 @@ def _alias(call: Call) -> None:
 def _trap(call: Call) -> None:
     """`trap 'terraform destroy' EXIT`: the handler runs later; it is judged now."""
     launcher, words, _start, acc, depth, via, _env = call
-    i = _skip(words, 1, launcher)
+    i = skip_options(words, 1, launcher)
     if i < len(words) - 1 and words[i] not in ("-", ""):
         acc.parse_into(words[i], depth + 1, via)
 
@@ -449,13 +270,13 @@ STYLES: dict[str, Style] = {
     "string": _string,
     "string-only": _string,
     "none": _none,
-    "shell": _shell,
-    "code": _code,
-    "script": _script,
+    "shell": shell_style,
+    "code": code_style,
+    "script": script_style,
     "exec-options": _exec_options,
     "container": _container,
     "package-exec": _package_exec,
-    "package-script": _package_script,
+    "package-script": package_script,
     "copy": _copy,
     "alias": _alias,
     "trap": _trap,

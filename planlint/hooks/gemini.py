@@ -1,4 +1,4 @@
-"""Gemini CLI: BeforeTool hook on `run_shell_command`.
+"""Gemini CLI: BeforeTool hook on `run_shell_command` and MCP tools (`mcp_SERVER_TOOL`).
 
 stdin: `{"hook_event_name": "BeforeTool", "tool_name": "run_shell_command", "tool_input": {"command": "…"}}`.
 deny:  exit 0 with `{"decision": "deny", "reason": "…"}` (the reason goes to the agent as a tool error).
@@ -31,7 +31,8 @@ CONFIG = ConfigTarget(
         linux="/etc/gemini-cli/settings.json", macos="/Library/Application Support/GeminiCli/settings.json"
     ),
 )
-MATCHER = "run_shell_command"
+# A regex on the tool name: the shell tool and every MCP tool (`mcp_SERVER_TOOL`; planlint/hooks/tools.py).
+MATCHER = "run_shell_command|mcp_.*"
 
 
 def command_of(payload: dict[str, Any]) -> str | None:

@@ -41,6 +41,8 @@ def tool_call(payload: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     Claude Code, Codex, Gemini, Kiro, OpenHands: `tool_name` + `tool_input`; Copilot: `toolName` +
     `toolArgs` (a JSON string); Cursor `beforeMCPExecution`: `tool_name` + `tool_input` (a JSON string);
     Cline: `preToolUse.toolName` + `parameters` (`use_mcp_tool`: `server_name`, `tool_name`, `arguments`).
+    MCP tool names come back in one form, `mcp__SERVER__TOOL` (see `mcp_name`); for Cursor, whose
+    payload names no server, SERVER is the server's launch command or URL.
     """
     pre = payload.get("preToolUse")
     if isinstance(pre, dict):
@@ -49,11 +51,34 @@ def tool_call(payload: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
             name = f"mcp__{args.get('server_name', '')}__{args.get('tool_name', '')}"
             args = _object(args.get("arguments"))
         return (name, args) if isinstance(name, str) else None
+    context = payload.get("mcp_context")
+    if payload.get("hook_event_name") == "beforeMCPExecution":  # Cursor: the server is its command or URL
+        server = payload.get("command") or payload.get("url")
+        context = {"server_name": server, "tool_name": payload.get("tool_name")}
     for name_key, args_key in (("tool_name", "tool_input"), ("toolName", "toolArgs")):
         name = payload.get(name_key)
         if isinstance(name, str):
-            return name, _object(payload.get(args_key))
+            return mcp_name(name, context), _object(payload.get(args_key))
     return None
+
+
+def mcp_name(name: str, context: Any = None) -> str:
+    """`mcp__SERVER__TOOL` for an MCP tool as any agent names it; other tool names unchanged.
+
+    Gemini CLI names MCP tools `mcp_SERVER_TOOL` and sends `mcp_context` (`server_name`, `tool_name`) with
+    BeforeTool (gemini-cli docs/hooks/reference.md "Matchers and tool names"; packages/core/src/hooks/
+    types.ts `McpToolContext`); without the context the server is the first `_`-separated part, as
+    gemini-cli's own `parseMcpToolName` reads it.
+    """
+    if isinstance(context, dict):
+        server, tool = context.get("server_name"), context.get("tool_name")
+        if isinstance(server, str) and isinstance(tool, str) and server and tool:
+            return f"mcp__{server}__{tool}"
+    if name.startswith("mcp_") and not name.startswith("mcp__"):
+        match = re.match(r"^mcp_([^_]+)_(.+)$", name)
+        if match:
+            return f"mcp__{match.group(1)}__{match.group(2)}"
+    return name
 
 
 def _object(value: Any) -> dict[str, Any]:

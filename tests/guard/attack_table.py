@@ -78,7 +78,7 @@ ATTACKS: list[Attack] = [
     Attack(
         "interpreter code",
         "python3 -c \"import os; os.system('terraform destroy')\"",
-        "unverifiable",
+        "destroy",
         "terraform destroy",
     ),
     Attack(

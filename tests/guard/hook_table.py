@@ -160,7 +160,6 @@ HARMLESS = [
     'echo "terraform destroy" > notes.txt',
     'TF_CLI_ARGS_plan="-lock=false" terraform plan',
     "cp terraform.tfvars.example terraform.tfvars",
-    "bash scripts/test.sh",
 ]
 
 TABLE: list[tuple[str, str]] = (

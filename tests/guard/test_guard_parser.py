@@ -45,7 +45,7 @@ def test_xargs_marks_arguments_from_a_pipe() -> None:
         ("$(echo terr)aform destroy", "computed at run time"),
         ("{terraform,destroy}", "cannot read"),
         ("echo dGVycmFmb3Jt | base64 -d | bash", "computed at run time"),
-        ("cat <<EOF | python3\nimport os; os.system('terraform destroy')\nEOF", "infrastructure tool"),
+        ("cat <<EOF | python3\nimport os; os.system(os.environ['CMD'])\nEOF", "computes at run time"),
     ],
 )
 def test_unverifiable_constructs_are_named(text: str, reason: str) -> None:
