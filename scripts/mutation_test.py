@@ -43,6 +43,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 _LOADER_TESTS = ("tests/test_properties.py", "tests/test_corpus_precision.py", "tests/test_golden.py")
 _CFN_TESTS = ("tests/test_cfn_refusals.py", "tests/test_loader_cloudformation.py", *_LOADER_TESTS)
+_APPROVAL_TESTS = (
+    "tests/guard/test_approval_boundaries.py",
+    "tests/guard/test_approval_record_shapes.py",
+    "tests/guard/test_guard_approvals.py",
+)
 # The security core (issue: "loaders, engine, decision, digest, gate approval, approval verification,
 # guard classification") and the tests that guard each module, most focused first (`-x` stops at the first
 # failure, so a killed mutant costs little).
@@ -62,6 +67,11 @@ TESTS: dict[str, tuple[str, ...]] = {
     "planlint/loaders/cloudformation.py": _CFN_TESTS,
     "planlint/loaders/cfn_change.py": _CFN_TESTS,
     "planlint/loaders/cfn_policy.py": _CFN_TESTS,
+    "planlint/loaders/pulumi.py": (
+        "tests/test_loader_pulumi.py",
+        "tests/test_catalogue_pulumi.py",
+        *_LOADER_TESTS,
+    ),
     "planlint/engine.py": (
         "tests/test_custom_rule_match.py",
         "tests/test_rule_cases.py",
@@ -84,14 +94,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_golden.py",
     ),
     "planlint/gate/approval.py": ("tests/gate/test_gate_boundaries.py", "tests/gate"),
-    "planlint/approvals/verify.py": (
-        "tests/guard/test_approval_boundaries.py",
-        "tests/guard/test_guard_approvals.py",
-    ),
-    "planlint/approvals/record.py": (
-        "tests/guard/test_approval_boundaries.py",
-        "tests/guard/test_guard_approvals.py",
-    ),
+    "planlint/approvals/verify.py": _APPROVAL_TESTS,
+    "planlint/approvals/record.py": _APPROVAL_TESTS,
     "planlint/guard/classify.py": ("tests/guard/test_guard_kinds.py", "tests/guard"),
 }
 TIMEOUT_S = 300
@@ -251,7 +255,7 @@ def _copy_repo(into: Path) -> Path:
 
 
 def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
-    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONPATH=str(copy))
     env.setdefault("PLANLINT_CORPUS", str(REPO.parent / "shared" / "corpus"))
     env.setdefault("PLANLINT_PROPERTY_EXAMPLES", "40")  # the property tests' cost dominates survivors' runs
     started = time.monotonic()
@@ -270,6 +274,14 @@ def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
     return done.returncode == 0, time.monotonic() - started
 
 
+def _drop_bytecode(path: Path) -> None:
+    """Remove the cached bytecode of one module. A pyc is trusted while the source's size and mtime (whole
+    seconds) match, which a same-length mutant written within the same second would, so the mutated module
+    is always compiled afresh; every other module's bytecode stays cached across runs."""
+    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        cached.unlink()
+
+
 def _worker(mutants: list[Mutant], results: dict[Mutant, bool], progress: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="planlint-mutants-") as scratch:
         copy = _copy_repo(Path(scratch))
@@ -277,8 +289,10 @@ def _worker(mutants: list[Mutant], results: dict[Mutant, bool], progress: bool) 
             path = copy / mutant.module
             original = (REPO / mutant.module).read_text(encoding="utf-8")
             path.write_text(original[: mutant.start] + mutant.new + original[mutant.end :], encoding="utf-8")
+            _drop_bytecode(path)
             passed, seconds = _run_tests(copy, TESTS[mutant.module])
             path.write_text(original, encoding="utf-8")
+            _drop_bytecode(path)
             results[mutant] = passed
             if progress:
                 verdict = "SURVIVED" if passed else "killed"

@@ -9,7 +9,9 @@ with exactly one line `planlint: error: FILE: ...` on stderr and nothing on stdo
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
+import io
 import itertools
 import json
 import math
@@ -234,9 +236,14 @@ def deep(depth: int, kind: str) -> Raw:
 
 
 @st.composite
-def a_node(draw: st.DrawFn, tree: Any, want: Callable[[Node, Any], bool] = lambda p, v: True) -> Node | None:
-    """A node of the tree, half the time one under a key the loaders read."""
-    every = [p for p, v in nodes(tree) if want(p, v)]
+def a_node(
+    draw: st.DrawFn,
+    tree: Any,
+    want: Callable[[Node, Any], bool] = lambda p, v: True,
+    where: Callable[[Node], bool] = lambda p: True,
+) -> Node | None:
+    """A node of the tree (one that `where` allows), half the time one under a key the loaders read."""
+    every = [p for p, v in nodes(tree) if want(p, v) and where(p)]
     if not every:
         return None
     aimed = [p for p in every if p and p[-1] in INTERESTING]
@@ -246,8 +253,9 @@ def a_node(draw: st.DrawFn, tree: Any, want: Callable[[Node, Any], bool] = lambd
 
 
 @st.composite
-def mutate_tree(draw: st.DrawFn, tree: Any) -> Any:
-    """One structural mutation of the parsed document."""
+def mutate_tree(draw: st.DrawFn, tree: Any, where: Callable[[Node], bool] = lambda p: True) -> Any:
+    """One structural mutation of the parsed document, at a node `where` allows (for a dict, a list: the
+    node whose keys or items change)."""
     kind = draw(
         st.sampled_from(
             ["delete_key", "wrong_type", "duplicate_key", "deep_junk", "unknown_action", "huge_number",
@@ -257,14 +265,14 @@ def mutate_tree(draw: st.DrawFn, tree: Any) -> Any:
     event(kind)
     is_dict = lambda p, v: isinstance(v, dict) and bool(v)  # noqa: E731
     if kind == "delete_key":
-        path = draw(a_node(tree, is_dict))
+        path = draw(a_node(tree, is_dict, where))
         if path is None:
             return tree
         obj = get(tree, path)
         del obj[draw(st.sampled_from(sorted(obj)))]
         return tree
     if kind == "duplicate_key":
-        path = draw(a_node(tree, is_dict))
+        path = draw(a_node(tree, is_dict, where))
         if path is None:
             return tree
         obj = get(tree, path)
@@ -275,7 +283,7 @@ def mutate_tree(draw: st.DrawFn, tree: Any) -> Any:
         return put(tree, path, Dup(tuple(pairs)))
     if kind == "unknown_action":
         path = draw(a_node(tree, lambda p, v: bool(p) and p[-1] in ("actions", "Action", "Replacement",
-                                                                    "PolicyAction", "Status")))  # fmt: skip
+                                                                    "PolicyAction", "Status"), where))  # fmt: skip
         if path is not None:
             if path[-1] == "actions":
                 return put(tree, path, fresh(draw(st.sampled_from(UNKNOWN_ACTIONS))))
@@ -285,14 +293,15 @@ def mutate_tree(draw: st.DrawFn, tree: Any) -> Any:
             return put(tree, path, draw(odd))
         kind = "wrong_type"
     if kind == "drop_list_items":
-        path = draw(a_node(tree, lambda p, v: isinstance(v, list) and bool(v)))
+        path = draw(a_node(tree, lambda p, v: isinstance(v, list) and bool(v), where))
         if path is not None:
             items = get(tree, path)
             del items[draw(st.integers(0, len(items) - 1)) :]
             return tree
         kind = "wrong_type"
-    path = draw(a_node(tree))
-    assert path is not None  # the root is always a node
+    path = draw(a_node(tree, where=where))
+    if path is None:
+        return tree
     if kind == "deep_junk":
         depth = draw(st.sampled_from([10, 200, 1000, 5000, 100_000]))
         return put(tree, path, deep(depth, draw(st.sampled_from(["list", "dict"]))))
@@ -513,3 +522,50 @@ def test_undecodable_values_of_a_destructive_change_never_pass(
     path.write_bytes(PLAN_HEAD + b'"resource_changes":[' + change + b"]}")
     for fmt in FORMATS:
         assert run_check(capsys, [path], fmt).code in (1, 2)
+
+
+# ---------------------------------------------------------------- mutations beside a destructive change
+
+
+@pytest.fixture(scope="session")
+def gated_plans(inputs: list[Path]) -> dict[Path, frozenset[int]]:
+    """Corpus plans that exit 1, each with the indexes into `resource_changes` of the changes it gates."""
+    found: dict[Path, frozenset[int]] = {}
+    for path in (p for p in inputs if "/terraform/" in p.as_posix()):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            code = main(["check", str(path), "--format", "json"])
+        if code != 1:
+            continue
+        gated = {f["address"] for f in json.loads(out.getvalue())["findings"] if f["gated"]}
+        changes = json.loads(original_text(path)).get("resource_changes") or []
+        indexes = frozenset(i for i, c in enumerate(changes) if c.get("address") in gated)
+        if indexes:
+            found[path] = indexes
+    assert len(found) >= 10, f"expected destructive plans in the corpus, found {sorted(found)}"
+    return found
+
+
+@SETTINGS
+@given(data=st.data(), fmt=st.sampled_from(FORMATS))
+def test_mutations_beside_a_gated_change_never_pass(
+    data: st.DataObject,
+    fmt: str,
+    gated_plans: dict[Path, frozenset[int]],
+    workdir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A mutation that leaves a gated destructive change (and the path to it) as it was must not make the
+    plan pass: it is refused (2) or the change is still gated (1), never exit 0."""
+    source = data.draw(st.sampled_from(sorted(gated_plans)), label="destructive corpus plan")
+    kept = [("resource_changes", i) for i in gated_plans[source]]
+
+    def beside(path: Node) -> bool:  # neither inside a kept change nor on the way to one
+        return not any(path[:2] == k or k[: len(path)] == path for k in kept)
+
+    tree = json.loads(original_text(source))
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        tree = data.draw(mutate_tree(tree, beside))
+    path = write_input(workdir, encode(tree), source)
+    outcome = run_check(capsys, [path], fmt)
+    assert outcome.code in (1, 2), f"a mutation beside a gated change made the plan pass: {outcome}"
