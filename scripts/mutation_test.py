@@ -93,7 +93,12 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_loader_terraform.py",
         "tests/test_golden.py",
     ),
-    "planlint/gate/approval.py": ("tests/gate/test_gate_boundaries.py", "tests/gate"),
+    "planlint/gate/approval.py": (  # the gate tests that judge approvals (not the API client or run task)
+        "tests/gate/test_gate_boundaries.py",
+        "tests/gate/test_gate_scenarios.py",
+        "tests/gate/test_gate_modes.py",
+        "tests/gate/test_gate_action.py",
+    ),
     "planlint/approvals/verify.py": _APPROVAL_TESTS,
     "planlint/approvals/record.py": _APPROVAL_TESTS,
     "planlint/guard/classify.py": ("tests/guard/test_guard_kinds.py", "tests/guard"),
@@ -308,6 +313,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--quiet", action="store_true", help="no per-mutant progress lines")
+    parser.add_argument(
+        "--rerun",
+        type=Path,
+        metavar="JSON",
+        help="a --json file of an earlier run: test again only its survivors (and mutants it lacks); "
+        "the mutants it recorded as killed count as killed",
+    )
     args = parser.parse_args(argv)
     modules = args.modules or list(TESTS)
     unknown = [m for m in modules if m not in TESTS]
@@ -326,11 +338,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"baseline fails for {module}: fix the tests first", file=sys.stderr)
             return 2
     results: dict[Mutant, bool] = {}
-    shards = [mutants[i :: args.jobs] for i in range(args.jobs)]
+    if args.rerun is not None:
+        killed_before = {_key(row) for row in json.loads(args.rerun.read_text()) if not row["survived"]}
+        results = {m: False for m in mutants if _key(asdict(m)) in killed_before}
+    todo = [m for m in mutants if m not in results]
+    shards = [todo[i :: args.jobs] for i in range(args.jobs)]
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for future in [pool.submit(_worker, shard, results, not args.quiet) for shard in shards]:
             future.result()
     return _report(modules, mutants, results, args.json)
+
+
+def _key(row: dict[str, object]) -> tuple[object, ...]:
+    """A mutant's identity across runs (offsets move when lines are added above it; this does not)."""
+    return (row["module"], row["line"], row["operator"], row["old"], row["new"])
 
 
 def _report(modules: list[str], mutants: list[Mutant], results: dict[Mutant, bool], out: Path | None) -> int:
