@@ -151,13 +151,21 @@ def _offsets(text: str) -> list[int]:
     return starts
 
 
-def _docstring_nodes(tree: ast.AST) -> set[int]:
+def _unmutated_constants(tree: ast.AST) -> set[int]:
+    """Constants no mutant touches: docstrings, and the options of a class's construction (`@dataclass(
+    frozen=True, slots=True)`, `class X(msgspec.Struct, gc=False)`). Those options decide mutability,
+    memory layout and garbage-collector tracking; no code path reads them, so flipping one is an
+    equivalent mutant (mypy --strict is what holds frozen records frozen: it rejects any assignment)."""
     nodes: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 nodes.add(id(first.value))
+        if isinstance(node, ast.ClassDef):
+            options = [*node.keywords]
+            options += [k for d in node.decorator_list if isinstance(d, ast.Call) for k in d.keywords]
+            nodes.update(id(k.value) for k in options if isinstance(k.value, ast.Constant))
     return nodes
 
 
@@ -184,7 +192,7 @@ def mutants_of(module: str) -> Iterator[Mutant]:
         if index >= 0:
             yield Mutant(module, line, operator, lo + index, lo + index + len(word), word, new)
 
-    skip = _docstring_nodes(tree)
+    skip = _unmutated_constants(tree)
     found: list[Mutant] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):

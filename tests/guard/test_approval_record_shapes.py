@@ -15,7 +15,7 @@ import pytest
 
 from guard.test_guard_approvals import DIGEST, _elsewhere, _expected, _record, _signed, trust
 from planlint.approvals.policy import load_policy
-from planlint.approvals.record import iso
+from planlint.approvals.record import iso, write_approval
 from planlint.approvals.verify import check_approval
 from planlint.errors import GateError
 
@@ -125,3 +125,27 @@ def test_an_approval_signed_by_hand_over_the_documented_bytes_verifies(trust: di
     path.write_text(json.dumps(document))
     policy = load_policy(str(trust["dir"]))
     assert check_approval(path, _expected(scope=scope), policy).scope == scope
+
+
+def test_the_record_file_is_written_the_same_way_every_time(tmp_path: Path) -> None:
+    # Records are read by people (pasted in a ticket, committed next to a change): keys sorted, two-space
+    # indentation, a final newline, so two records differ in their lines only where their fields differ.
+    record = _record(issued_at="2026-11-30T12:00:00Z", expires_at="2026-11-30T13:00:00Z")
+    path = tmp_path / "r.json"
+    write_approval(path, record, "SIG")
+    assert path.read_text(encoding="utf-8") == (
+        "{\n"
+        '  "planlint_approval": {\n'
+        '    "approver": "alice",\n'
+        f'    "digest": "{DIGEST}",\n'
+        '    "expires_at": "2026-11-30T13:00:00Z",\n'
+        '    "issued_at": "2026-11-30T12:00:00Z",\n'
+        '    "nonce": "0123456789abcdef0123456789abcdef",\n'
+        '    "plan_sha256": null,\n'
+        '    "requester": "bob",\n'
+        '    "scope": "terraform:dir=envs/prod;workspace=default",\n'
+        '    "version": 1\n'
+        "  },\n"
+        '  "signature": "SIG"\n'
+        "}\n"
+    )
