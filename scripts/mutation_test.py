@@ -101,7 +101,18 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "planlint/approvals/verify.py": _APPROVAL_TESTS,
     "planlint/approvals/record.py": _APPROVAL_TESTS,
-    "planlint/guard/classify.py": ("tests/guard/test_guard_kinds.py", "tests/guard"),
+    "planlint/guard/classify.py": (  # the screen's and hooks' tables, then guard's flows that act on a kind
+        "tests/guard/test_guard_kinds.py",
+        "tests/guard/test_guard_classify_allowlist.py",
+        "tests/guard/test_command_tables.py",
+        "tests/guard/test_guard_parser.py",
+        "tests/guard/test_hook_tools.py",
+        "tests/guard/test_env_split_string.py",
+        "tests/guard/test_hook_attacks.py",
+        "tests/guard/test_guard_hooks.py",
+        "tests/guard/test_guard_terraform.py",
+        "tests/guard/test_guard_cloudformation.py",
+    ),
 }
 TIMEOUT_S = 300
 
@@ -269,6 +280,9 @@ def _copy_repo(into: Path) -> Path:
 
 def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
     env = dict(os.environ, PYTHONPATH=str(copy))
+    # Bytecode caching is what makes a run cheap (compiling the tests and the package costs more than
+    # many tests take); _drop_bytecode keeps the mutated module's cache honest.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("PLANLINT_CORPUS", str(REPO.parent / "shared" / "corpus"))
     env.setdefault("PLANLINT_PROPERTY_EXAMPLES", "40")  # the property tests' cost dominates survivors' runs
     started = time.monotonic()
