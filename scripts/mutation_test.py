@@ -54,6 +54,7 @@ _APPROVAL_TESTS = (
 TESTS: dict[str, tuple[str, ...]] = {
     "planlint/loaders/__init__.py": (
         "tests/test_input_detection.py",
+        "tests/test_loader_pulumi.py",
         "tests/test_security_core.py",
         "tests/test_loader_terraform.py",
         "tests/test_cli.py",

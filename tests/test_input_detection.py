@@ -103,3 +103,20 @@ def test_stdin_can_be_named_only_once(capsys: pytest.CaptureFixture[str]) -> Non
 def test_unknown_input_format_is_refused_by_the_library_too(corpus: Path) -> None:
     with pytest.raises(InputError, match="unknown --input-format 'hcl'"):
         load_inputs([str(corpus / "terraform/snyk-cli/tf-plan-create.json")], "hcl")
+
+
+@pytest.mark.parametrize(("ends_at", "is_template"), [(65536, True), (65537, False)])
+def test_a_yaml_template_is_recognised_by_a_resources_line_within_its_first_64_kib(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ends_at: int, is_template: bool
+) -> None:
+    # docs/source-aware.md: the first 64 KiB decide. Here the "\nResources:" line break and key end at
+    # byte `ends_at` of the file: inside the window it is a template, one byte past it it is refused.
+    key = b"\nResources:"
+    head = b"Description: " + b"x" * (ends_at - len(key) - len(b"Description: "))
+    path = tmp_path / "synthetic-late-resources.yaml"
+    path.write_bytes(head + key + b"\n  Topic:\n    Type: AWS::SNS::Topic\n")
+    assert len(head + key) == ends_at
+    if is_template:
+        assert _format(capsys, str(path)) == ["cloudformation-template"]
+    else:
+        assert "is not JSON, nor a CloudFormation template" in _refusal(capsys, str(path))

@@ -144,15 +144,9 @@ def _load_cloudformation(docs: Sequence[tuple[str, dict[str, Any], str]]) -> lis
 
 
 def _load_templates(raws: Sequence[RawInput]) -> list[Plan]:
-    try:
-        from planlint.templates import load_templates  # type: ignore[import-not-found, attr-defined, unused-ignore]
-    except ImportError:
-        raise InputError(
-            "looks like a CloudFormation template; template checks are not available in this build",
-            raws[0].origin,
-        ) from None
-    result: list[Plan] = load_templates(raws)
-    return result
+    from planlint.templates import load_templates
+
+    return load_templates(raws)
 
 
 # Explicit registry: format -> loader for formats that are loaded as a group.
