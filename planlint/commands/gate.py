@@ -15,6 +15,7 @@ from planlint.loaders import INPUT_FORMATS
 
 if TYPE_CHECKING:  # imported lazily at run time: `planlint --version` never pays for the gate
     from planlint.gate.evidence import Outcome, PullRequest
+    from planlint.gate.gate_runs import GateWorkflow
     from planlint.github.actions import ActionsEnv
     from planlint.github.client import GitHubClient
     from planlint.model import Decision
@@ -61,6 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--gate-login",
         default=os.environ.get("PLANLINT_GATE_LOGIN", "github-actions[bot]"),
         help="login the gate's token writes as (default github-actions[bot], the GITHUB_TOKEN identity)",
+    )
+    parser.add_argument(
+        "--gate-workflow",
+        default=os.environ.get("PLANLINT_GATE_WORKFLOW") or None,
+        metavar="PATH",
+        help="the workflow file whose runs post the gate's `planlint/gate` status (.github/workflows/FILE.yml); "
+        "only statuses its runs posted on the head count. Default in pr mode: the workflow running now "
+        "(GITHUB_RUN_ID); required in apply mode",
     )
     parser.add_argument("--head-sha", help="the head commit the plan was made from (default: the event's)")
     parser.add_argument("--no-write", action="store_true", help="write nothing to GitHub (read-only token)")
@@ -147,7 +156,13 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
     outcome = None
     if decision == "approval_required":
         evidence = gather.gather_evidence(
-            client, repo, pr, settings, gate_login=args.gate_login, planned_head_sha=planned_head
+            client,
+            repo,
+            pr,
+            settings,
+            gate_login=args.gate_login,
+            planned_head_sha=planned_head,
+            gate_workflow=_gate_workflow(args, env, client),
         )
         outcome = judge(evidence, settings, digest, args.mode)
         decision = "approved" if outcome.approved else "approval_required"
@@ -194,6 +209,19 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
     )
     sys.stdout.write(REPORTERS["github"](verdict))
     return decision
+
+
+def _gate_workflow(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient) -> GateWorkflow:
+    """Whose `planlint/gate` statuses count: runs of --gate-workflow, else of the workflow running now (pr mode)."""
+    from planlint.gate.gate_runs import gate_workflow
+
+    if args.mode == "apply" and not args.gate_workflow:
+        raise ConfigError(
+            "apply mode needs --gate-workflow .github/workflows/FILE.yml (action input `gate-workflow`): the "
+            "pull request workflow whose runs showed the digest; any other workflow can post that status",
+            "planlint gate",
+        )
+    return gate_workflow(client, env.repository, args.gate_workflow, env.run_id)
 
 
 def _note(outcome: Outcome | None, label: str) -> str | None:

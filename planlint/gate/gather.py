@@ -8,7 +8,7 @@ import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planlint.config import ApprovalSettings
 from planlint.errors import GateError
@@ -24,6 +24,9 @@ from planlint.gate.evidence import (
     Review,
 )
 from planlint.github.client import GitHubClient
+
+if TYPE_CHECKING:
+    from planlint.gate.gate_runs import GateWorkflow
 
 _STATUS_DIGEST = re.compile(r"digest ([a-z]+[0-9]+:[0-9a-f]{64})")
 _KNOWN_ROLES = frozenset(("admin", "maintain", "write", "triage", "read"))
@@ -224,29 +227,6 @@ def fetch_statuses(client: GitHubClient, repo: str, sha: str) -> list[GateStatus
     return found
 
 
-_RUN_URL = re.compile(r"/([^/]+/[^/]+)/actions/runs/(\d+)(?:/|$)")
-
-
-def statuses_from_workflow(
-    client: GitHubClient, repo: str, statuses: Iterable[GateStatus], head_sha: str, workflow: str
-) -> list[GateStatus]:
-    """The statuses posted by a run of `workflow` (its `path`) in `repo` on `head_sha` (others dropped)."""
-    verdicts: dict[str, bool] = {}
-    kept = []
-    for status in statuses:
-        match = _RUN_URL.search(status.target_url or "")
-        if match is None or match.group(1).lower() != repo.lower():
-            continue
-        run_id = match.group(2)
-        if run_id not in verdicts:
-            response = client.request("GET", f"repos/{repo}/actions/runs/{run_id}", allow=(404,))
-            run = response.body if response.status == 200 and isinstance(response.body, dict) else {}
-            verdicts[run_id] = run.get("path") == workflow and run.get("head_sha") == head_sha
-        if verdicts[run_id]:
-            kept.append(status)
-    return kept
-
-
 def fetch_permission(client: GitHubClient, repo: str, login: str) -> str:
     """admin / maintain / write / triage / read / none (404 = not a collaborator = none)."""
     path = f"repos/{repo}/collaborators/{urllib.parse.quote(login)}/permission"
@@ -293,20 +273,22 @@ def gather_evidence(
     *,
     gate_login: str,
     planned_head_sha: str | None = None,
-    gate_workflow: str | None = None,
+    gate_workflow: GateWorkflow | None = None,
 ) -> Evidence:
     """Everything `approval.judge` needs, with permissions looked up only for people who could count.
 
-    With `gate_workflow` (a workflow file path such as `.github/workflows/planlint.yml`), a gate status
-    counts only when its target URL names a run of that workflow, in this repository, on this head: another
-    workflow running as github-actions[bot] cannot vouch for a digest.
+    With `gate_workflow`, a gate status counts only when a run of that workflow, in this repository, on this
+    head, posted it while it ran (planlint/gate/gate_runs.py): another workflow running as
+    github-actions[bot] cannot vouch for a digest.
     """
     label_events, force_pushes = fetch_timeline(client, repo, pr.number)
     pushes = fetch_pushes(client, pr, repo) + force_pushes
     reviews = fetch_reviews(client, repo, pr.number)
     statuses = fetch_statuses(client, repo, pr.head_sha)
     if gate_workflow is not None:
-        statuses = statuses_from_workflow(client, repo, statuses, pr.head_sha, gate_workflow)
+        from planlint.gate.gate_runs import own_statuses
+
+        statuses = own_statuses(client, repo, statuses, pr.head_sha, gate_workflow)
     evidence = Evidence(
         pr,
         tuple(label_events),

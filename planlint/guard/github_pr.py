@@ -88,11 +88,18 @@ def pull_request_approval(
     from planlint.digest import destructive_digest
     from planlint.gate import gather
     from planlint.gate.approval import Mode, judge
+    from planlint.gate.gate_runs import GateWorkflow
     from planlint.gate.protected import protected_findings, protected_patterns
     from planlint.github.client import GitHubClient
 
     if not trust.github_repo:
         raise ConfigError("--github-pr needs `github_repo: owner/name` in the trusted policy (policy.yml)")
+    if not trust.github_gate_workflow:
+        raise ConfigError(
+            "--github-pr needs `github_gate_workflow: .github/workflows/FILE.yml` (the pull request workflow that "
+            "runs `planlint gate`) in the trusted policy (policy.yml): any workflow can post the gate's status "
+            "as github-actions[bot]"
+        )
     token = env.get("GITHUB_TOKEN") or env.get("PLANLINT_GITHUB_TOKEN")
     if not token:
         raise ConfigError("--github-pr needs GITHUB_TOKEN (read access to the pull request)")
@@ -114,7 +121,7 @@ def pull_request_approval(
         settings,
         planned_head_sha=planned_head,
         gate_login=trust.github_gate_login,
-        gate_workflow=trust.github_gate_workflow,
+        gate_workflow=GateWorkflow(path=trust.github_gate_workflow),
     )
     outcome = judge(evidence, settings, digest, mode)
     reasons = tuple(outcome.blockers) + tuple(f"{login}: {why}" for login, why in outcome.not_counted)

@@ -30,6 +30,8 @@ PLAN_CLEAN = "terraform/checkov/plan__tfplan.json"  # nothing to approve
 PEER = "peer-reviewer"
 SECOND_PEER = "second-peer"
 READ_ONLY = "read-only-user"
+GATE_WORKFLOW = ".github/workflows/planlint-pr.yml"  # the pull request workflow that runs `planlint gate`
+RUN_ID = 4242  # GITHUB_RUN_ID of the gate run under test (tests/gate/conftest.py)
 
 
 def digest_of(corpus: Path, relative: str) -> str:
@@ -95,6 +97,10 @@ class World:
     files: list[dict[str, Any]] = field(default_factory=list)
     contents: dict[str, str] = field(default_factory=dict)  # path at the base sha -> text
     runs: list[dict[str, Any]] = field(default_factory=list)
+    # Runs of the gate's (and other) workflows that posted statuses: served by id, kept out of the
+    # `actions/runs?head_sha=` listing so the push-time fallback sees only the runs a test stages there.
+    gate_runs: list[dict[str, Any]] = field(default_factory=list)
+    workflow_ids: dict[str, int] = field(default_factory=dict)  # workflow file path -> id
     faults: list[tuple[str, list[tuple[int, dict[str, str], Any]]]] = field(default_factory=list)
     now: str = field(default_factory=lambda: at(600))  # server time for what the gate writes
     unexpected: list[str] = field(default_factory=list)
@@ -165,10 +171,59 @@ class World:
         )
         self.reviews.append(item)
 
+    def workflow_id(self, path: str) -> int:
+        return self.workflow_ids.setdefault(path, 159038 + len(self.workflow_ids))
+
+    def gate_run(
+        self,
+        minutes: float,
+        workflow: str = GATE_WORKFLOW,
+        *,
+        head_repo: str | None = None,
+        event: str = "pull_request",
+        ended: float | None = None,
+    ) -> dict[str, Any]:
+        """A completed run of `workflow` on the head, from `minutes - 1` to `ended` (default `minutes + 1`)."""
+        run = copy.deepcopy(SHAPES["workflow_run"])
+        run.update(
+            id=40000 + len(self.gate_runs),
+            path=workflow,
+            workflow_id=self.workflow_id(workflow),
+            head_sha=self.head,
+            event=event,
+            created_at=at(minutes - 1),
+            updated_at=at(minutes + 1 if ended is None else ended),
+            repository={"id": 1, "full_name": self.repo},
+            head_repository={"id": 2, "full_name": head_repo or self.repo},
+        )
+        run["html_url"] = f"https://github.com/{self.repo}/actions/runs/{run['id']}"
+        self.gate_runs.append(run)
+        return run
+
+    def current_run(self) -> dict[str, Any]:
+        """The gate run under test (GITHUB_RUN_ID): a run of the gate's workflow on the head, still running."""
+        run = copy.deepcopy(SHAPES["workflow_run"])
+        run.update(
+            id=RUN_ID, path=GATE_WORKFLOW, workflow_id=self.workflow_id(GATE_WORKFLOW), head_sha=self.head,
+            status="in_progress", conclusion=None, created_at=at(0), updated_at=self.now,
+            repository={"id": 1, "full_name": self.repo}, head_repository={"id": 1, "full_name": self.repo},
+        )  # fmt: skip
+        return run
+
     def gate_status(
-        self, digest: str, minutes: float, creator: str = GATE, workflow: str | None = None
+        self,
+        digest: str,
+        minutes: float,
+        creator: str = GATE,
+        workflow: str | None = GATE_WORKFLOW,
+        *,
+        run: dict[str, Any] | None = None,
+        url_repo: str | None = None,
     ) -> None:
-        """The gate's status; with `workflow`, posted by a run of that workflow file (its URL the target)."""
+        """The gate's status, posted at `minutes` by a run of `workflow` (its URL the target; None: no URL).
+
+        `run` names an existing run instead of a new one; `url_repo` puts another repository in the URL.
+        """
         kind = "Bot" if creator.endswith("[bot]") else "User"
         status = self.corpus.status(
             self.corpus.user(creator, kind),
@@ -177,10 +232,8 @@ class World:
             "planlint/gate",
         )
         if workflow is not None:
-            run = copy.deepcopy(SHAPES["workflow_run"])
-            run.update(id=40000 + len(self.runs), path=workflow, head_sha=self.head, created_at=at(minutes))
-            self.runs.append(run)
-            status["target_url"] = f"https://github.com/{self.repo}/actions/runs/{run['id']}"
+            run = run or self.gate_run(minutes, workflow)
+            status["target_url"] = f"https://github.com/{url_repo or self.repo}/actions/runs/{run['id']}"
         self.statuses.insert(0, status)
 
     def changed_file(self, path: str, status: str = "modified") -> None:
@@ -243,7 +296,8 @@ class World:
                     return _json({"message": "Not Found"}, 404)
                 return _json(self.activity[: int(request.args.get("per_page", 30))])
             if match := re.fullmatch(rf"{repo}/actions/runs/(\d+)", path):
-                found = [r for r in self.runs if str(r["id"]) == match.group(1)]
+                every = [self.current_run(), *self.runs, *self.gate_runs]
+                found = [r for r in every if str(r["id"]) == match.group(1)]
                 return _json(found[0]) if found else _json({"message": "Not Found"}, 404)
             if path == f"{repo}/actions/runs":
                 runs = [r for r in self.runs if r["head_sha"] == request.args.get("head_sha")]
@@ -265,6 +319,7 @@ class World:
                 self.corpus.user(GATE, "Bot"), body["description"], self.now, body["context"]
             )
             status["state"] = body["state"]
+            status["target_url"] = body.get("target_url")
             self.statuses.insert(0, status)
             return _json(status, 201)
         if method == "POST" and path == f"{repo}/issues/{number}/comments":

@@ -139,7 +139,7 @@ def test_gate_mode_through_the_simulated_runner(
     tmp_path: Path, corpus: Path, world, httpserver, run_gate
 ) -> None:  # type: ignore[no-untyped-def]
     """The gate step against the staged GitHub: label by a peer after the digest was shown -> exit 0."""
-    from github_world import LABEL, PEER
+    from github_world import LABEL, PEER, RUN_ID
 
     world.set_labels(LABEL)
     world.label_event(PEER, 30)
@@ -152,6 +152,7 @@ def test_gate_mode_through_the_simulated_runner(
             "GITHUB_API_URL": httpserver.url_for("/").rstrip("/"),
             "GITHUB_REPOSITORY": world.repo,
             "GITHUB_EVENT_PATH": str(event),
+            "GITHUB_RUN_ID": str(RUN_ID),  # the runner sets it; the gate reads its own run's workflow
         },
     )
     venv_id = hashlib.sha256(f"{REPO}\n{sys.executable}\n".encode()).hexdigest()[:16]

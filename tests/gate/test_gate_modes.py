@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from github_world import LABEL, PEER, PLAN_DESTROY, digest_of
+from github_world import GATE_WORKFLOW, LABEL, PEER, PLAN_DESTROY, digest_of
 
 REPO = "/repos/Codertocat/Hello-World"
 MERGE_SHA = "d" * 40
@@ -78,7 +78,8 @@ def test_report_that_is_not_a_report_is_refused(world, run_gate, tmp_path):
 def test_apply_mode_finds_the_merged_pr_and_writes_nothing(world, run_gate):
     approve(world)
     world.pr.update(state="closed", merged=True, merge_commit_sha=MERGE_SHA)
-    result = run_gate("--mode", "apply", event={}, env={"GITHUB_SHA": MERGE_SHA, "GITHUB_EVENT_NAME": "push"})
+    apply = ("--mode", "apply", "--gate-workflow", GATE_WORKFLOW)
+    result = run_gate(*apply, event={}, env={"GITHUB_SHA": MERGE_SHA, "GITHUB_EVENT_NAME": "push"})
     assert result.code == 0, result.stderr
     assert result.outputs["decision"] == "approved"
     assert result.requests[0] == ("GET", f"{REPO}/commits/{MERGE_SHA}/pulls?per_page=100")
@@ -88,9 +89,26 @@ def test_apply_mode_finds_the_merged_pr_and_writes_nothing(world, run_gate):
 def test_apply_mode_refuses_an_unmerged_pr(world, run_gate):
     approve(world)
     world.pr.update(state="closed", merged=False, merge_commit_sha=MERGE_SHA)
-    result = run_gate("--mode", "apply", event={}, env={"GITHUB_SHA": MERGE_SHA})
+    result = run_gate(
+        "--mode", "apply", "--gate-workflow", GATE_WORKFLOW, event={}, env={"GITHUB_SHA": MERGE_SHA}
+    )
     assert result.code == 1
     assert "the pull request was not merged" in result.summary
+
+
+def test_apply_mode_counts_only_the_named_pull_request_workflows_statuses(world, run_gate):
+    """The apply workflow is not the one that showed the digest: it must be told which one did."""
+    approve(world)
+    world.pr.update(state="closed", merged=True, merge_commit_sha=MERGE_SHA)
+    unnamed = run_gate("--mode", "apply", event={}, env={"GITHUB_SHA": MERGE_SHA})
+    assert unnamed.code == 2 and "apply mode needs --gate-workflow" in unnamed.stderr
+    other = run_gate("--mode", "apply", "--gate-workflow", ".github/workflows/other.yml", event={},
+                     env={"GITHUB_SHA": MERGE_SHA})  # fmt: skip
+    assert other.code == 1 and "before the gate showed the current destructive digest" in other.summary
+    named = run_gate(
+        "--mode", "apply", event={}, env={"GITHUB_SHA": MERGE_SHA, "PLANLINT_GATE_WORKFLOW": GATE_WORKFLOW}
+    )
+    assert named.code == 0, named.stderr
 
 
 def test_apply_mode_replan_with_a_different_digest_is_not_approved(world, run_gate):
@@ -100,6 +118,8 @@ def test_apply_mode_replan_with_a_different_digest_is_not_approved(world, run_ga
     result = run_gate(
         "--mode",
         "apply",
+        "--gate-workflow",
+        GATE_WORKFLOW,
         plan="terraform/checkov/plan_with_pure_deleted_resources__tfplan.json",
         event={},
         env={"GITHUB_SHA": MERGE_SHA},

@@ -13,7 +13,16 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate"))  # the gate tests' GitHub world
-from github_world import LABEL, PEER, PLAN_DESTROY, PLAN_OTHER_DESTROY, Corpus, World, digest_of
+from github_world import (
+    GATE_WORKFLOW,
+    LABEL,
+    PEER,
+    PLAN_DESTROY,
+    PLAN_OTHER_DESTROY,
+    Corpus,
+    World,
+    digest_of,
+)
 
 from .fake_terraform import install, read_log
 from .test_guard_terraform import make_trust
@@ -36,7 +45,12 @@ def world(corpus: Path, httpserver: HTTPServer) -> World:
 
 
 def _guard(
-    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer, plan: str, extra_policy: str = ""
+    tmp_path: Path,
+    corpus: Path,
+    world: World,
+    httpserver: HTTPServer,
+    plan: str,
+    extra_policy: str = f"github_gate_workflow: {GATE_WORKFLOW}\n",
 ) -> tuple[int, str, list[str]]:
     install(tmp_path / "bin", sys.executable)
     trust = make_trust(tmp_path / "trust")
@@ -158,14 +172,48 @@ def test_merged_pr_does_not_approve_another_commit_an_old_merge_or_no_checkout(
 def test_gate_status_counts_only_from_the_gate_workflows_own_run(tmp_path: Path, corpus: Path, world: World,
                                                                  httpserver: HTTPServer) -> None:  # fmt: skip
     """Any workflow can post a `planlint/gate` status as github-actions[bot]; only the gate's own run counts."""
-    gate = "github_gate_workflow: .github/workflows/planlint.yml\n"
     world.statuses.clear()
     world.gate_status(digest_of(corpus, PLAN_DESTROY), 20, workflow=".github/workflows/pr-added-this.yml")
     world.set_labels(LABEL)
     world.label_event(PEER, 30)
-    code, err, calls = _guard(tmp_path / "a", corpus, world, httpserver, PLAN_DESTROY, gate)
+    code, err, calls = _guard(tmp_path / "a", corpus, world, httpserver, PLAN_DESTROY)
     assert code == 12 and "before the gate showed the current destructive digest" in err, err
-    world.gate_status(digest_of(corpus, PLAN_DESTROY), 25, workflow=".github/workflows/planlint.yml")
-    code, err, calls = _guard(tmp_path / "b", corpus, world, httpserver, PLAN_DESTROY, gate)
+    world.gate_status(digest_of(corpus, PLAN_DESTROY), 25)  # a run of the trusted gate workflow
+    code, err, calls = _guard(tmp_path / "b", corpus, world, httpserver, PLAN_DESTROY)
     assert code == 0, err
     assert calls == ["plan", "show", "apply"]
+
+
+def test_without_the_gate_workflow_in_the_trusted_policy_github_pr_is_refused(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer
+) -> None:
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY, extra_policy="")
+    assert code == 2 and "--github-pr needs `github_gate_workflow:" in err, err
+    assert "apply" not in calls
+
+
+def test_open_pr_approval_needs_no_checkout_and_is_used_once_per_head(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer
+) -> None:
+    """Approving an open PR: guard runs anywhere (not a git checkout here); the approval works once per head."""
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 0, err
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "already used" in err, err
+    assert calls.count("apply") == 1
+
+
+def test_open_pr_in_a_checkout_of_another_commit_is_refused(
+    tmp_path: Path, corpus: Path, world: World, httpserver: HTTPServer
+) -> None:
+    """In a checkout, its HEAD is what was planned: a commit the peer never saw on the PR is refused."""
+    _checkout(tmp_path / "work", world.repo)  # HEAD is a local commit, not the PR head
+    world.set_labels(LABEL)
+    world.label_event(PEER, 30)
+    code, err, calls = _guard(tmp_path, corpus, world, httpserver, PLAN_DESTROY)
+    assert code == 12 and "the head moved on from" in err, err
+    assert "apply" not in calls
