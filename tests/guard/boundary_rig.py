@@ -160,14 +160,57 @@ def deployed() -> Iterator[Accounts]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+APPROVE_LINE = re.compile(r"planlint approve (\S+) --scope '([^']+)' --requester (\S+)")
+
+
+def printed_request(refusal: str) -> tuple[str, str, str]:
+    """(digest, scope, requester) of the `planlint approve …` line a refusal prints."""
+    found = APPROVE_LINE.search(refusal)
+    assert found, refusal
+    return found.group(1), found.group(2), found.group(3)
+
+
 def approve(
     accounts: Accounts, refusal: str, out: Path, key: Path, approver: str = "alice@test.example"
 ) -> Path:
     """A human (root here) signs what guard printed; the record lands where the agent can pass it to guard."""
-    found = re.search(r"planlint approve (\S+) --scope '([^']+)' --requester (\S+)", refusal)
-    assert found, refusal
-    argv = [str(accounts.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester",
-            found.group(3), "--approver", approver, "--key", str(key), "-o", str(out)]  # fmt: skip
+    digest, scope, requester = printed_request(refusal)
+    argv = [str(accounts.planlint), "approve", digest, "--scope", scope, "--requester", requester,
+            "--approver", approver, "--key", str(key), "-o", str(out)]  # fmt: skip
     subprocess.run(argv, check=True, capture_output=True)
     out.chmod(0o644)
     return out
+
+
+def agent_key(accounts: Accounts) -> Path:
+    """The agent makes a key pair of its own (as the agent); returns the private key's path."""
+    ssh = accounts.agent_home / ".ssh"
+    made = accounts.as_agent(
+        "sh", "-c", f"mkdir -p {ssh} && ssh-keygen -q -t ed25519 -N '' -f {ssh}/id -C agent"
+    )
+    assert made.returncode == 0, made.stderr
+    return ssh / "id"
+
+
+def agent_signs(accounts: Accounts, refusal: str, requester: str, approver: str, key: Path, out: str) -> Path:
+    """The agent runs `planlint approve` itself with its own key; returns the record (in its repository)."""
+    digest, scope, _ = printed_request(refusal)
+    signed = accounts.as_agent(
+        str(accounts.planlint), "approve", digest, "--scope", scope, "--requester", requester,
+        "--approver", approver, "--key", str(key), "-o", out,
+    )  # fmt: skip
+    assert signed.returncode == 0, signed.stderr
+    return accounts.repo / out
+
+
+@contextmanager
+def listed_as_approver(accounts: Accounts, principal: str, key: Path) -> Iterator[None]:
+    """The operator wrongly lists `key` as approver `principal` in allowed_signers, for the duration."""
+    signers = accounts.trust / "allowed_signers"
+    before = signers.read_text()
+    public = key.with_suffix(".pub").read_text()
+    signers.write_text(before + f'{principal} namespaces="planlint-approval" {public}')
+    try:
+        yield
+    finally:
+        signers.write_text(before)

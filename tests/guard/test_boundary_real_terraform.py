@@ -24,7 +24,18 @@ from pathlib import Path
 
 import pytest
 
-from .boundary_rig import NEEDS_ROOT, Accounts, approve, deployed, keygen, sh
+from .boundary_rig import (
+    NEEDS_ROOT,
+    Accounts,
+    agent_key,
+    agent_signs,
+    approve,
+    deployed,
+    keygen,
+    listed_as_approver,
+    printed_request,
+    sh,
+)
 
 pytestmark = [
     NEEDS_ROOT,
@@ -193,28 +204,16 @@ def test_a_plan_file_swapped_after_approval_is_refused(rig: Rig) -> None:
 
 def test_self_approval_is_refused_even_with_the_agents_key_listed(rig: Rig) -> None:
     a = rig.accounts
-    ssh = a.agent_home / ".ssh"
-    made = a.as_agent("sh", "-c", f"mkdir -p {ssh} && ssh-keygen -q -t ed25519 -N '' -f {ssh}/id -C agent")
-    assert made.returncode == 0, made.stderr
-    found = re.search(r"planlint approve (\S+) --scope '([^']+)' --requester (\S+)", rig.refused("destroy"))
-    assert found and found.group(3) == "agent@test.example"
-    signers = a.trust / "allowed_signers"
-    before = signers.read_text()
-    key = (ssh / "id.pub").read_text()
-    signers.write_text(before + f'agent@test.example namespaces="planlint-approval" {key}')  # operator error
-    try:
+    key = agent_key(a)
+    refusal = rig.refused("destroy")
+    assert printed_request(refusal)[2] == "agent@test.example"
+    with listed_as_approver(a, "agent@test.example", key):
         # `planlint approve` itself refuses approver == requester, so the agent names its OS account as the
         # requester (the issue's approver `root@corp.example` for requester `root`): guard compares principals,
         # the requester's from the identity map for the account sudo names in SUDO_UID.
-        signed = a.as_agent(
-            str(a.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester", a.agent,
-            "--approver", "agent@test.example", "--key", f"{ssh}/id", "-o", "self.json",
-        )  # fmt: skip
-        assert signed.returncode == 0, signed.stderr
-        proc = rig.guard("--approval", str(a.repo / "self.json"), "--", "terraform", "destroy")
+        record = agent_signs(a, refusal, a.agent, "agent@test.example", key, "self.json")
+        proc = rig.guard("--approval", str(record), "--", "terraform", "destroy")
         assert proc.returncode == 12 and "cannot approve their own request" in proc.stderr, proc.stderr
-    finally:
-        signers.write_text(before)
     assert rig.resources() == RESOURCES
 
 
@@ -228,14 +227,9 @@ def test_home_and_xdg_config_home_in_front_of_sudo_do_not_move_trust(rig: Rig) -
     moved = {"HOME": str(mine.parent), "XDG_CONFIG_HOME": str(mine.parent), "PLANLINT_TRUST_DIR": str(mine)}
     refusal = rig.guard("--", "terraform", "destroy", **moved)
     assert refusal.returncode == 10 and str(a.trust / "allowed_signers") in refusal.stderr, refusal.stderr
-    found = re.search(r"planlint approve (\S+) --scope '([^']+)' --requester (\S+)", refusal.stderr)
-    assert found
-    signed = a.as_agent(
-        str(a.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester", found.group(3),
-        "--approver", "me@evil.example", "--key", f"{mine}/key", "-o", "mine.json",
-    )  # fmt: skip
-    assert signed.returncode == 0, signed.stderr
-    proc = rig.guard("--approval", str(a.repo / "mine.json"), "--", "terraform", "destroy", **moved)
+    _, _, requester = printed_request(refusal.stderr)
+    record = agent_signs(a, refusal.stderr, requester, "me@evil.example", mine / "key", "mine.json")
+    proc = rig.guard("--approval", str(record), "--", "terraform", "destroy", **moved)
     assert proc.returncode == 12 and "unknown signer" in proc.stderr, proc.stderr
     assert rig.resources() == RESOURCES
 

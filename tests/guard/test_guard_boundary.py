@@ -21,7 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from .boundary_rig import NEEDS_ROOT, Accounts, deployed, keygen, sh
+from .boundary_rig import (
+    NEEDS_ROOT,
+    Accounts,
+    agent_key,
+    agent_signs,
+    deployed,
+    keygen,
+    listed_as_approver,
+    sh,
+)
 from .boundary_rig import approve as sign
 from .fake_terraform import install, read_log
 
@@ -123,36 +132,16 @@ def test_destroy_needs_a_peer_and_the_approval_works_once(boundary: Boundary) ->
 
 def test_agent_signed_approvals_and_self_approval_are_refused(boundary: Boundary) -> None:
     b = boundary
-    ssh = b.agent_home / ".ssh"
-    made = b.as_agent("sh", "-c", f"mkdir -p {ssh} && ssh-keygen -q -t ed25519 -N '' -f {ssh}/id -C agent")
-    assert made.returncode == 0, made.stderr
-    refused = b.guard("--", str(b.terraform), "destroy")
-    found = re.search(r"planlint approve (\S+) --scope '([^']+)'", refused.stderr)
-    assert found
-    own = b.as_agent(
-        str(b.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester", "alice@test.example",
-        "--approver", "agent@test.example", "--key", f"{ssh}/id", "-o", "own.json",
-    )  # fmt: skip
-    assert own.returncode == 0, own.stderr
-    proc = b.guard("--approval", str(b.agent_home / "repo" / "own.json"), "--", str(b.terraform), "destroy")
+    key = agent_key(b)
+    refused = b.guard("--", str(b.terraform), "destroy").stderr
+    own = agent_signs(b, refused, "alice@test.example", "agent@test.example", key, "own.json")
+    proc = b.guard("--approval", str(own), "--", str(b.terraform), "destroy")
     assert proc.returncode == 12 and "unknown signer" in proc.stderr
     # The operator wrongly lists the agent's key as an approver: it still cannot approve its own request.
-    signers = b.trust / "allowed_signers"
-    before = signers.read_text()
-    key = (ssh / "id.pub").read_text()
-    signers.write_text(before + f'agent@test.example namespaces="planlint-approval" {key}')
-    try:
-        selfish = b.as_agent(
-            str(b.planlint), "approve", found.group(1), "--scope", found.group(2), "--requester", b.agent,
-            "--approver", "agent@test.example", "--key", f"{ssh}/id", "-o", "self.json",
-        )  # fmt: skip
-        assert selfish.returncode == 0, selfish.stderr
-        proc = b.guard(
-            "--approval", str(b.agent_home / "repo" / "self.json"), "--", str(b.terraform), "destroy"
-        )
+    with listed_as_approver(b, "agent@test.example", key):
+        selfish = agent_signs(b, refused, b.agent, "agent@test.example", key, "self.json")
+        proc = b.guard("--approval", str(selfish), "--", str(b.terraform), "destroy")
         assert proc.returncode == 12 and "cannot approve their own request" in proc.stderr
-    finally:
-        signers.write_text(before)
 
 
 def test_agent_cannot_move_the_trust_dir_by_flag_or_environment(boundary: Boundary) -> None:
