@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# One segment of a well-formed address: a name, then `[0]` or `["key"]` indexes (escapes inside quotes).
+_SEGMENT = r'[^.\["\]]*(?:\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])*'
+_WELL_FORMED = re.compile(rf"{_SEGMENT}(?:\.{_SEGMENT})*")
+_SEGMENT_AND_DOT = re.compile(rf"({_SEGMENT})(\.|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +26,16 @@ class BlockAddress:
 
 def split_segments(address: str) -> list[str]:
     """Split on dots outside `[...]` and quotes: `a["x.y"].b` -> [`a["x.y"]`, `b`]."""
+    if _WELL_FORMED.fullmatch(address):  # any address a plan writes: split by the regular expression
+        segments = []
+        for segment, dot in _SEGMENT_AND_DOT.findall(address):
+            segments.append(segment)
+            if not dot:
+                return segments
+    return _split_by_characters(address)
+
+
+def _split_by_characters(address: str) -> list[str]:
     segments: list[str] = []
     current: list[str] = []
     depth = 0

@@ -1,5 +1,7 @@
-"""Read the top-level blocks of one .tf file with python-hcl2, keeping each block's line span.
+"""Read the top-level blocks of one .tf file, keeping each block's line span.
 
+Blocks are found with tree-sitter's HCL grammar and read with python-hcl2 where the tree alone does not
+settle a value (planlint.source.hcl_tree); a file tree-sitter cannot read is parsed by python-hcl2 whole.
 python-hcl2 8.x accepts `SerializationOptions(with_meta=True)` but never writes `__start_line__`
 (amplify-education/python-hcl2#291), so blocks are walked through its query API (`DocumentView`),
 whose nodes keep the parser's positions, and each block body is serialised separately.
@@ -41,7 +43,18 @@ def parse_file(path: Path, shown_as: str) -> tuple[HclBlock, ...]:
 
 
 def parse_text(text: str, shown_as: str) -> tuple[HclBlock, ...]:
-    """Parse HCL text into the indexed top-level blocks, in file order."""
+    """Parse HCL text into the indexed top-level blocks, in file order.
+
+    Each block's body gives the values python-hcl2 gives (InputError when python-hcl2 refuses the block).
+    """
+    from planlint.source.hcl_tree import read_blocks
+
+    blocks = read_blocks(text, shown_as)
+    return blocks if blocks is not None else parse_with_python_hcl2(text, shown_as)
+
+
+def parse_with_python_hcl2(text: str, shown_as: str) -> tuple[HclBlock, ...]:
+    """Parse HCL text with python-hcl2 alone: the indexed top-level blocks, in file order."""
     from hcl2.query.body import DocumentView
     from lark.exceptions import LarkError, UnexpectedInput
 
@@ -117,8 +130,8 @@ def expression_text(value: Any) -> str | None:
 def nested(body: Mapping[str, Any], block: str) -> Mapping[str, Any]:
     """The first nested block of that name (`lifecycle`), or an empty mapping."""
     value = body.get(block)
-    if isinstance(value, list) and value and isinstance(value[0], dict):
+    if isinstance(value, list) and value and isinstance(value[0], Mapping):
         return value[0]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return value
     return {}

@@ -85,7 +85,15 @@ def build_index(root: Path, shown_as: str | None = None) -> SourceIndex:
 
     blocks: list[IndexedBlock] = []
     notes: list[str] = []
-    _walk(resolved, (), blocks, notes, show)
+    # A local module called N times is read once: its blocks are the same, only their module path differs.
+    files: dict[Path, tuple[HclBlock, ...]] = {}
+
+    def read(path: Path) -> tuple[HclBlock, ...]:
+        if path not in files:
+            files[path] = parse_file(path, show(path))
+        return files[path]
+
+    _walk(resolved, (), blocks, notes, show, read=read)
     if not has_source_files(root):
         notes.append(f"{show(root)}: no .tf files in the source directory")
     by_address: dict[str, IndexedBlock] = {}
@@ -101,6 +109,8 @@ def _walk(
     out: list[IndexedBlock],
     notes: list[str],
     show: Callable[[Path], str],
+    *,
+    read: Callable[[Path], tuple[HclBlock, ...]],
 ) -> None:
     files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix in SOURCE_SUFFIXES)
     skipped = sorted(p.name for p in directory.iterdir() if p.name.endswith((".tf.json", ".tofu.json")))
@@ -108,7 +118,7 @@ def _walk(
         notes.append(f"{show(directory)}: JSON-syntax configuration not indexed: {', '.join(skipped)}")
     calls: list[tuple[HclBlock, str]] = []
     for path in files:
-        for block in parse_file(path, show(path)):
+        for block in read(path):
             out.append(IndexedBlock(block, _address(block, module)))
             if block.kind == "module" and block.labels:
                 calls.append((block, block.labels[0]))
@@ -131,7 +141,7 @@ def _walk(
         if not child.is_dir():
             notes.append(f"{where}: module.{name} source {source} is not a directory here; not indexed")
             continue
-        _walk(child, (*module, name), out, notes, show)
+        _walk(child, (*module, name), out, notes, show, read=read)
 
 
 def _address(block: HclBlock, module: tuple[str, ...]) -> BlockAddress:

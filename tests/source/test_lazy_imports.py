@@ -1,4 +1,6 @@
-"""A plain `planlint check plan.json` never imports cfn-lint or python-hcl2 (~0.8 s and ~0.2 s to import)."""
+"""A plain `planlint check plan.json` never imports cfn-lint or python-hcl2 (~0.8 s and ~0.2 s to import);
+`--source` reads .tf files with tree-sitter's HCL grammar and imports python-hcl2 only for values the
+grammar's tree does not settle."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("cfnlint", "hcl2", "lark")
+HEAVY = ("cfnlint", "hcl2", "lark", "tree_sitter_hcl")
 PROBE = """
 import json, sys
 from planlint.cli import main
@@ -38,10 +40,21 @@ def test_plain_change_set_check_imports_neither(corpus: Path) -> None:
     assert heavy == []
 
 
-def test_source_paths_do_import_hcl2(corpus: Path) -> None:
+def test_source_paths_read_with_tree_sitter_and_python_hcl2_only_where_needed(tmp_path: Path) -> None:
     """The probe can fail: the paths that need the libraries show up in sys.modules."""
     source = Path(__file__).resolve().parent.parent / "fixtures" / "source" / "synthetic-head"
-    assert "hcl2" in _heavy_modules_after("check", "--source", str(source))[1]
+    assert _heavy_modules_after("check", "--source", str(source))[1] == ["tree_sitter_hcl"]
+    # synthetic: the base sets prevent_destroy with an expression, a value only python-hcl2 can give
+    base = tmp_path / "synthetic-base"
+    base.mkdir()
+    (base / "main.tf").write_text(
+        'resource "aws_s3_bucket" "b" {\n  lifecycle {\n    prevent_destroy = tobool(var.keep)\n  }\n}\n'
+    )
+    head = tmp_path / "synthetic-head"
+    head.mkdir()
+    (head / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')
+    heavy = _heavy_modules_after("check", "--source", str(head), "--base-source", str(base))[1]
+    assert heavy == ["hcl2", "lark", "tree_sitter_hcl"]
 
 
 def test_template_check_and_diff_do_not_import_cfn_lint(corpus: Path, tmp_path: Path) -> None:

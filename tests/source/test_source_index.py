@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planlint.cli import main
 from planlint.errors import InputError
-from planlint.source.address import parse_address, split_segments
+from planlint.source.address import _split_by_characters, parse_address, split_segments
 from planlint.source.hcl import parse_text
 from planlint.source.index import build_index, locate
 
@@ -130,3 +132,10 @@ def test_missing_source_directory_is_an_input_error(
 def test_check_with_neither_plan_nor_source_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 2
     assert "--source" in capsys.readouterr().err
+
+
+@given(st.text(alphabet='ab.[]"\\0 ', max_size=16))
+@settings(max_examples=300)
+def test_the_fast_address_split_agrees_with_the_character_walk(address: str) -> None:
+    """Well-formed addresses are split by a regular expression; anything else by the character walk."""
+    assert split_segments(address) == _split_by_characters(address)
