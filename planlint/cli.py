@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
-from planlint import __version__
 from planlint.errors import PlanlintError
+
+if TYPE_CHECKING:  # argparse is imported only when a command line is parsed (not for `hook AGENT`)
+    import argparse
 
 
 class Command(Protocol):
@@ -59,21 +58,6 @@ SUMMARIES: dict[str, str] = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors go through the one handler (exit 2).
-
-    Abbreviations are refused (`--tr` is not `--trust-dir`): a hook or sudoers rule that matches the
-    literal option must see every option spelled out, so planlint never guesses what a prefix meant.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["allow_abbrev"] = False
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message, prog=self.prog, usage=self.format_usage())
-
-
 class UsageError(PlanlintError):
     """Bad command-line usage: printed as argparse does, the usage line then `PROG: error: MESSAGE`."""
 
@@ -83,40 +67,35 @@ class UsageError(PlanlintError):
         self.usage = usage
 
 
-def _load(name: str) -> Command:
-    return cast(Command, importlib.import_module(COMMANDS[name]))
-
-
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="planlint",
-        description="Stop infrastructure changes from destroying or replacing stateful resources "
-        "unless a peer approved that exact change.",
-    )
-    parser.add_argument("--version", action="version", version=f"planlint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
-        if name == command:
-            module = _load(name)
-            module.add_arguments(sub.add_parser(name, help=SUMMARIES.get(name), description=module.HELP))
-        else:
-            sub.add_parser(name, help=SUMMARIES.get(name), add_help=False)
-    return parser
+    """The whole command line's parser; only `command`'s own module is imported (see planlint.cli_parser)."""
+    from planlint.cli_parser import build_parser as build
+
+    return build(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in args_list if not a.startswith("-")), None)
     args: argparse.Namespace | None = None
     try:
+        if len(args_list) == 2 and args_list[0] == "hook":
+            # An agent calls this before every tool use: answer without building argparse's parsers.
+            from planlint.commands.hook import answer
+            from planlint.hooks import ADAPTERS
+
+            if args_list[1] in ADAPTERS:
+                return answer(args_list[1])
+        from planlint.cli_parser import command_parser, load_command
+
+        command = next((a for a in args_list if not a.startswith("-")), None)
         parser = build_parser(command if command in COMMANDS else None)
         args, extra = parser.parse_known_args(args_list)
         if extra:  # reported by the subcommand's parser, with its usage line, not planlint's
-            _command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+            command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
         if args.command is None:
             parser.print_help()
             return 2
-        return _load(args.command).run(args)
+        return load_command(args.command).run(args)
     except UsageError as exc:
         sys.stderr.write(exc.usage)
         print(f"{exc.prog}: error: {exc.message}", file=sys.stderr)
@@ -133,13 +112,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
-            return cast(argparse.ArgumentParser, action.choices[command])
-    return parser
-
-
 def _machine_error_report(args: argparse.Namespace, exc: PlanlintError) -> None:
     """A command with --format gets the error in that format too (stdout or --output), so a program
     reading the report sees `decision: error` instead of nothing. Text has the stderr line only."""
@@ -152,6 +124,8 @@ def _machine_error_report(args: argparse.Namespace, exc: PlanlintError) -> None:
     output = getattr(args, "output", None)
     try:
         if output:
+            from pathlib import Path
+
             Path(output).write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)

@@ -52,9 +52,9 @@ def _setup(argv: list[str]) -> int:
     import sys
 
     from planlint.boundary.deploy import SUDOERS, Deployment, default_planlint, parse_agents, setup
-    from planlint.cli import _Parser
+    from planlint.cli_parser import Parser
 
-    parser = _Parser(prog="planlint guard setup", description="Create the guard account, its directories, "
+    parser = Parser(prog="planlint guard setup", description="Create the guard account, its directories, "
                      "the trust directory and the sudoers rule that admits exactly `planlint guard`.")  # fmt: skip
     parser.add_argument("--agent", action="append", default=[], metavar="USER[=PRINCIPAL]",
                         help="the agent's OS account (repeatable); principal default USER@host")  # fmt: skip
