@@ -3,13 +3,14 @@
 
     python benchmarks/run.py                      # every workload; plans of 1k, 10k, 100k changes
     python benchmarks/run.py --sizes 1k,10k --repeat 3 --json
-    python benchmarks/run.py --workloads diff,hook   # only some of plans,small,hook,diff,source
+    python benchmarks/run.py --workloads diff,hook   # only some of plans,small,hook,diff,source,many,locate
     python benchmarks/run.py --profile 10k        # cProfile of an in-process check, top 25 cumulative
 
 Workloads (issue 13's table): `check` of generated plans (vs `json.load` and
 ../shared/tools/floor/reflint.py --parser msgspec-struct), `check` of a 50-change plan and one
 `hook claude` call (vs bare `python -c pass`), `diff` of synthetic 1k/4k-resource templates (vs
-`json.load` of both), `check --source` of a synthetic 300-file tree (vs bare start).
+`json.load` of both), `check --source` of a synthetic 300-file tree (vs bare start), 20 plans x 1k in
+one `check` (peak RSS vs the largest file) and a 10k plan with `--source` (locating per change).
 Plans come from ../shared/tools/genplan.py (override with --genplan); plans, templates and trees are
 cached in benchmarks/out/. Every measurement is a fresh child process; its wall time and peak RSS
 (ru_maxrss of exactly that child, from os.wait4) are taken N times and the median is reported.
@@ -30,13 +31,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workloads import Sample, measure, planlint_cmd, write_source_tree, write_templates  # beside this script
+from combined import bench_locate, bench_many  # beside this script
+from workloads import Sample, compile_package, measure, planlint_cmd, write_source_tree, write_templates
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
 DEFAULT_GENPLAN = REPO.parent / "shared" / "tools" / "genplan.py"
 FLOOR = REPO.parent / "shared" / "tools" / "floor" / "reflint.py"
-WORKLOADS = ("plans", "small", "hook", "diff", "source")
+WORKLOADS = ("plans", "small", "hook", "diff", "source", "many", "locate")
 TEMPLATE_SIZES = (1_000, 4_000)
 SOURCE_TREE = (300, 2_000)  # .tf files, resource/module blocks
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
@@ -106,13 +108,13 @@ class Row:
     ok: bool
 
 
-def plan_path(changes: int) -> Path:
-    return OUT / f"plan-{changes}-seed{SEED}.json"
+def plan_path(changes: int, seed: int = SEED) -> Path:
+    return OUT / f"plan-{changes}-seed{seed}.json"
 
 
-def ensure_plan(changes: int, genplan: Path) -> Path | None:
+def ensure_plan(changes: int, genplan: Path, seed: int = SEED) -> Path | None:
     """Generate (or reuse) the plan; None when it would not fit on the disk."""
-    path = plan_path(changes)
+    path = plan_path(changes, seed)
     if path.is_file() and path.stat().st_size > 0:
         return path
     OUT.mkdir(parents=True, exist_ok=True)
@@ -129,7 +131,7 @@ def ensure_plan(changes: int, genplan: Path) -> Path | None:
         raise SystemExit(f"benchmark: genplan not found at {genplan}; pass --genplan PATH")
     tmp = path.with_suffix(".tmp")
     print(f"generating {path.name} ...", file=sys.stderr)
-    cmd = [sys.executable, str(genplan), "--resources", str(changes), "--seed", str(SEED), "--out", str(tmp)]
+    cmd = [sys.executable, str(genplan), "--resources", str(changes), "--seed", str(seed), "--out", str(tmp)]
     subprocess.run(cmd, check=True)
     tmp.replace(path)  # only a complete file is ever cached
     return path
@@ -352,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         profile(args.profile, genplan)
         return 0
     chosen = set(args.workload_list)
+    compile_package(REPO / "planlint")
     results = []
     for label in args.size_list if "plans" in chosen else ():
         runs = args.repeat_large if SIZES[label] >= 100_000 else args.repeat
@@ -370,6 +373,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.extend(bench_diff(args.repeat, bare))
         if "source" in chosen:
             rows.append(bench_source(args.repeat_large, bare))
+        if "many" in chosen:
+            rows.append(bench_many(ensure_plan, genplan, args.repeat, bare, row=Row))
+        if "locate" in chosen:
+            plan = ensure_plan(SIZES["10k"], genplan)
+            located = bench_locate(plan, OUT, SOURCE_TREE, args.repeat_large, bare, row=Row)
+            rows.extend([located] if located is not None else [])
     missed = misses(results, rows)
     if args.json:
         doc = {

@@ -1,6 +1,7 @@
 """Synthetic inputs and whole-process measurement for `benchmarks/run.py` (the one benchmark script).
 
 - `measure(cmd, runs)`: median wall time and peak RSS of `runs` fresh child processes.
+- `compile_package(dir)`: bytecode written before measuring, as an installed wheel has it.
 
 - `write_templates(n, dir)`: an OLD and a NEW CloudFormation template (JSON) of `n` resources each, NEW
   removing, renaming, replacing (a createOnlyProperty changed), updating and weakening a few percent.
@@ -187,6 +188,12 @@ def measure(cmd: Sequence[str], runs: int, stdin: Path | None = None) -> Sample:
         rss_bytes=int(statistics.median(r for _, r in samples)),
         runs=runs,
     )
+
+
+def compile_package(package: Path) -> None:
+    """Write the package's bytecode, as pip does when it installs a wheel: an editable checkout run with
+    PYTHONDONTWRITEBYTECODE set (as on the shared machine) would otherwise compile every module on every run."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True)
 
 
 def planlint_cmd() -> list[str]:
