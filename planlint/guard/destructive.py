@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from planlint.guard.files import read_text
 from planlint.guard.shellwords import is_dynamic, tool_basename
 
 STDIN_COMPUTED = (
@@ -159,6 +158,8 @@ def _match_words(words: tuple[frozenset[str], ...], positional: list[str]) -> bo
 
 def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
     """Add the text of `files`, and of the files `texts` include, to `texts`; "" or what could not be read."""
+    from planlint.guard.files import read_text
+
     if STDIN_COMPUTED in texts:
         texts.remove(STDIN_COMPUTED)
         return "input computed at run time"

@@ -81,8 +81,10 @@ def package_script(call: Call) -> None:
             return  # `npm run` alone lists the scripts
     where = acc.cwd if directory is None else _join(acc.cwd, directory)
     recipe = recipe_text(runner.format, find_file(runner.files, where, explicit), names, args)
-    if recipe.text is not None:
+    if recipe.text is not None:  # recipes run in the directory the runner read them from
+        saved, acc.cwd = acc.cwd, where
         acc.parse_file(recipe.text, depth + 1, via)
+        acc.cwd = saved
         return
     if runner.format == "package-json" and program in ("yarn", "pnpm", "bun"):
         acc.peel([*names, *args], depth, via, env)  # `yarn cdk destroy` runs the package's `cdk` binary

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from planlint.guard.code import judge_code
-from planlint.guard.files import read_text
 from planlint.guard.launcher import launchers, skip_options
 from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
 from planlint.guard.shellwords import tool_basename
@@ -45,6 +43,8 @@ def shell_style(call: Call) -> None:
 
 def run_script(acc: Reader, path: str, depth: int, via: tuple[str, ...], who: str) -> None:
     """`bash x.sh`, `source x.sh`: judge the script's text; refuse one planlint cannot read."""
+    from planlint.guard.files import read_text
+
     found = read_text(path, acc.cwd)
     if found.text is None:
         acc.unverifiable.append(f"{who} runs the script {found.shown}, which planlint cannot read")
@@ -62,6 +62,8 @@ def read_stdin(acc: Reader, depth: int, via: tuple[str, ...], who: str) -> None:
 
 def code_style(call: Call) -> None:
     """`python3 -c CODE`, `node x.js`, `echo CODE | python3`: the code is read by planlint/guard/code.py."""
+    from planlint.guard.code import judge_code  # only lines that run an interpreter need it
+
     launcher, words, start, acc, depth, via, env = call
     name = tool_basename(words[0])
     acc.commands.append(
@@ -86,6 +88,9 @@ def code_style(call: Call) -> None:
 def _code_file(acc: Reader, name: str, words: list[str], *, depth: int, via: tuple[str, ...]) -> None:
     """`python x.py`, `python -m tools.deploy`, `node x.js`: the file it runs (`words`: the word before it
     and its name), judged like inline code."""
+    from planlint.guard.code import judge_code
+    from planlint.guard.files import read_text
+
     path = words[-1]
     if words[0] == "-m":  # `python -m pkg.mod`: a module of the working directory, else an installed one
         module = path.replace(".", "/")

@@ -25,8 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planlint.guard.bash_grammar import bash_parser
-from planlint.guard.files import change_directory, read_text, shebang
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename, word_value
 
 if TYPE_CHECKING:
@@ -135,6 +133,8 @@ def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> Non
         acc.unverifiable.append("shell nesting too deep to follow")
         return
     source = text.encode("utf-8", errors="surrogateescape")
+    from planlint.guard.bash_grammar import bash_parser  # plain lines never load the grammar
+
     root = bash_parser().parse(source).root_node
     if root.has_error and not acc.in_file:
         where = _first_error(root)
@@ -229,6 +229,8 @@ def _file_input(redirect: Node, acc: Reader) -> str:
     """The text of a file redirected into standard input (`< drop.sql`), or STDIN_COMPUTED when unreadable."""
     target = redirect.child_by_field_name("destination") or redirect.children[-1]
     path = word_value(target)
+    from planlint.guard.files import read_text
+
     found = read_text(path, acc.cwd) if path else None
     return found.text if found is not None and found.text is not None else STDIN_COMPUTED
 
@@ -268,6 +270,8 @@ def _output_of(stage: Node, cwd: str = ".") -> str | None:
     if name == "cat" and not args:
         return here if here is not None else STDIN_COMPUTED
     if name == "cat":  # `cat drop.sql | psql`: the files' text, when every one is readable
+        from planlint.guard.files import read_text
+
         texts = [None if a.startswith("-") else read_text(a, cwd).text for a in args]
         return STDIN_COMPUTED if None in texts else "".join(t or "" for t in texts)
     if name == "echo" and not any(a.startswith("-") for a in args[:1]):
@@ -366,6 +370,8 @@ def _change_directory(words: list[str], acc: Reader) -> None:
     """Follow a literal `cd DIR`; a computed one (or `cd -`) leaves the directory unknown."""
     args = [w for w in words[1:] if not w.startswith("-") or w == "-"]
     target = args[0] if args else "~"
+    from planlint.guard.files import change_directory
+
     acc.cwd = change_directory(acc.cwd, target, computed=is_dynamic(target))
 
 
@@ -376,6 +382,7 @@ def _program_file(words: list[str], acc: Reader, depth: int, via: tuple[str, ...
     one is run by bash itself; a binary runs as itself (False: the caller records the command). A program
     named like an infrastructure tool is left to classification.
     """
+    from planlint.guard.files import read_text, shebang
     from planlint.guard.wrappers import names_tool
 
     head = words[0]

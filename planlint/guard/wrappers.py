@@ -14,7 +14,6 @@ import shlex
 from typing import TYPE_CHECKING
 
 from planlint.guard.launcher import Call, Launcher, Style, launchers, skip_options
-from planlint.guard.runners import package_script
 from planlint.guard.scripts import code_style, read_stdin, script_style, shell_style
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename
@@ -264,6 +263,12 @@ def _coproc(call: Call) -> None:
     acc.peel(args, depth, via, env)
 
 
+def _package_script(call: Call) -> None:
+    from planlint.guard.runners import package_script  # recipes are read only when a runner is called
+
+    package_script(call)
+
+
 STYLES: dict[str, Style] = {
     "argv": _argv,
     "after-dashdash": _after_dashdash,
@@ -276,7 +281,7 @@ STYLES: dict[str, Style] = {
     "exec-options": _exec_options,
     "container": _container,
     "package-exec": _package_exec,
-    "package-script": package_script,
+    "package-script": _package_script,
     "copy": _copy,
     "alias": _alias,
     "trap": _trap,

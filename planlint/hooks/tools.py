@@ -68,12 +68,16 @@ def mcp_name(name: str, context: Any = None) -> str:
     Gemini CLI names MCP tools `mcp_SERVER_TOOL` and sends `mcp_context` (`server_name`, `tool_name`) with
     BeforeTool (gemini-cli docs/hooks/reference.md "Matchers and tool names"; packages/core/src/hooks/
     types.ts `McpToolContext`); without the context the server is the first `_`-separated part, as
-    gemini-cli's own `parseMcpToolName` reads it.
+    gemini-cli's own `parseMcpToolName` reads it. Kiro CLI names them `@SERVER/TOOL`
+    (kiro.dev/docs/cli/custom-agents/configuration-reference, `tools`).
     """
     if isinstance(context, dict):
         server, tool = context.get("server_name"), context.get("tool_name")
         if isinstance(server, str) and isinstance(tool, str) and server and tool:
             return f"mcp__{server}__{tool}"
+    kiro = re.match(r"^@([^/]+)/(.+)$", name)  # Kiro CLI: `@SERVER/TOOL` (agent configuration reference)
+    if kiro:
+        return f"mcp__{kiro.group(1)}__{kiro.group(2)}"
     if name.startswith("mcp_") and not name.startswith("mcp__"):
         match = re.match(r"^mcp_([^_]+)_(.+)$", name)
         if match:
@@ -96,8 +100,11 @@ def _tools() -> tuple[dict[str, Any], ...]:
 
 def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
     """The command a tool call runs (empty when it runs none planlint knows of)."""
+    mcp = name.startswith("mcp__")
     for entry in _tools():
-        if not any(fnmatch.fnmatchcase(name, pattern) for pattern in entry["names"]):
+        names = entry["names"]
+        # Every glob in the table is an MCP name: a shell tool (`Bash`) costs one lookup, not 30 regexes.
+        if name not in names and not (mcp and any(fnmatch.fnmatchcase(name, pattern) for pattern in names)):
             continue
         reads = entry["reads"]
         if reads == "refuse":

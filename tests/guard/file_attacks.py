@@ -146,6 +146,14 @@ FILE_ATTACKS: list[FileAttack] = [
         "terraform destroy -auto-approve",
         ("make",),
     ),
+    FileAttack(
+        "task runner",
+        "make -C infra down",
+        {"infra/Makefile": "# synthetic\ndown:\n\t./bin/down.sh\n", "infra/bin/down.sh*": DESTROY_SH["x.sh*"]},
+        "destroy",
+        "terraform destroy -auto-approve",
+        ("make",),
+    ),
     FileAttack("task runner", "make teardown", MAKEFILE, "unverifiable", None),
     FileAttack(
         "task runner",

@@ -1,7 +1,7 @@
 """MCP tool calls of the Terraform and AWS MCP servers, judged like their shell equivalents (issue 10, gap 8).
 
 Every adapter whose agent sends MCP calls through its pre-tool hook gets them in its own wire format
-(Claude Code, Codex, OpenHands, Kiro: `mcp__SERVER__TOOL`; Gemini CLI: `mcp_SERVER_TOOL` with
+(Claude Code, Codex, OpenHands: `mcp__SERVER__TOOL`; Kiro: `@SERVER/TOOL`; Gemini CLI: `mcp_SERVER_TOOL` with
 `mcp_context`, gemini-cli docs/hooks/reference.md; Cursor `beforeMCPExecution`; Cline `use_mcp_tool`),
 through the real entry point `planlint hook <agent>`. Tool arguments are synthetic; tool names are the
 servers' own (awslabs terraform-mcp-server `ExecuteTerraformCommand`, aws-api-mcp-server `call_aws`,
@@ -32,6 +32,10 @@ def _claude_style(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any
     return {"hook_event_name": "PreToolUse", "tool_name": f"mcp__{server}__{tool}", "tool_input": args}
 
 
+def _kiro(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
+    return {"hook_event_name": "preToolUse", "cwd": "/w", "tool_name": f"@{server}/{tool}", "tool_input": args}
+
+
 def _gemini(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"hook_event_name": "BeforeTool", "tool_name": f"mcp_{server}_{tool}", "tool_input": args,
             "mcp_context": {"server_name": server, "tool_name": tool, "command": "uvx", "args": [server]}}  # fmt: skip
@@ -55,7 +59,7 @@ ADAPTER_PAYLOADS: dict[str, Payload] = {
     "claude": _claude_style,
     "codex": _claude_style,
     "openhands": _claude_style,
-    "kiro": _claude_style,
+    "kiro": _kiro,
     "gemini": _gemini,
     "cursor": _cursor,
     "cline": _cline,
