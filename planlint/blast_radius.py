@@ -34,6 +34,7 @@ class PlanStats:
     managed: int  # managed resource instances the plan knows about (no-ops included, deposed excluded)
     deletes: int  # of those, how many are deleted (not replaced, not forgotten)
     destroy_mode: bool
+    stack_unit: bool = False  # a unit of a many-stack run: its destroy-mode plan tears the unit down
     # outermost module instance -> its deletes because a module is gone (a removed `module.a` also
     # removes `module.a.module.b`: one component, counted together)
     removed_modules: Mapping[str, int] = field(default_factory=dict)
@@ -64,6 +65,7 @@ def plan_stats(plan: Plan) -> PlanStats:
         managed=len(managed),
         deletes=len(deleted),
         destroy_mode=plan.facts.destroy_mode,
+        stack_unit=plan.facts.stack_unit,
         removed_modules=dict(removed),
     )
 
@@ -115,7 +117,10 @@ def condition_holds(
         return False
     if condition.destroy_min_deletes is not None and (
         not stats.destroy_mode
-        or stats.deletes < limits.get("destroy_min_deletes", condition.destroy_min_deletes)
+        or (
+            not stats.stack_unit  # a removed unit is a teardown even when it held one resource
+            and stats.deletes < limits.get("destroy_min_deletes", condition.destroy_min_deletes)
+        )
     ):
         return False
     if condition.module_min_deletes is not None:

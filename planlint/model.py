@@ -139,6 +139,9 @@ class PlanFacts:
     outputs_deleted: tuple[str, ...] = ()
     nested_change_sets: tuple[str, ...] = ()
     status: str | None = None  # CloudFormation change set Status
+    # one unit of a many-stack run (a Terragrunt unit, a stack directory): a destroy-mode plan of it
+    # removes the whole unit, however few resources that is
+    stack_unit: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,15 +168,24 @@ def _is_root(name: str, planned: set[str]) -> bool:
     return "." in planned and "/" not in name
 
 
-def with_stack_scopes(plans: Sequence[Plan], stack_of: dict[str, str]) -> list[Plan]:
-    """Prefix each plan's scope with its stack path ("live/db", or "stacks/shop:shop/prod" for Pulumi)."""
+def with_stack_scopes(
+    plans: Sequence[Plan], stack_of: dict[str, str], units: frozenset[str] = frozenset()
+) -> list[Plan]:
+    """Prefix each plan's scope with its stack path ("live/db", or "stacks/shop:shop/prod" for Pulumi).
+
+    Plans whose origin is in `units` came from a plan directory: each is one unit of the run
+    (`PlanFacts.stack_unit`), so planned with `-destroy` (Terragrunt's git filter plans a removed unit
+    that way) it is the unit's whole-environment teardown, however few resources it held.
+    """
     result = []
     for plan in plans:
         stack = stack_of.get(plan.origin)
         if stack is None:
             result.append(plan)
             continue
-        result.append(replace(plan, scope=f"{stack}:{plan.scope}" if plan.scope else stack))
+        scope = f"{stack}:{plan.scope}" if plan.scope else stack
+        facts = replace(plan.facts, stack_unit=True) if plan.origin in units else plan.facts
+        result.append(replace(plan, scope=scope, facts=facts))
     return result
 
 
@@ -201,15 +210,19 @@ def load_stacks(
             "--run-report needs exactly one plan directory (the run's --json-out-dir)", run_report
         )
     files: list[tuple[str, str]] = []
+    units: set[str] = set()  # plans found in a directory; a loose file is scoped by its own path
     excluded: list[StackRun] = []
     for path in paths:
         if path in directories:
             found = discover(path, run_report)
             files += found.files
+            units.update(origin for origin, _ in found.files)
             excluded += [s for s in found.stacks if s.result == "excluded"]
         else:
             files.append((path, path))
-    plans = with_stack_scopes(load_inputs([f for f, _ in files], input_format, needs_values), dict(files))
+    plans = with_stack_scopes(
+        load_inputs([f for f, _ in files], input_format, needs_values), dict(files), frozenset(units)
+    )
     return plans + [_excluded(stack, run_report or "") for stack in excluded]
 
 

@@ -165,3 +165,51 @@ def test_gate_mode_through_the_simulated_runner(
     assert run.outputs["decision"] == "approved"
     assert run.outputs["digest"].startswith("pl1:") and run.outputs["gated"] == "1"
     assert "planlint" in job.summary.read_text(encoding="utf-8")
+
+
+def _terragrunt_dir(corpus: Path, root: Path) -> list[str]:
+    """Three corpus plans as Terragrunt units (root/live/<unit>/tfplan.json), one a destroy-mode plan."""
+    sources = {
+        "live/db": DESTRUCTIVE,
+        "live/web": SAFE,
+        "live/removed": corpus / "terraform" / "snyk-cli" / "tf-plan-destroy.json",
+    }
+    for unit, source in sources.items():
+        (root / unit).mkdir(parents=True)
+        (root / unit / "tfplan.json").write_bytes(source.read_bytes())
+    return list(sources)
+
+
+def _run_report(path: Path, runs: dict[str, str]) -> Path:
+    """A synthetic Terragrunt run report in the JSON shape terragrunt's internal/report/writer.go emits."""
+    path.write_text(json.dumps([{"Name": name, "Result": result} for name, result in runs.items()]))
+    return path
+
+
+def test_check_mode_takes_a_plan_directory_and_a_run_report(
+    runner: Runner, corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "workspace" / "plans"
+    units = _terragrunt_dir(corpus, root)
+    report = _run_report(tmp_path / "workspace" / "report.json", dict.fromkeys(units, "succeeded"))
+    run = runner.run_action({"mode": "check", "plans": str(root), "run-report": str(report)}, _uses)
+    assert run.returncode == 1, run.stderr
+    assert run.outputs["decision"] == "approval_required"
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "live/db" in summary and "live/removed" in summary
+
+
+def test_a_failed_unit_in_the_run_report_fails_the_action_closed(
+    runner: Runner, corpus: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "workspace" / "plans"
+    units = _terragrunt_dir(corpus, root)
+    runs = dict.fromkeys(units, "succeeded") | {"live/cache": "failed"}
+    report = _run_report(tmp_path / "workspace" / "report.json", runs)
+    run = runner.run_action({"mode": "check", "plans": str(root), "run-report": str(report)}, _uses)
+    assert run.returncode == 2
+    assert run.outputs["decision"] == "error"
+    assert any("live/cache failed" in text for kind, text in _parse_commands(run.stdout) if kind == "error")
+    # without the report the same directory is judged (the failed unit simply has no plan to see)
+    again = runner.run_action({"mode": "check", "plans": str(root)}, _uses)
+    assert again.returncode == 1 and again.outputs["decision"] == "approval_required"
