@@ -6,7 +6,7 @@ Kinds, from harmless to refused:
 - `pass`: an IaC command that cannot destroy anything (plan, show, init, validate, describe-*, ...);
 - `apply`: changes infrastructure; guard plans it, judges the plan and applies exactly that plan;
 - `destroy`: tears infrastructure down; guard plans the destroy, judges it, applies exactly that plan;
-- `approval`: cannot be previewed as a plan (state surgery, stack deletion, `run-all`, `cdk deploy`, ...);
+- `approval`: cannot be previewed as a plan (state surgery, stack deletion, `cdk destroy`, ...);
   needs a peer approval bound to this exact command;
 - `unverifiable`: its meaning depends on values only known at run time, or planlint does not know it.
 """
@@ -23,7 +23,9 @@ from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, tool_basename
 
 Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
-Flow = Literal["", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy"]
+Flow = Literal[
+    "", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy", "pulumi"
+]
 
 TOOL_NAME = re.compile(
     r"^(?P<tool>terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|aws)(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",
@@ -83,13 +85,6 @@ _SAM_PASS = frozenset(
     ("build", "validate", "local", "package", "init", "logs", "list", "pipeline", "traces", "publish", "remote",
      "--version", "--info")
 )  # fmt: skip
-_PULUMI_PASS = frozenset(
-    ("preview", "pre", "whoami", "login", "logout", "version", "about", "logs", "config", "new", "plugin",
-     "policy", "org", "schema", "gen-completion", "convert", "import", "install", "cancel", "env", "help")
-)  # fmt: skip
-_PULUMI_STACK_PASS = frozenset(
-    ("ls", "output", "export", "history", "select", "init", "graph", "tag", "--help")
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +136,10 @@ def classify(command: SimpleCommand) -> Classification:
     dynamic += [v for k, v in command.env if k.startswith("TF_CLI_ARGS") and is_dynamic(v)]
     if dynamic:
         return _unverifiable(tool, command, f"argument {dynamic[0]!r} is computed at run time")
+    if tool == "pulumi":
+        from planlint.guard.classify_pulumi import classify_pulumi  # imports this module: load it late
+
+        return classify_pulumi(tool, command)
     handler = _HANDLERS[tool]
     return handler(tool, command)
 
@@ -406,24 +405,6 @@ def _sam(tool: str, command: SimpleCommand) -> Classification:
     return Classification("unverifiable", tool, command.argv, f"unknown sam subcommand {sub!r}", sub)
 
 
-def _pulumi(tool: str, command: SimpleCommand) -> Classification:
-    words = [a for a in command.argv[1:] if not a.startswith("-")]
-    sub = words[0] if words else ""
-    if not sub or sub in _PULUMI_PASS:
-        return Classification(
-            "pass", tool, command.argv, f"pulumi {sub} destroys nothing", sub, env=command.env
-        )
-    if sub == "stack" and (len(words) < 2 or words[1] in _PULUMI_STACK_PASS):
-        return Classification("pass", tool, command.argv, "stack inspection destroys nothing", sub)
-    if sub == "state" and len(words) > 1 and words[1] in ("upgrade",):
-        return Classification("pass", tool, command.argv, "state upgrade destroys nothing", sub)
-    return Classification(
-        "approval", tool, command.argv,
-        f"pulumi {' '.join(words[:2])} changes infrastructure or state; planlint cannot judge its preview yet",
-        sub,
-    )  # fmt: skip
-
-
 _HANDLERS = {
     "terraform": _terraform,
     "tofu": _terraform,
@@ -432,5 +413,4 @@ _HANDLERS = {
     "cdk": _cdk,
     "cdktf": _cdk,
     "sam": _sam,
-    "pulumi": _pulumi,
 }

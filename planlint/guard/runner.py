@@ -77,6 +77,10 @@ def _gated(ctx: Context) -> int:
         from planlint.guard.flow_terraform import run_terraform
 
         return run_terraform(ctx)
+    if c.flow == "pulumi":
+        from planlint.guard.flow_pulumi import run_pulumi
+
+        return run_pulumi(ctx)
     if c.flow in ("cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy"):
         from planlint.guard.flow_cloudformation import run_cloudformation
 

@@ -12,7 +12,8 @@ from planlint.approvals.policy import working_tree
 from planlint.guard.classify import Classification
 
 
-def _git(directory: Path, *args: str) -> str | None:
+def git_output(directory: Path, *args: str) -> str | None:
+    """`git -C directory ARGS` output, or None when git fails or prints nothing."""
     try:
         proc = subprocess.run(
             ["git", "-C", str(directory), *args], capture_output=True, text=True, check=False
@@ -26,7 +27,8 @@ def _clean(value: str) -> str:
     return value.replace(";", ",").replace("=", ":").strip()
 
 
-def _render(kind: str, parts: dict[str, str | None]) -> str:
+def render_scope(kind: str, parts: dict[str, str | None]) -> str:
+    """`kind;key=value;…`, keys sorted, empty values left out."""
     return ";".join([kind, *(f"{k}={_clean(v)}" for k, v in sorted(parts.items()) if v)])
 
 
@@ -62,13 +64,13 @@ def terraform_scope(
         relative = str(directory)
     parts: dict[str, str | None] = {
         "dir": relative,
-        "repo": _git(directory, "config", "--get", "remote.origin.url"),
-        "commit": _git(directory, "rev-parse", "HEAD"),
+        "repo": git_output(directory, "config", "--get", "remote.origin.url"),
+        "commit": git_output(directory, "rev-parse", "HEAD"),
         **terraform_state_target(directory, env, var_files(c, env)),
     }
     if plan_json is not None:
         parts.update(plan_target(load_plan(plan_json)))
-    return _render(c.tool, parts)
+    return render_scope(c.tool, parts)
 
 
 def option(argv: tuple[str, ...], name: str) -> str | None:
@@ -83,7 +85,7 @@ def option(argv: tuple[str, ...], name: str) -> str | None:
 
 def cloudformation_scope(c: Classification, env: Mapping[str, str], stack_ids: str = "") -> str:
     """`cloudformation;profile=…;region=…;stack=…;stack_ids=arn:aws:cloudformation:REGION:ACCOUNT:stack/…`."""
-    return _render(
+    return render_scope(
         "cloudformation",
         {
             "stack_ids": stack_ids or None,
@@ -99,7 +101,11 @@ def command_scope(c: Classification, cwd: Path, env: Mapping[str, str]) -> str:
         return terraform_scope(c, cwd, env)
     if c.tool in ("cloudformation", "sam"):
         return cloudformation_scope(c, env)
-    return _render(c.tool, {"dir": str(cwd.resolve())})
+    if c.tool == "pulumi":
+        from planlint.guard.pulumi_target import pulumi_scope
+
+        return pulumi_scope(c, cwd, env)
+    return render_scope(c.tool, {"dir": str(cwd.resolve())})
 
 
 def command_digest(c: Classification, env: Mapping[str, str]) -> str:
