@@ -88,7 +88,7 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/gate/test_gate_scenarios.py",
         "tests/test_golden.py",
     ),
-    "planlint/digest.py": ("tests/test_digest.py", "tests/test_golden.py"),
+    "planlint/digest.py": ("tests/test_digest.py", "tests/test_security_core.py", "tests/test_golden.py"),
     "planlint/redact.py": (
         "tests/test_security_core.py",
         "tests/test_loader_terraform.py",

@@ -575,6 +575,33 @@ def test_policy_change_seen_only_in_scope_and_contexts(
     assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "weakened"),
+    [
+        # on an update RetainExceptOnCreate protects as Retain does: neither direction weakens
+        ("Retain", "RetainExceptOnCreate", False),
+        ("RetainExceptOnCreate", "Retain", False),
+        ("RetainExceptOnCreate", "Snapshot", True),
+        ("Snapshot", "Delete", True),
+    ],
+)
+def test_deletion_policy_change_weakens_only_when_protection_drops(
+    before: str, after: str, weakened: bool
+) -> None:
+    doc = _mutated(
+        {
+            "Replacement": "False",
+            "PolicyAction": None,
+            "Scope": ["DeletionPolicy"],
+            "Details": [],
+            "BeforeContext": json.dumps({"Properties": {}, "DeletionPolicy": before}),
+            "AfterContext": json.dumps({"Properties": {}, "DeletionPolicy": after}),
+        }
+    )
+    change = load_one_of(load_cloudformation([doc])).changes[0]
+    assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details
+
+
 def test_replace_policy_action_overrides_replacement_false() -> None:
     doc = _mutated({"Replacement": "False", "PolicyAction": "ReplaceAndDelete"})
     change = load_one_of(load_cloudformation([doc])).changes[0]

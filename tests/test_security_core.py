@@ -67,6 +67,8 @@ def test_each_decision_has_its_documented_exit_code(
 
     assert main(["check", str(tmp_path / "missing.json")]) == 2
     assert "missing.json: no such file" in capsys.readouterr().err
+    code, report = _json_report(capsys, ["check", str(tmp_path / "missing.json")])
+    assert (code, report["decision"], report["exit_code"]) == (2, "error", 2)
 
 
 def test_a_deny_finding_is_not_unblocked_by_other_findings_passing(
