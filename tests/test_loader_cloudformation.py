@@ -602,6 +602,19 @@ def test_deletion_policy_change_weakens_only_when_protection_drops(
     assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details
 
 
+@pytest.mark.parametrize("action", ["Remove", "Modify"])
+def test_an_assumed_policy_says_whether_the_template_confirmed_it(action: str) -> None:
+    """Without PolicyAction the policy is inferred; the detail says when no BeforeContext backs it."""
+    change = {"Action": action, "PolicyAction": None, "Replacement": "True", "Scope": ["Properties"]}
+    unconfirmed = "(the change set has no BeforeContext to confirm the template)"
+    blind = load_one_of(load_cloudformation([_mutated({**change, "BeforeContext": None})])).changes[0]
+    assert any(unconfirmed in d for d in blind.details), blind.details
+    context = json.dumps({"Properties": {}})
+    seen = load_one_of(load_cloudformation([_mutated({**change, "BeforeContext": context})])).changes[0]
+    assert any("no PolicyAction in this change set; assumed" in d for d in seen.details), seen.details
+    assert not any(unconfirmed in d for d in seen.details), seen.details
+
+
 def test_replace_policy_action_overrides_replacement_false() -> None:
     doc = _mutated({"Replacement": "False", "PolicyAction": "ReplaceAndDelete"})
     change = load_one_of(load_cloudformation([doc])).changes[0]
