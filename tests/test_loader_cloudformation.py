@@ -583,6 +583,11 @@ def test_policy_change_seen_only_in_scope_and_contexts(
         ("RetainExceptOnCreate", "Retain", False),
         ("RetainExceptOnCreate", "Snapshot", True),
         ("Snapshot", "Delete", True),
+        # a policy this planlint does not know may have protected: dropping it to Delete is asked about
+        ("RetainForever", "Delete", True),
+        ("RetainForever", "Snapshot", True),
+        ("RetainForever", "Retain", False),
+        ("Delete", "RetainForever", True),
     ],
 )
 def test_deletion_policy_change_weakens_only_when_protection_drops(

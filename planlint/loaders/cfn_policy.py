@@ -108,6 +108,8 @@ def weakened(
     # UpdateReplacePolicy has no per-type exception: the old resource is deleted by default.
     is_deletion = attribute == "DeletionPolicy"
     default = default_deletion_policy(resource_type, properties)[0] if is_deletion else "Delete"
-    old = _STRENGTH.get(before or default, 0)
+    # A value planlint does not know (a policy newer than this table) is assumed to have protected as much
+    # as any before the change and as little as none after it: unknown is asked about, never passed.
+    old = _STRENGTH.get(before or default, max(_STRENGTH.values()))
     new = _STRENGTH.get(after or default, 0)
     return new < old
