@@ -120,3 +120,11 @@ def test_a_yaml_template_is_recognised_by_a_resources_line_within_its_first_64_k
         assert _format(capsys, str(path)) == ["cloudformation-template"]
     else:
         assert "is not JSON, nor a CloudFormation template" in _refusal(capsys, str(path))
+
+
+def test_the_library_call_without_needs_values_keeps_every_value_readable(corpus: Path) -> None:
+    """`load_inputs` called as a library, with no rule set to say which values matter, releases nothing."""
+    (plan,) = load_inputs([str(corpus / "terraform/snyk-cli/tf-plan-create.json")])
+    assert plan.changes
+    for change in plan.changes:
+        assert change.values.after is not None or change.values.before is not None, change.address

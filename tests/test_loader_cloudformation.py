@@ -588,10 +588,15 @@ def test_policy_change_seen_only_in_scope_and_contexts(
         ("RetainForever", "Snapshot", True),
         ("RetainForever", "Retain", False),
         ("Delete", "RetainForever", True),
+        # absent: CloudFormation's default, Snapshot for this AWS::RDS::DBCluster
+        (None, "Snapshot", False),
+        (None, "Delete", True),
+        ("Snapshot", None, False),
+        ("Retain", None, True),
     ],
 )
 def test_deletion_policy_change_weakens_only_when_protection_drops(
-    before: str, after: str, weakened: bool
+    before: str | None, after: str | None, weakened: bool
 ) -> None:
     doc = _mutated(
         {
@@ -599,11 +604,12 @@ def test_deletion_policy_change_weakens_only_when_protection_drops(
             "PolicyAction": None,
             "Scope": ["DeletionPolicy"],
             "Details": [],
-            "BeforeContext": json.dumps({"Properties": {}, "DeletionPolicy": before}),
-            "AfterContext": json.dumps({"Properties": {}, "DeletionPolicy": after}),
+            "BeforeContext": json.dumps({"Properties": {}, **({"DeletionPolicy": before} if before else {})}),
+            "AfterContext": json.dumps({"Properties": {}, **({"DeletionPolicy": after} if after else {})}),
         }
     )
     change = load_one_of(load_cloudformation([doc])).changes[0]
+    assert change.type == "AWS::RDS::DBCluster"
     assert (change.reason == "cfn_deletion_policy_removed") is weakened, change.details
 
 

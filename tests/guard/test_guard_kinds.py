@@ -18,6 +18,10 @@ KINDS = [
     ("terraform destroy", "destroy"),
     ("terraform apply -destroy", "destroy"),
     ("terraform plan", "pass"),
+    # the first argument computed at run time: which subcommand runs is unknown
+    ("pulumi $CMD", "unverifiable"),
+    # a flag before the subcommand that is neither -chdir nor help/version does not hide the subcommand
+    ("terraform -no-color destroy", "destroy"),
 ]
 
 
