@@ -22,6 +22,12 @@ KINDS = [
     ("pulumi $CMD", "unverifiable"),
     # a flag before the subcommand that is neither -chdir nor help/version does not hide the subcommand
     ("terraform -no-color destroy", "destroy"),
+    # terragrunt run -- COMMAND: everything after `--` is the command (its flags too)
+    ("terragrunt run -- destroy", "destroy"),
+    ("terragrunt run -- apply -auto-approve", "apply"),
+    # terragrunt stack generate/output/clean pass; output takes an output's name
+    ("terragrunt stack generate", "pass"),
+    ("terragrunt stack output vpc_id", "pass"),
 ]
 
 
