@@ -28,7 +28,7 @@ DIGEST_VERSION = "pl1"
 
 def digest_item(finding: Finding) -> list[str]:
     actions = "+".join(finding.actions)
-    if "replace" in finding.actions and finding.replace_order:
+    if finding.replace_order:  # set for replacements only (every loader)
         actions += f":{finding.replace_order}"
     return [finding.scope, finding.address, actions, finding.reason or "", finding.rule_id]
 

@@ -246,7 +246,7 @@ def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str |
 
     if words[:1] == ["stack"] and words[1:2] != ["run"]:
         if words[1:2] in (["generate"], ["output"], ["clean"], []):
-            return make("pass", f"stack {' '.join(words[1:2])} destroys nothing", "stack")
+            return make("pass", f"{' '.join(words[:2])} destroys nothing", "stack")
         return make("unverifiable", f"planlint does not know `terragrunt stack {words[1]}`", "stack")
     if any(a in ("--help", "-h", "--version", "-v") for a in head) and not inner:
         return make("pass", "help or version")

@@ -28,6 +28,8 @@ KINDS = [
     # terragrunt stack generate/output/clean pass; output takes an output's name
     ("terragrunt stack generate", "pass"),
     ("terragrunt stack output vpc_id", "pass"),
+    # --help anywhere before `--` prints help, whatever the command
+    ("terragrunt destroy --help", "pass"),
 ]
 
 
@@ -36,3 +38,17 @@ def test_screen_gives_each_command_its_kind(command: str, kind: str) -> None:
     screening = screen(command)
     assert [c.kind for c in screening.classifications] == [kind], command
     assert screening.deny is (kind != "pass"), command
+
+
+# What the agent is told (the refusal or the note names the command as planlint read it).
+REASONS = [
+    ("terragrunt stack output vpc_id", "stack output destroys nothing"),
+    ("terragrunt stack", "stack destroys nothing"),
+    ("terragrunt stack push", "planlint does not know `terragrunt stack push`"),
+]
+
+
+@pytest.mark.parametrize(("command", "reason"), REASONS)
+def test_screen_gives_each_command_its_reason(command: str, reason: str) -> None:
+    (classification,) = screen(command).classifications
+    assert classification.reason == reason
