@@ -45,6 +45,11 @@ REASONS = [
     ("terragrunt stack output vpc_id", "stack output destroys nothing"),
     ("terragrunt stack", "stack destroys nothing"),
     ("terragrunt stack push", "planlint does not know `terragrunt stack push`"),
+    (
+        "terragrunt run-all destroy",
+        "`run-all destroy` runs destroy in many units at once; planlint cannot judge them as one plan",
+    ),
+    ("terragrunt run --all plan", "run --all plan: plan destroys nothing in any unit"),
 ]
 
 
