@@ -30,6 +30,8 @@ KINDS = [
     ("terragrunt stack output vpc_id", "pass"),
     # --help anywhere before `--` prints help, whatever the command
     ("terragrunt destroy --help", "pass"),
+    # run-all with no command: nothing planlint can judge
+    ("terragrunt run-all", "unverifiable"),
 ]
 
 
@@ -50,6 +52,11 @@ REASONS = [
         "`run-all destroy` runs destroy in many units at once; planlint cannot judge them as one plan",
     ),
     ("terragrunt run --all plan", "run --all plan: plan destroys nothing in any unit"),
+    ("terragrunt hclfmt", "hclfmt destroys nothing"),
+    (
+        "terraform stacks deployment-run cancel run-123",
+        "stacks deployment-run cancel changes deployments; it needs an approval of the exact command",
+    ),
 ]
 
 
