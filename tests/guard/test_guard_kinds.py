@@ -53,6 +53,15 @@ REASONS = [
     ),
     ("terragrunt run --all plan", "run --all plan: plan destroys nothing in any unit"),
     ("terragrunt hclfmt", "hclfmt destroys nothing"),
+    ("aws cloudformation delete-stack --stack-name prod", "delete-stack deletes every resource of the stack"),
+    (
+        "aws cloudformation update-stack --stack-name prod --template-body file://t.yaml",
+        "update-stack changes a stack without a reviewable change set; use deploy",
+    ),
+    (
+        "aws cloudformation set-stack-policy --stack-name prod",
+        "cloudformation set-stack-policy changes stacks in a way planlint cannot preview",
+    ),
     (
         "terraform stacks deployment-run cancel run-123",
         "stacks deployment-run cancel changes deployments; it needs an approval of the exact command",
