@@ -11,6 +11,9 @@ from planlint.guard.screen import screen
 KINDS = [
     ("cdk deploy --method=execute-change-set", "approval"),
     ("cdk deploy --method=change-set", "apply"),
+    ("cdk deploy", "apply"),
+    ("cdk deploy --method direct", "approval"),
+    ("cdk deploy MyStack --method prepare-change-set", "pass"),
     ("pulumi stack rm", "approval"),
     ("pulumi stack rm prod --yes", "approval"),
     ("TF_CLI_ARGS_apply=$X terraform apply", "unverifiable"),
