@@ -14,6 +14,9 @@ KINDS = [
     ("cdk deploy", "apply"),
     ("cdk deploy --method direct", "approval"),
     ("cdk deploy MyStack --method prepare-change-set", "pass"),
+    ("cdk destroy", "approval"),
+    ("cdktf deploy", "approval"),
+    ("pulumi stack ls", "pass"),
     ("pulumi stack rm", "approval"),
     ("pulumi stack rm prod --yes", "approval"),
     ("TF_CLI_ARGS_apply=$X terraform apply", "unverifiable"),
@@ -56,6 +59,8 @@ REASONS = [
     ),
     ("terragrunt run --all plan", "run --all plan: plan destroys nothing in any unit"),
     ("terragrunt hclfmt", "hclfmt destroys nothing"),
+    ("cdk deploy --method direct", "cdk deploy direct changes stacks without a change set to judge"),
+    ("cdk deploy --hotswap", "cdk deploy hotswap changes stacks without a change set to judge"),
     ("aws cloudformation delete-stack --stack-name prod", "delete-stack deletes every resource of the stack"),
     (
         "aws cloudformation update-stack --stack-name prod --template-body file://t.yaml",
