@@ -411,3 +411,27 @@ def test_module_call_path_drops_instance_keys() -> None:
 
     assert module_call_path('module.a["x.y]"].module.b[0]') == "module.a.module.b"
     assert module_call_path('module.a["q\\"]"]') == "module.a"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'{"format_version":"1.2","terraform_version":"1.9.5","resource_changes":[{"address":"a"',
+            "not valid JSON (truncated: the file ends in the middle of the JSON)",
+        ),
+        (
+            b'{"format_version":"1.2","resource_changes":[],"x":' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "JSON nested too deeply to be a plan",
+        ),
+    ],
+    ids=["truncated", "nested-too-deeply"],
+)
+def test_a_plan_that_does_not_decode_is_refused_in_planlint_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    """The Terraform decoder's own reason, not a generic JSON parser's, reaches the user."""
+    path = tmp_path / "synthetic-undecodable.json"
+    path.write_bytes(content)
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr().err == f"planlint: error: {path}: {message}\n"
