@@ -435,3 +435,47 @@ def test_a_plan_that_does_not_decode_is_refused_in_planlint_words(
     path.write_bytes(content)
     assert main(["check", str(path)]) == 2
     assert capsys.readouterr().err == f"planlint: error: {path}: {message}\n"
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        {"resource_changes": []},
+        {"planned_values": {"root_module": {}}},
+        {"configuration": {"root_module": {}}},
+        {"deferred_changes": []},
+    ],
+    ids=["resource_changes", "planned_values", "configuration", "deferred_changes"],
+)
+def test_any_one_plan_member_makes_a_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], member: dict[str, Any]
+) -> None:
+    """A `show -json` plan is format_version plus any of these (Terraform omits empty ones)."""
+    path = tmp_path / "synthetic-minimal-plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.5", **member}))
+    assert main(["check", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["inputs"][0]["format"] == "terraform"
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"version": 4, "serial": 3, "lineage": "9f1c", "resources": []}, "is a Terraform state file"),
+        ({"version": 4, "lineage": "9f1c", "resources": []}, "is a Terraform state file"),
+        ({"version": 4, "serial": 3, "resources": []}, "is a Terraform state file"),
+        (
+            {"format_version": "1.0", "values": {"root_module": {}}},
+            "is `terraform show -json` of a state, not of a plan",
+        ),
+        ({"format_version": "1.2"}, "is not a plan or change set"),
+        ({"hello": 1}, "is not a plan or change set"),
+    ],
+    ids=["state", "state-lineage-only", "state-serial-only", "show-json-of-state", "bare", "other-json"],
+)
+def test_a_document_that_is_not_a_plan_is_refused_saying_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, Any], message: str
+) -> None:
+    path = tmp_path / "synthetic-state.json"
+    path.write_text(json.dumps({"terraform_version": "1.9.5", **document}))
+    assert main(["check", str(path)]) == 2
+    assert message in capsys.readouterr().err
