@@ -479,3 +479,27 @@ def test_a_document_that_is_not_a_plan_is_refused_saying_what_it_is(
     path.write_text(json.dumps({"terraform_version": "1.9.5", **document}))
     assert main(["check", str(path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_incomplete_plan_names_its_first_five_destructive_deferrals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deferred = [
+        {
+            "reason": "provider_config_unknown",
+            "resource_change": {
+                "address": f"aws_s3_bucket.b{i}",
+                "type": "aws_s3_bucket",
+                "name": f"b{i}",
+                "change": {"actions": ["delete"], "before": {"bucket": f"b{i}"}, "after": None},
+            },
+        }
+        for i in range(1, 8)
+    ]
+    doc = {"format_version": "1.2", "complete": False, "resource_changes": [], "deferred_changes": deferred}
+    path = tmp_path / "synthetic-incomplete.json"
+    path.write_text(json.dumps(doc))
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    named = ", ".join(f"aws_s3_bucket.b{i}" for i in range(1, 6))
+    assert f"7 change(s) deferred, including destructive ones: {named}. Plan without" in err, err
