@@ -503,3 +503,25 @@ def test_an_incomplete_plan_names_its_first_five_destructive_deferrals(
     err = capsys.readouterr().err
     named = ", ".join(f"aws_s3_bucket.b{i}" for i in range(1, 6))
     assert f"7 change(s) deferred, including destructive ones: {named}. Plan without" in err, err
+
+
+def test_a_plan_without_sensitivity_masks_keeps_its_values_readable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No before_sensitive/after_sensitive (older or hand-made plans): nothing is sensitive, so a policy
+    that protects by tag still sees the tag and gates the delete."""
+    change = {"actions": ["delete"], "before": {"name": "ci", "tags": {"env": "prod"}}, "after": None}
+    rc = {
+        "address": "aws_iam_role.ci",
+        "type": "aws_iam_role",
+        "name": "ci",
+        "mode": "managed",
+        "change": change,
+    }
+    doc = {"format_version": "1.2", "terraform_version": "1.9.5", "complete": True, "resource_changes": [rc]}
+    plan, policy = tmp_path / "synthetic-no-masks.json", tmp_path / "synthetic-protect.yml"
+    plan.write_text(json.dumps(doc))
+    policy.write_text("protect: {tags: {env: prod}}\n")
+    assert main(["check", str(plan), "--config", str(policy), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [(f["address"], f["gated"]) for f in report["findings"]] == [("aws_iam_role.ci", True)]
