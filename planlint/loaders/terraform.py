@@ -376,7 +376,7 @@ class PlanValues(Values):
     def _decode(self, side: Literal["before", "after"]) -> Any:
         value, mask = self._raw(side)
         try:
-            return redact(self._json(value), self._json(mask) if mask else False)
+            return redact(self._json(value), self._json(mask))  # an absent mask reads as `false`
         except RecursionError:
             return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
 
@@ -395,7 +395,7 @@ class PlanValues(Values):
             found = self._json(value, _some_fields(keys))
         except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
             return super().fields(side, keys)
-        sensitive = self._json(mask) if mask else False
+        sensitive = self._json(mask)
         result = {}
         for index, key in enumerate(keys):
             item = getattr(found, f"f{index}")
