@@ -24,7 +24,14 @@ from planlint.guard.shellwords import is_dynamic, tool_basename
 
 Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
 Flow = Literal[
-    "", "terraform", "cloudformation-deploy", "cloudformation-execute", "sam-deploy", "cdk-deploy", "pulumi"
+    "",
+    "terraform",
+    "cloudformation-deploy",
+    "cloudformation-execute",
+    "sam-deploy",
+    "cdk-deploy",
+    "pulumi",
+    "terragrunt-all",
 ]
 
 TOOL_NAME = re.compile(
@@ -272,6 +279,10 @@ def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str |
             return make("pass", f"{shown}: {single.subcommand} destroys nothing in any unit")
         if single is None or single.kind in ("unverifiable", "other"):
             return make("unverifiable", f"{shown}: planlint cannot tell what runs in every unit")
+        every_unit = not legacy and "--graph" not in head and words[:1] != ["stack"]
+        if every_unit and single.subcommand in ("apply", "destroy"):  # planlint.guard.terragrunt_all
+            return make(single.kind, f"`{shown}` changes every unit; guard plans them all, judges the set, "
+                        "applies those plans", single.subcommand, "terragrunt-all")  # fmt: skip
         return make(
             "approval",
             f"`{shown}` runs {single.subcommand} in many units at once; planlint cannot judge them as one plan",

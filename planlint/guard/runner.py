@@ -77,6 +77,10 @@ def _gated(ctx: Context) -> int:
         from planlint.guard.flow_terraform import run_terraform
 
         return run_terraform(ctx)
+    if c.flow == "terragrunt-all":
+        from planlint.guard.flow_terragrunt import run_terragrunt_all
+
+        return run_terragrunt_all(ctx)
     if c.flow == "pulumi":
         from planlint.guard.flow_pulumi import run_pulumi
 
@@ -131,13 +135,17 @@ def guard_command(ctx: Context, trust: TrustedPolicy) -> str:
     return "planlint guard"
 
 
-def judge_plan(paths: Sequence[str], input_format: str, trust: TrustedPolicy | None) -> Verdict:
+def judge_plan(
+    paths: Sequence[str], input_format: str, trust: TrustedPolicy | None, run_report: str | None = None
+) -> Verdict:
     """planlint's judgement, under the trusted config only (the working tree's .planlint.yml is ignored)."""
     from planlint.pipeline import run_check
 
     config = str(trust.config) if trust and trust.config else None
     rules = list(trust.rules) if trust else []
-    return run_check(list(paths), input_format=input_format, config_path=config, rule_dirs=rules)
+    return run_check(
+        list(paths), input_format=input_format, config_path=config, rule_dirs=rules, run_report=run_report
+    )
 
 
 def authorise(ctx: Context, trust: TrustedPolicy, base: Refusal) -> tuple[bool, int]:

@@ -81,7 +81,7 @@ _VALUE_FLAGS = frozenset(
 )
 
 
-def _split_flags(args: list[str]) -> tuple[list[str], list[str]]:
+def split_flags(args: list[str]) -> tuple[list[str], list[str]]:
     """(flags with their values, positional arguments); apply-only flags are dropped."""
     flags: list[str] = []
     positionals: list[str] = []
@@ -105,7 +105,7 @@ def plan_arguments(c: Classification, env: Mapping[str, str]) -> tuple[list[str]
     """The `plan` arguments equivalent to the requested command, and the saved plan it named (if any)."""
     _, rest = split_command(c)
     effective = [*tf_cli_args(list(env.items()), c.subcommand), *rest]
-    flags, positionals = _split_flags(effective)
+    flags, positionals = split_flags(effective)
     if c.subcommand == "apply" and positionals:
         if any(has_flag(effective, f) for f in ("-replace", "-target", "-destroy")):
             raise ConfigError("a saved plan cannot be combined with -replace, -target or -destroy")

@@ -17,13 +17,7 @@ def _kind(command: str) -> str:
 @pytest.mark.parametrize(
     "command",
     [
-        "terragrunt destroy --all",
-        "terragrunt apply --all",
-        "terragrunt --all destroy",
-        "terragrunt run --all destroy",
-        "terragrunt run --all -- apply -auto-approve",
         "terragrunt run --graph apply",
-        "terragrunt run-all destroy",
         "terragrunt destroy-all",
         "terragrunt apply-all",
         "terragrunt stack run destroy",
@@ -81,3 +75,15 @@ def test_unknown_is_not_run(command: str) -> None:
 )
 def test_read_only_forms_pass(command: str) -> None:
     assert _kind(command) == "pass"
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [("terragrunt destroy --all", "destroy"), ("terragrunt apply --all", "apply"),
+     ("terragrunt --all destroy", "destroy"), ("terragrunt run --all destroy", "destroy"),
+     ("terragrunt run --all -- apply -auto-approve", "apply"), ("terragrunt --all run -- apply", "apply"),
+     ("terragrunt run -a -- apply -destroy", "destroy"), ("terragrunt run-all destroy", "destroy")],
+)  # fmt: skip
+def test_apply_or_destroy_in_every_unit_is_planned_and_judged_as_one_set(command: str, kind: str) -> None:
+    c = classify(SimpleCommand(tuple(shlex.split(command)), ()))
+    assert (c.kind, c.flow) == (kind, "terragrunt-all")

@@ -297,9 +297,10 @@ def test_terragrunt_apply_takes_the_same_plan_judge_apply_path(rig: Rig) -> None
         ("terragrunt", "show"),
         ("terragrunt", "apply"),
     ]
-    assert (
-        rig.guard("--", "terragrunt", "run-all", "destroy").returncode == 10
-    )  # many modules: approval-bound
+    # every unit: planned as a set (tests/guard/test_guard_terragrunt.py); this single-unit fake saves no
+    # unit plans, so the set fails closed and nothing is applied
+    assert rig.guard("--", "terragrunt", "run-all", "destroy").returncode == 14
+    assert [c["argv"][0] for c in rig.calls()][3:] == ["run"]  # type: ignore[index]
 
 
 def test_a_trusted_deny_rule_refuses_with_11_even_with_an_approval(rig: Rig) -> None:
