@@ -15,8 +15,11 @@ with the synthetic previews in tests/fixtures/pulumi (modelled on Pulumi's `Prev
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from .fake_terraform import read_log
+
+__all__ = ["install", "read_log"]
 
 SCRIPT = r"""#!{python}
 # SYNTHETIC fake pulumi (tests/guard/fake_pulumi.py): not the real CLI.
@@ -76,9 +79,3 @@ def install(bin_dir: Path, python: str) -> None:
     path = bin_dir / "pulumi"
     path.write_text(SCRIPT.replace("{python}", python))
     path.chmod(0o755)
-
-
-def read_log(log: Path) -> list[dict[str, object]]:
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]

@@ -17,8 +17,11 @@ does what guard relies on, the way terragrunt documents and implements it (grunt
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from .fake_terraform import read_log
+
+__all__ = ["install", "read_log"]
 
 SCRIPT = r"""#!{python}
 # SYNTHETIC fake terragrunt (tests/guard/fake_terragrunt.py): drives the real terraform per unit.
@@ -94,9 +97,3 @@ def install(bin_dir: Path, python: str) -> None:
     path = bin_dir / "terragrunt"
     path.write_text(SCRIPT.replace("{python}", python))
     path.chmod(0o755)
-
-
-def read_log(log: Path) -> list[dict[str, object]]:
-    if not log.exists():
-        return []
-    return [json.loads(line) for line in log.read_text().splitlines() if line.strip()]

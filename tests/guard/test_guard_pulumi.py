@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from .fake_pulumi import install, read_log
-from .test_guard_terraform import _approve, _trust, make_trust
+from .guard_rig import GuardRig
+from .test_guard_terraform import _approve, _trust
 
 PREVIEWS = Path(__file__).resolve().parents[1] / "fixtures" / "pulumi"
 HARMLESS = PREVIEWS / "synthetic-update-only.json"
@@ -21,33 +21,15 @@ REPLACES_DB = PREVIEWS / "synthetic-replace-with-reasons.json"
 DESTROY = PREVIEWS / "synthetic-destroy-preview.json"
 
 
-class Rig:
+class Rig(GuardRig):
     def __init__(self, tmp_path: Path) -> None:
-        self.work = tmp_path / "repo"
-        (self.work / ".git").mkdir(parents=True)
-        self.home = tmp_path / "home"
-        self.home.mkdir()
-        install(tmp_path / "bin", sys.executable)
-        self.log = tmp_path / "calls.jsonl"
-        self.trust = make_trust(tmp_path / "trust")
-        self.env = {
-            "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
-            "HOME": str(self.home),
-            "XDG_CONFIG_HOME": str(self.home / ".config"),
-            "XDG_STATE_HOME": str(self.home / ".state"),
-            "FAKE_PULUMI_LOG": str(self.log),
+        super().__init__(tmp_path, "FAKE_PULUMI_LOG")
+        install(self.bin, sys.executable)
+        self.env |= {
             "FAKE_PULUMI_PREVIEW": str(HARMLESS),
             "FAKE_PULUMI_DESTROY_PREVIEWS": str(DESTROY),
             "PULUMI_BACKEND_URL": "s3://user:secret@state-bucket/shop",
-            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         }
-
-    def guard(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(self.trust), *args],
-            cwd=self.work, env={**self.env, **extra_env}, capture_output=True, text=True, timeout=120,
-            check=False,
-        )  # fmt: skip
 
     def calls(self) -> list[list[str]]:
         return [list(c["argv"]) for c in read_log(self.log)]  # type: ignore[call-overload]
@@ -129,7 +111,9 @@ def test_a_destroy_that_previews_differently_before_running_is_refused(rig: Rig,
     # the stack gains a resource between guard's judging preview and its last check: nothing is destroyed
     previews = os.pathsep.join([str(smaller), str(DESTROY)])
     Path(f"{rig.log}.destroy-previews").unlink()  # the fake's preview counter starts again
-    ran = rig.guard("--approval", str(approval), "--", "pulumi", "destroy", FAKE_PULUMI_DESTROY_PREVIEWS=previews)
+    ran = rig.guard(
+        "--approval", str(approval), "--", "pulumi", "destroy", FAKE_PULUMI_DESTROY_PREVIEWS=previews
+    )
     assert ran.returncode == 15, ran.stderr
     assert "previews differently" in ran.stderr
     assert all("--preview-only" in c for c in rig.calls())
@@ -142,7 +126,9 @@ def test_a_failing_preview_runs_nothing(rig: Rig) -> None:
 
 
 def test_a_preview_with_error_diagnostics_fails_closed(rig: Rig) -> None:
-    proc = rig.guard("--", "pulumi", "up", FAKE_PULUMI_PREVIEW=str(PREVIEWS / "synthetic-failed-preview.json"))
+    proc = rig.guard(
+        "--", "pulumi", "up", FAKE_PULUMI_PREVIEW=str(PREVIEWS / "synthetic-failed-preview.json")
+    )
     assert proc.returncode == 2, proc.stderr
     assert "up" not in [c[0] for c in rig.calls()]
 

@@ -9,51 +9,30 @@ only when `terraform` is not on PATH.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from .fake_terragrunt import install, read_log
-from .test_guard_terraform import _approve, _trust, make_trust
+from .guard_rig import GuardRig
+from .test_guard_terraform import _approve, _trust
 
 pytestmark = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not on PATH")
 UNITS = {"live/prod/app": "web", "live/prod/db": "db", "live/stage/app": "web"}
 
 
-class Rig:
+class Rig(GuardRig):
     def __init__(self, tmp_path: Path) -> None:
-        self.work = tmp_path / "repo"
-        (self.work / ".git").mkdir(parents=True)
+        super().__init__(tmp_path, "FAKE_TG_LOG")
         for unit, name in UNITS.items():
             (self.work / unit).mkdir(parents=True)
             (self.work / unit / "terragrunt.hcl").write_text("# synthetic unit\n")
             (self.work / unit / "main.tf").write_text(
                 f'resource "terraform_data" "{name}" {{\n  input = "v"\n}}\n'
             )
-        self.home = tmp_path / "home"
-        self.home.mkdir()
-        install(tmp_path / "bin", sys.executable)
-        self.log = tmp_path / "calls.jsonl"
-        self.trust = make_trust(tmp_path / "trust")
-        self.env = {
-            "PATH": f"{tmp_path / 'bin'}{os.pathsep}{os.environ['PATH']}",
-            "HOME": str(self.home),
-            "XDG_CONFIG_HOME": str(self.home / ".config"),
-            "XDG_STATE_HOME": str(self.home / ".state"),
-            "FAKE_TG_LOG": str(self.log),
-            "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-        }
-
-    def guard(self, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(self.trust), *args],
-            cwd=self.work, env={**self.env, **extra_env}, capture_output=True, text=True, timeout=300,
-            check=False,
-        )  # fmt: skip
+        install(self.bin, sys.executable)
 
     def calls(self) -> list[dict[str, object]]:
         return read_log(self.log)
