@@ -54,8 +54,12 @@ REASONS = [
     ("terragrunt stack", "stack destroys nothing"),
     ("terragrunt stack push", "planlint does not know `terragrunt stack push`"),
     (
+        "terragrunt stack run destroy",
+        "`stack run destroy` runs destroy in many units at once; planlint cannot judge them as one plan",
+    ),
+    (
         "terragrunt run-all destroy",
-        "`run-all destroy` runs destroy in many units at once; planlint cannot judge them as one plan",
+        "`run-all destroy` changes every unit; guard plans them all, judges the set, applies those plans",
     ),
     ("terragrunt run --all plan", "run --all plan: plan destroys nothing in any unit"),
     ("terragrunt hclfmt", "hclfmt destroys nothing"),
