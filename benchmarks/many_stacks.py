@@ -24,7 +24,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import DEFAULT_GENPLAN, OUT, measure, measure_once, planlint_cmd
+from run import DEFAULT_GENPLAN, OUT
+from workloads import measure, measure_once, planlint_cmd
 
 
 def build_units(units: int, changes: int, distinct: int, genplan: Path) -> Path:
