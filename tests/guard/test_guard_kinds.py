@@ -38,6 +38,14 @@ KINDS = [
     ("terragrunt destroy --help", "pass"),
     # run-all with no command: nothing planlint can judge
     ("terragrunt run-all", "unverifiable"),
+    ("terragrunt run", "unverifiable"),
+    # aws global options (with a value, or =value) before the service do not hide the CloudFormation call
+    ("aws --region r --profile p cloudformation deploy --stack-name x --template-file t.yaml", "apply"),
+    ("aws --region=r cloudformation delete-stack --stack-name x", "approval"),
+    ("aws --output json cloudformation describe-stacks", "pass"),
+    ("aws cloudformation", "pass"),
+    ("sam deploy", "apply"),
+    ("sam delete", "approval"),
 ]
 
 
