@@ -88,6 +88,15 @@ def test_replace_paths_and_reason(corpus: Path) -> None:
     assert change.replace_paths == ("ami",)
 
 
+def test_replace_paths_read_as_hcl_traversals(tmp_path: Path) -> None:
+    """Synthetic replace_paths of the shapes Terraform writes (attribute names, list indexes, map keys)."""
+    paths = [["ebs_block_device", 0, "size"], ["tags", "Name"], ["tags", "team-a"]]
+    change = {"actions": ["delete", "create"], "before": {}, "after": {}, "replace_paths": paths}
+    doc = _plan(_rc("aws_instance.a", ["delete", "create"], rtype="aws_instance", change=change))
+    [plan] = load_inputs([_write(tmp_path, doc)])
+    assert plan.changes[0].replace_paths == ("ebs_block_device[0].size", "tags.Name", 'tags["team-a"]')
+
+
 def test_utf16_with_bom_is_decoded(corpus: Path) -> None:
     utf16 = corpus / "terraform/checkov/plan_encodings__tfplan_win_utf16.json"
     utf8 = corpus / "terraform/checkov/plan_encodings__tfplan_win_utf8.json"

@@ -429,7 +429,8 @@ def _some_fields(keys: tuple[str, ...]) -> type[msgspec.Struct]:
 
 
 def _path_text(path: Sequence[str | int]) -> str:
-    """["tags", "Name"] -> tags["Name"]; ["ebs_block_device", 0, "size"] -> ebs_block_device[0].size."""
+    """["tags", "Name"] -> tags.Name; ["tags", "a-b"] -> tags["a-b"]; ["ebs_block_device", 0, "size"] ->
+    ebs_block_device[0].size (HCL's traversal syntax: a key that is not an identifier is indexed)."""
     text = ""
     for step in path:
         if isinstance(step, int):
