@@ -72,7 +72,7 @@ def classify_change(catalogue: Catalogue, change: ResourceChange) -> Classificat
 
 
 def _dynamic_match(
-    rule: Rule, change: ResourceChange, context: PlanContext | None, attribute_keys: tuple[str, ...] = ()
+    rule: Rule, change: ResourceChange, context: PlanContext, attribute_keys: tuple[str, ...]
 ) -> bool:
     """The checks that depend on this change's reason, address, values and the plan around it.
 
@@ -83,18 +83,15 @@ def _dynamic_match(
     if not plain_match(rule, change):
         return False
     if m.attribute_keys:
-        keys = attribute_keys or m.attribute_keys
-        before = change.values.fields("before", keys)
-        after = change.values.fields("after", keys)
+        before = change.values.fields("before", attribute_keys)
+        after = change.values.fields("after", attribute_keys)
         if not all(_condition_holds(c, before, after) for c in m.attributes):
             return False
         if m.attributes_any and not any(_condition_holds(c, before, after) for c in m.attributes_any):
             return False
-    if m.protected and (context is None or not resource_matches(context.policy.protect, change)):
+    if m.protected and not resource_matches(context.policy.protect, change):
         return False
-    return m.plan is None or (
-        context is not None and condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
-    )
+    return m.plan is None or condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
 
 
 def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:
@@ -188,7 +185,7 @@ def lookup_all(
                 if isinstance(current, list) and len(current) == 1
                 else (steps, current)
             )
-            if isinstance(value, dict) and (last or step in value or not fanned):
+            if isinstance(value, dict) and (last or step in value):
                 next_results.append(((*at, step), value.get(step)))
             elif not fanned:
                 next_results.append(((*at, step), None))
@@ -203,7 +200,7 @@ def make_finding(
     classification: Classification,
     policy: Policy,
     *,
-    context: PlanContext | None = None,
+    context: PlanContext,
 ) -> Finding:
     override = policy.rules.get(rule.id)
     severity = (override.severity if override else None) or rule.severity
@@ -292,8 +289,10 @@ def _changed_attributes(change: ResourceChange, limit: int = 8) -> list[str]:
     return names[:limit] + (["..."] if len(names) > limit else [])
 
 
-def _plan_fields(rule: Rule, context: PlanContext | None) -> dict[str, str]:
-    if rule.match.plan is None or context is None:
+def _plan_fields(rule: Rule, context: PlanContext) -> dict[str, str]:
+    """`{deletes}`, `{managed}`, `{share}`: the plan's counts, for a rule with a plan condition (counting a
+    big plan costs a pass over every change, so other rules' messages get them empty)."""
+    if rule.match.plan is None:
         return {"deletes": "", "managed": "", "share": ""}
     stats = context.stats
     return {"deletes": str(stats.deletes), "managed": str(stats.managed), "share": share_text(stats)}

@@ -62,6 +62,9 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "planlint/loaders/terraform.py": (
         "tests/test_loader_terraform.py",
+        "tests/test_loader_terraform_destroy_mode.py",
+        "tests/test_loader_terraform_removed_module.py",
+        "tests/test_loader_opentofu_tool.py",
         "tests/test_security_core.py",
         *_LOADER_TESTS,
     ),
@@ -74,6 +77,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         *_LOADER_TESTS,
     ),
     "planlint/engine.py": (
+        "tests/test_rule_attribute_conditions.py",
+        "tests/test_finding_message_text.py",
         "tests/test_custom_rule_match.py",
         "tests/test_rule_cases.py",
         "tests/test_rule_messages.py",
