@@ -62,7 +62,7 @@ def plan_stats(plan: Plan) -> PlanStats:
         )
     )
     return PlanStats(
-        managed=len(managed),
+        managed=len(managed) + plan.counted_no_ops,  # counted no-ops are managed and not deposed
         deletes=len(deleted),
         destroy_mode=plan.facts.destroy_mode,
         stack_unit=plan.facts.stack_unit,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,10 @@ SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
 Decision = Literal["pass", "approval_required", "denied", "approved", "error"]
 
 REDACTED = "(sensitive value)"
+
+# May a rule match a managed Terraform no-op with this type, address, module and action_reason?
+# (planlint.shapes.no_op_reader; a loader counts the no-ops it says no to instead of recording them)
+NoOpTest = Callable[[str, str, str | None, str | None], bool]
 
 
 class Values:
@@ -160,6 +165,15 @@ class Plan:
     scope: str = ""
     input_sha256: str = ""
     notes: tuple[str, ...] = ()  # what the loader dropped or inferred, said out loud
+    # Managed no-op changes (nothing to do: no move, no import, not deposed) that no rule of the run can
+    # match, counted instead of listed in `changes`: two thirds of a big plan's changes, which would
+    # otherwise each cost a record. Every count of a plan's changes adds them (`change_count`).
+    counted_no_ops: int = 0
+
+    @property
+    def change_count(self) -> int:
+        """How many resource changes the input lists: the records plus the counted no-ops."""
+        return len(self.changes) + self.counted_no_ops
 
 
 @dataclass(frozen=True, slots=True)

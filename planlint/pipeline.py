@@ -38,21 +38,23 @@ def run_check(
     """
     from planlint.loaders import load_inputs
     from planlint.ruleset import load_ruleset
-    from planlint.shapes import values_reader
+    from planlint.shapes import no_op_reader, values_reader
 
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
     # The rules are known before the plans are read, so each plan keeps only the attribute values a rule
-    # can read and lets the rest of its file go as soon as it is loaded.
+    # can read and lets the rest of its file go as soon as it is loaded, and only counts the no-ops no
+    # rule can match.
     ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
     needs_values = values_reader(ruleset, policy)
+    no_op_matters = no_op_reader(ruleset, policy)
     with _no_cyclic_gc():
         if run_report is not None or any(p != "-" and Path(p).is_dir() for p in paths):
             from planlint.stacks import load_stacks
 
-            plans = load_stacks(paths, input_format, run_report, needs_values)
+            plans = load_stacks(paths, input_format, run_report, needs_values, no_op_matters)
         else:
-            plans = load_inputs(paths, input_format, needs_values) if paths else []
+            plans = load_inputs(paths, input_format, needs_values, no_op_matters) if paths else []
     if source is not None or base_source is not None or base_ref is not None:
         from planlint.source.attach import with_source
 

@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 from planlint.catalogue import Catalogue, Classification, object_kind, with_policy_types
 from planlint.config import DEFAULT_POLICY, Policy
-from planlint.model import ACTIONS, ResourceChange
-from planlint.ruleset import Rule, RuleSet
+from planlint.model import ACTIONS, NoOpTest, ResourceChange
+from planlint.ruleset import Match, Rule, RuleSet
 
 ShapeKey = tuple[str, str, str, str | None, tuple[str, ...]]
 
@@ -68,16 +68,48 @@ def values_reader(ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> Callable
     return needed
 
 
+def no_op_reader(ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> NoOpTest:
+    """A predicate on a managed Terraform no-op, given its type, address, module and reason: may a rule match it?
+
+    False lets a loader count the change instead of building its record (see `Plan.counted_no_ops`):
+    no rule passes its shape (platform, type, catalogue, `actions:`) and reason/address/module checks,
+    and everything else a rule tests (values, protection, plan thresholds) comes after those. The
+    built-in rules never match a no-op; a policy rule without `actions:` can. Kind-judged types are
+    always True: their shape depends on a value.
+    """
+    shapes = Shapes(ruleset, policy)
+    by_type: dict[tuple[str, str | None], list[Rule]] = {}
+
+    def may_match(resource_type: str, address: str, module: str | None, reason: str | None) -> bool:
+        rules = by_type.get((resource_type, reason))
+        if rules is None:
+            if resource_type in shapes.catalogue.kind_types:
+                return True
+            probe = ResourceChange(
+                address=address, type=resource_type, platform="terraform", actions=("no-op",), reason=reason
+            )
+            rules = by_type[resource_type, reason] = [
+                r for r in shapes.of(probe).rules if _reason_match(r.match, reason)
+            ]
+        return any(_place_match(r.match, address, module) for r in rules)
+
+    return may_match
+
+
 def plain_match(rule: Rule, change: ResourceChange) -> bool:
     """The checks on this change's reason, address and module: everything a rule tests before values."""
     m = rule.match
-    if m.reasons is not None and change.reason not in m.reasons:
+    return _reason_match(m, change.reason) and _place_match(m, change.address, change.module)
+
+
+def _reason_match(m: Match, reason: str | None) -> bool:
+    return (m.reasons is None or reason in m.reasons) and reason not in m.reasons_not
+
+
+def _place_match(m: Match, address: str, module: str | None) -> bool:
+    if m.addresses and not any(fnmatchcase(address, g) for g in m.addresses):
         return False
-    if change.reason in m.reasons_not:
-        return False
-    if m.addresses and not any(fnmatchcase(change.address, g) for g in m.addresses):
-        return False
-    return not m.modules or any(fnmatchcase(change.module or "", g) for g in m.modules)
+    return not m.modules or any(fnmatchcase(module or "", g) for g in m.modules)
 
 
 def policy_catalogue(ruleset: RuleSet, policy: Policy) -> Catalogue:

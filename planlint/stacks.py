@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from planlint.errors import InputError
-from planlint.model import Plan, ResourceChange
+from planlint.model import NoOpTest, Plan, ResourceChange
 
 TERRAGRUNT_PLAN = "tfplan.json"
 RESULTS = ("succeeded", "failed", "early exit", "excluded")
@@ -194,10 +194,12 @@ def load_stacks(
     input_format: str | None,
     run_report: str | None,
     needs_values: Callable[[ResourceChange], bool] | None = None,
+    no_op_matters: NoOpTest | None = None,
 ) -> list[Plan]:
     """Load plan files and plan directories; plans from a directory are scoped by their stack path.
 
-    `needs_values`: as for `load_inputs`, lets each plan's buffer go once it is loaded.
+    `needs_values`, `no_op_matters`: as for `load_inputs` (let each plan's buffer go once it is loaded;
+    count the no-ops no rule can match).
     Excluded units of the run report come back as empty plans (status "excluded") so every report
     names them. Raises InputError for an empty directory, a run that did not plan every unit, or a plan
     directory given with a report that is not exactly one.
@@ -221,7 +223,9 @@ def load_stacks(
         else:
             files.append((path, path))
     plans = with_stack_scopes(
-        load_inputs([f for f, _ in files], input_format, needs_values), dict(files), frozenset(units)
+        load_inputs([f for f, _ in files], input_format, needs_values, no_op_matters),
+        dict(files),
+        frozenset(units),
     )
     return plans + [_excluded(stack, run_report or "") for stack in excluded]
 

@@ -8,7 +8,7 @@ from typing import Any
 from planlint.errors import InputError
 from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_input
 from planlint.loaders.json_text import loads_strict
-from planlint.model import Plan, ResourceChange
+from planlint.model import NoOpTest, Plan, ResourceChange
 
 INPUT_FORMATS = ("terraform", "cloudformation", "cloudformation-template", "pulumi")
 
@@ -22,12 +22,15 @@ def load_inputs(
     origins: Sequence[str],
     input_format: str | None = None,
     needs_values: Callable[[ResourceChange], bool] | None = None,
+    no_op_matters: NoOpTest | None = None,
 ) -> list[Plan]:
     """Load every input; CloudFormation root and nested child change sets are linked across files.
 
     With `needs_values` (which changes a rule may read the attribute values of: see
     `planlint.shapes.values_reader`), each Terraform plan lets its input buffer go as soon as it is
-    loaded, keeping only those changes' values: many plans never sit in memory at once.
+    loaded, keeping only those changes' values: many plans never sit in memory at once. With
+    `no_op_matters` (`planlint.shapes.no_op_reader`), Terraform no-ops no rule can match are counted,
+    not recorded (`Plan.counted_no_ops`).
     """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise InputError(f"unknown --input-format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
@@ -38,7 +41,7 @@ def load_inputs(
     templates: list[RawInput] = []
     for origin in origins:
         raw = read_input(origin)
-        kind, plan, parsed = _load_one(raw, input_format)
+        kind, plan, parsed = _load_one(raw, input_format, no_op_matters)
         if kind == "cloudformation":
             change_sets.append((raw.origin, parsed, raw.sha256))
             plans.append(None)
@@ -60,7 +63,9 @@ def load_inputs(
     return loaded
 
 
-def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None, Any]:
+def _load_one(
+    raw: RawInput, input_format: str | None, no_op_matters: NoOpTest | None = None
+) -> tuple[str, Plan | None, Any]:
     from planlint.loaders import terraform
 
     text_start = head(raw.data, 1)
@@ -90,7 +95,8 @@ def _load_one(raw: RawInput, input_format: str | None) -> tuple[str, Plan | None
             raise
         raise InputError(reason, raw.origin) from None
     if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
-        return "terraform", terraform.load_terraform(doc, raw.origin, raw.digest.hexdigest), None
+        plan = terraform.load_terraform(doc, raw.origin, raw.digest.hexdigest, no_op_matters)
+        return "terraform", plan, None
     reason = terraform.not_a_plan_reason(doc) if doc is not None else None
     if reason is not None:
         raise InputError(reason, raw.origin)

@@ -17,6 +17,7 @@ from planlint.errors import InputError
 from planlint.model import (
     REDACTED,
     Action,
+    NoOpTest,
     Plan,
     PlanFacts,
     ReplaceOrder,
@@ -203,12 +204,16 @@ def not_a_plan_reason(doc: Document) -> str | None:
     return None
 
 
-def load_terraform(doc: Document, origin: str, sha256: str | Callable[[], str]) -> Plan:
+def load_terraform(
+    doc: Document, origin: str, sha256: str | Callable[[], str], no_op_matters: NoOpTest | None = None
+) -> Plan:
     """Normalise a decoded plan document; refuse plans that cannot be trusted.
 
     Consumes `doc.resource_changes`: each decoded change is freed as soon as its record is built, so a
     big plan never holds both in memory. `sha256` may be a callable, asked for last (it may still be
-    computing on another thread).
+    computing on another thread). With `no_op_matters` (see `planlint.shapes.no_op_reader`), a managed
+    no-op it says no rule can match is validated like any change, then counted in `Plan.counted_no_ops`
+    instead of recorded.
     """
     version = doc.format_version or ""
     if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
@@ -230,11 +235,26 @@ def load_terraform(doc: Document, origin: str, sha256: str | Callable[[], str]) 
         raise InputError(_incomplete_message(deferred), origin)
     pending = list(reversed(doc.resource_changes or ()))
     doc.resource_changes = None
-    changes = tuple(_change(pending.pop(), origin, "resource_changes", i, None) for i in range(len(pending)))
+    records: list[ResourceChange] = []
+    no_ops = 0
+    opentofu_no_op = False
+    for position in range(len(pending)):
+        rc = pending.pop()
+        if (
+            no_op_matters is not None
+            and _plain_no_op(rc)
+            and not no_op_matters(rc.type, rc.address, rc.module_address, rc.action_reason)
+        ):
+            no_ops += 1
+            opentofu_no_op = opentofu_no_op or _is_opentofu(rc.provider_name)
+        else:
+            records.append(_change(rc, origin, "resource_changes", position, None))
+    changes = tuple(records)
+    del records
     return Plan(
         origin=origin,
         format="terraform",
-        tool=_tool(changes),
+        tool="opentofu" if opentofu_no_op else _tool(changes),
         tool_version=doc.terraform_version,
         format_version=doc.format_version,
         changes=changes,
@@ -250,6 +270,19 @@ def load_terraform(doc: Document, origin: str, sha256: str | Callable[[], str]) 
             ),
         ),
         input_sha256=sha256 if isinstance(sha256, str) else sha256(),
+        counted_no_ops=no_ops,
+    )
+
+
+def _plain_no_op(rc: RawResourceChange) -> bool:
+    """A managed change that does nothing: a no-op that is neither moved, imported nor deposed (what
+    `_change` would record as a managed ("no-op",) change; every check it makes on one holds)."""
+    return (
+        rc.change.actions == ["no-op"]
+        and rc.mode == "managed"
+        and rc.deposed is None
+        and rc.change.importing is None
+        and (rc.previous_address is None or rc.previous_address == rc.address)
     )
 
 
@@ -443,9 +476,11 @@ def _path_text(path: Sequence[str | int]) -> str:
 
 
 def _tool(changes: Sequence[ResourceChange]) -> str:
-    if any(c.provider and c.provider.startswith("registry.opentofu.org/") for c in changes):
-        return "opentofu"
-    return "terraform"
+    return "opentofu" if any(_is_opentofu(c.provider) for c in changes) else "terraform"
+
+
+def _is_opentofu(provider: str | None) -> bool:
+    return provider is not None and provider.startswith("registry.opentofu.org/")
 
 
 def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.Raw, origin: str) -> bool:
@@ -460,7 +495,9 @@ def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.
     managed change that does something deletes, for no reason of its own.
     """
     deletes = [c for c in changes if c.mode == "managed" and c.actions == ("delete",) and c.deposed is None]
-    if not deletes:
+    if not any(c.reason is None for c in deletes):
+        # Every delete says why (or there is none): not destroy mode, whatever planned_values holds, so
+        # its megabytes (a quarter of a big plan) are not read again.
         return False
     if not planned_values:
         acting = [c for c in changes if c.mode == "managed" and not _KEEPS_OBJECTS.issuperset(c.actions)]
@@ -469,9 +506,7 @@ def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.
         planned = msgspec.json.decode(planned_values, type=PlannedValues)
     except (msgspec.ValidationError, msgspec.DecodeError):
         raise InputError("planned_values is not an object of modules and resources", origin) from None
-    if planned.root_module is not None and _keeps_managed(planned.root_module):
-        return False
-    return any(c.reason is None for c in deletes)
+    return planned.root_module is None or not _keeps_managed(planned.root_module)
 
 
 def _removed_module_calls(

@@ -90,7 +90,7 @@ def _input(plan: Plan) -> dict[str, Any]:
             "nested_change_sets": list(facts.nested_change_sets),
             "status": facts.status,
         },
-        "changes": len(plan.changes),
+        "changes": plan.change_count,
         "change_counts": change_counts(plan),
         "notes": list(plan.notes),
     }

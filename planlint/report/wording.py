@@ -292,7 +292,7 @@ def forced_by(finding: Finding) -> str:
 
 def change_counts(plan: Plan) -> dict[str, int]:
     """How many changes carry each action (a change with ('import', 'update') counts for both)."""
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {"no-op": plan.counted_no_ops} if plan.counted_no_ops else {}
     for change in plan.changes:
         for action in change.actions:
             counts[action] = counts.get(action, 0) + 1
