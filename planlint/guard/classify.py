@@ -106,6 +106,8 @@ class Classification:
     flow: Flow = ""
     chdir: str | None = None  # Terraform -chdir=DIR
     env: tuple[tuple[str, str], ...] = ()
+    direct: bool = False  # a direct delete from rules/commands/destructive.yaml, not an IaC tool's command
+    reads_stdin: bool = False  # a database client whose statements arrive on its standard input
 
     @property
     def gated(self) -> bool:
@@ -129,11 +131,9 @@ def iac_tool(word: str) -> str | None:
 def classify(command: SimpleCommand) -> Classification:
     """Decide what `command` would do to infrastructure."""
     argv = command.argv
-    from planlint.guard.destructive import destructive_command  # data table, loaded on first use
-
-    hit = destructive_command(argv, command.stdin, command.cwd)
-    if hit is not None:  # a direct cloud/cluster/database delete: only an approval of this exact command
-        return Classification("approval", hit.program, argv, hit.reason, hit.id, env=command.env)
+    direct = direct_delete(command)
+    if direct is not None:
+        return direct
     tool = iac_tool(argv[0]) if argv else None
     if tool is None:
         return Classification("other", "", argv, "not an infrastructure tool")
@@ -149,6 +149,18 @@ def classify(command: SimpleCommand) -> Classification:
         return classify_pulumi(tool, command)
     handler = _HANDLERS[tool]
     return handler(tool, command)
+
+
+def direct_delete(command: SimpleCommand) -> Classification | None:
+    """A direct cloud, cluster or database delete (rules/commands/destructive.yaml): only an approval of
+    this exact command runs it. None when the catalogue has no entry for it."""
+    from planlint.guard.destructive import destructive_command  # data table, loaded on first use
+
+    hit = destructive_command(command.argv, command.stdin, command.cwd)
+    if hit is None:
+        return None
+    return Classification("approval", hit.program, command.argv, hit.reason, hit.id, env=command.env,
+                          direct=True, reads_stdin=command.stdin is not None)  # fmt: skip
 
 
 def _unverifiable(tool: str, command: SimpleCommand, reason: str) -> Classification:

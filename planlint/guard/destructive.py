@@ -126,6 +126,16 @@ def catalogued(program: str) -> bool:
     return tool_basename(program) in _catalogue()[1]
 
 
+def reads_statements(program: str) -> bool:
+    """True when `program` is a database client the catalogue reads statements for (psql, mysql, …)."""
+    return any(e.statements is not None for e in _catalogue()[1].get(tool_basename(program), ()))
+
+
+def sql_includes(text: str) -> list[str]:
+    """Files that SQL `text` includes (`\\i f.sql`, `\\ir`, `source f.sql`): the client opens them at run time."""
+    return _INCLUDE.findall(text)
+
+
 def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
     positional: list[str] = []
     flags: set[str] = set()

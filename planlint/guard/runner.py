@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -15,6 +17,7 @@ from planlint.approvals.policy import TrustedPolicy
 from planlint.approvals.trustdir import TrustError
 from planlint.errors import ConfigError, GateError
 from planlint.guard import outcome
+from planlint.guard.bound_inputs import BoundInputs, UnboundInput, read_stdin
 from planlint.guard.classify import Classification, classify
 from planlint.guard.outcome import Refusal, render_refusal
 from planlint.guard.scope import command_digest, command_scope
@@ -35,6 +38,7 @@ class Context:
     env: Mapping[str, str]
     cwd: Path
     options: GuardOptions
+    stdin: tuple[bytes | None, bool] | None = None  # read by guard (bound_inputs.read_stdin); None: unread
 
     @property
     def shown(self) -> str:
@@ -46,8 +50,15 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     if not argv:
         raise ConfigError("nothing to guard: use `planlint guard -- terraform apply …`")
     tf_env = tuple((k, v) for k, v in env.items() if k.startswith("TF_CLI_ARGS"))
-    c = classify(SimpleCommand(tuple(argv), tf_env))
-    ctx = Context(c, env, cwd, options)
+    try:
+        stdin = _statements_input(argv)
+    except UnboundInput as exc:
+        return refuse(
+            Refusal(outcome.UNRUNNABLE, f"cannot bind what the command reads: {exc}", shlex.join(argv))
+        )
+    text = None if stdin is None or stdin[0] is None else stdin[0].decode("utf-8", errors="surrogateescape")
+    c = classify(SimpleCommand(tuple(argv), tf_env, stdin=text))
+    ctx = Context(c, env, cwd, options, stdin)
     if c.kind == "other":
         return refuse(Refusal(outcome.UNRUNNABLE, "guard runs infrastructure tools only", ctx.shown,
                                detail="Run the infrastructure command itself under guard, without wrappers."))  # fmt: skip
@@ -63,6 +74,8 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     if c.kind == "pass":
         return subprocess.run(list(argv), cwd=cwd, check=False).returncode
     try:
+        if binds_inputs(c):
+            return _approval_bound_with_inputs(ctx)
         return _gated(ctx)
     except TrustError as exc:
         return refuse(Refusal(outcome.UNRUNNABLE, "the trusted policy cannot be used, so nothing that changes "
@@ -210,18 +223,65 @@ def _with(base: Refusal, code: int, detail: str) -> Refusal:
     return dataclasses.replace(base, code=code, headline=headline, detail=detail)
 
 
-def _approval_bound(ctx: Context) -> int:
-    """State surgery, stack deletion, run-all, cdk/pulumi: only an approval of this exact command runs it."""
+def _approval_bound(ctx: Context, inputs: BoundInputs | None = None) -> int:
+    """State surgery, stack deletion, run-all, cdk/pulumi, direct deletes: only an approval of this exact
+    command runs it — for a cloud, cluster or database CLI, with exactly the `inputs` it was approved with."""
     c = ctx.classification
     trust = load_trust(ctx)
-    digest = command_digest(c, ctx.env)
+    digest = command_digest(c, ctx.env, inputs.canonical() if inputs else None)
     scope = command_scope(c, ctx.cwd, ctx.env)
     base = Refusal(
         outcome.APPROVAL_REQUIRED, f"approval required: {c.reason}", ctx.shown,
         digest=digest, scope=scope, requester=requester_of(ctx, trust).shown(),
         allowed_signers=str(trust.allowed_signers), guard_command=guard_command(ctx, trust),
+        detail=inputs.shown() if inputs else "",
     )  # fmt: skip
     ok, code = authorise(ctx, trust, base)
     if not ok:
         return code
-    return subprocess.run(list(c.argv), cwd=ctx.cwd, check=False).returncode
+    if inputs is None:
+        return subprocess.run(list(c.argv), cwd=ctx.cwd, check=False).returncode
+    from planlint.guard.terraform import private_dir
+
+    directory = private_dir(trust.work_dir)
+    try:
+        argv = inputs.run_argv(c.argv, directory)
+        if inputs.stdin is not None:
+            return subprocess.run(argv, cwd=ctx.cwd, input=inputs.stdin, check=False).returncode
+        return subprocess.run(argv, cwd=ctx.cwd, stdin=inputs.child_stdin(), check=False).returncode
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def binds_inputs(c: Classification) -> bool:
+    """True for a direct delete by a cloud, cluster or database CLI (rules/commands/destructive.yaml): its
+    files and standard input are part of what is approved (planlint/guard/bound_inputs.py)."""
+    return c.kind == "approval" and c.direct
+
+
+def _statements_input(argv: Sequence[str]) -> tuple[bytes | None, bool] | None:
+    """A database client's standard input, read before classifying (its statements decide); else None."""
+    from planlint.guard.destructive import reads_statements
+
+    if not argv or not reads_statements(argv[0]):
+        return None
+    return read_stdin(sys.stdin.buffer)
+
+
+def _approval_bound_with_inputs(ctx: Context) -> int:
+    from planlint.guard.bound_inputs import bind, statement_texts
+    from planlint.guard.destructive import reads_statements, sql_includes
+
+    c = ctx.classification
+    statements = reads_statements(c.argv[0])
+    try:
+        inputs = bind(c.argv, ctx.cwd, sys.stdin.buffer, ctx.stdin)
+        included = (
+            [name for text in statement_texts(inputs) for name in sql_includes(text)] if statements else []
+        )
+        if included:
+            raise UnboundInput(f"the statements include {included[0]}, which the client would open at run "
+                               "time; put its statements in the approved file or input instead")  # fmt: skip
+    except UnboundInput as exc:
+        return refuse(Refusal(outcome.UNRUNNABLE, f"cannot bind what the command reads: {exc}", ctx.shown))
+    return _approval_bound(ctx, inputs)

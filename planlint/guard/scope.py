@@ -108,8 +108,14 @@ def command_scope(c: Classification, cwd: Path, env: Mapping[str, str]) -> str:
     return render_scope(c.tool, {"dir": str(cwd.resolve())})
 
 
-def command_digest(c: Classification, env: Mapping[str, str]) -> str:
-    """`cmd1:` + sha256 of the exact command: tool, arguments, and the TF_CLI_ARGS that would join them."""
+def command_digest(
+    c: Classification, env: Mapping[str, str], inputs: list[list[object]] | None = None
+) -> str:
+    """`cmd1:` + sha256 of the exact command: tool, arguments, the TF_CLI_ARGS that would join them, and
+    (when there are any) the sha256 of each input guard bound (planlint/guard/bound_inputs.py canonical())."""
     added = sorted((k, v) for k, v in env.items() if k.startswith("TF_CLI_ARGS"))
-    canonical = json.dumps([c.tool, list(c.argv[1:]), added], separators=(",", ":"))
+    parts: list[object] = [c.tool, list(c.argv[1:]), added]
+    if inputs:
+        parts.append(inputs)
+    canonical = json.dumps(parts, separators=(",", ":"))
     return "cmd1:" + hashlib.sha256(canonical.encode()).hexdigest()

@@ -16,7 +16,7 @@ import shlex
 from dataclasses import dataclass
 
 from planlint.guard.advice import guard_form
-from planlint.guard.classify import Classification
+from planlint.guard.classify import Classification, direct_delete
 from planlint.guard.shell import ShellLine, SimpleCommand, parse
 from planlint.guard.shellwords import mentions_iac
 from planlint.guard.trust import impostor_guard, touches_trust
@@ -82,11 +82,8 @@ def screen(command_line: str) -> Screening:
         )
     results: list[Classification] = []
     for command in line.commands:
-        hit = destructive_command(command.argv, command.stdin, command.cwd)
-        if hit is not None:
-            verdict = Classification(
-                "approval", hit.program, command.argv, hit.reason, hit.id, env=command.env
-            )
+        verdict = direct_delete(command)
+        if verdict is not None:
             return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
         guarded = impostor_guard(command)
         if guarded is None:
@@ -154,6 +151,9 @@ def _impostor_message(impostor: str, inner: tuple[str, ...]) -> str:
     )
 
 
+_SAME_INPUT = " with the same standard input (guard reads it and binds it to the approval)"
+
+
 def _deny_message(gated: list[Classification]) -> str:
     parts = []
     for c in gated:
@@ -163,8 +163,8 @@ def _deny_message(gated: list[Classification]) -> str:
         elif c.kind == "approval":
             parts.append(
                 f"`{shown}` needs a peer's approval bound to this exact command ({c.reason}). "
-                f"Run {guard_form(shlex.join(c.argv))}: it prints the digest a human must approve "
-                "with `planlint approve`."
+                f"Run {guard_form(shlex.join(c.argv))}{_SAME_INPUT if c.reads_stdin else ''}: it prints the "
+                "digest a human must approve with `planlint approve`."
             )
         else:
             parts.append(
