@@ -109,13 +109,19 @@ def _condition_holds(
     A path with `*` steps holds when some element on each side meets that side's tests.
     """
     key = condition.path[0]
-    before = (v for _, v in lookup_all(before_fields.get(key), condition.path[1:], (key,)))
-    after = (v for _, v in lookup_all(after_fields.get(key), condition.path[1:], (key,)))
-    tests_before = _side_tests(condition.before, condition.before_not, condition.before_in)
-    tests_after = _side_tests(condition.after, condition.after_not, condition.after_in)
-    return (not tests_before or any(_passes(v, *tests_before) for v in before)) and (
-        not tests_after or any(_passes(v, *tests_after) for v in after)
-    )
+    tests = _side_tests(condition.before, condition.before_not, condition.before_in)
+    if tests is not None and not _any_passes(before_fields.get(key), condition.path, tests):
+        return False
+    tests = _side_tests(condition.after, condition.after_not, condition.after_in)
+    return tests is None or _any_passes(after_fields.get(key), condition.path, tests)
+
+
+def _any_passes(value: Any, path: tuple[str, ...], tests: tuple[Any, Any, Any]) -> bool:
+    """Some value at `path` passes `tests`; `value` is the one of its first step, a top-level attribute."""
+    rest = path[1:]
+    if not rest:  # a top-level attribute, most conditions: one value, no lookup (a fast path, same result)
+        return _passes(value, *tests)
+    return any(_passes(v, *tests) for _, v in lookup_all(value, rest, path[:1]))
 
 
 def _side_tests(equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> tuple[Any, Any, Any] | None:

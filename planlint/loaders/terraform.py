@@ -36,7 +36,7 @@ class Importing(msgspec.Struct, gc=False):
 
 
 class Change(msgspec.Struct, gc=False):
-    actions: list[str]
+    actions: tuple[str, ...]
     before: msgspec.Raw = msgspec.Raw(b"null")
     after: msgspec.Raw = msgspec.Raw(b"null")
     before_sensitive: msgspec.Raw = msgspec.Raw(b"false")
@@ -237,7 +237,7 @@ def load_terraform(
     doc.resource_changes = None
     records: list[ResourceChange] = []
     no_ops = 0
-    opentofu_no_op = False
+    no_op_providers: set[str | None] = set()
     for position in range(len(pending)):
         rc = pending.pop()
         if (
@@ -246,7 +246,7 @@ def load_terraform(
             and not no_op_matters(rc.type, rc.address, rc.module_address, rc.action_reason)
         ):
             no_ops += 1
-            opentofu_no_op = opentofu_no_op or _is_opentofu(rc.provider_name)
+            no_op_providers.add(rc.provider_name)
         else:
             records.append(_change(rc, origin, "resource_changes", position, None))
     changes = tuple(records)
@@ -254,7 +254,7 @@ def load_terraform(
     return Plan(
         origin=origin,
         format="terraform",
-        tool="opentofu" if opentofu_no_op else _tool(changes),
+        tool="opentofu" if any(map(_is_opentofu, no_op_providers)) else _tool(changes),
         tool_version=doc.terraform_version,
         format_version=doc.format_version,
         changes=changes,
@@ -274,11 +274,14 @@ def load_terraform(
     )
 
 
+_NO_OP = ("no-op",)
+
+
 def _plain_no_op(rc: RawResourceChange) -> bool:
     """A managed change that does nothing: a no-op that is neither moved, imported nor deposed (what
     `_change` would record as a managed ("no-op",) change; every check it makes on one holds)."""
     return (
-        rc.change.actions == ["no-op"]
+        rc.change.actions == _NO_OP
         and rc.mode == "managed"
         and rc.deposed is None
         and rc.change.importing is None
@@ -304,7 +307,7 @@ def _change(
     rc: RawResourceChange, origin: str, section: str, position: int, deferred_reason: str | None
 ) -> ResourceChange:
     change = rc.change
-    key = tuple(change.actions)
+    key = change.actions
     try:
         actions, order = ACTION_LISTS[key]
     except KeyError:
@@ -374,8 +377,9 @@ class PlanValues(Values):
         )
         self._address = address
         self._origin = origin
-        # side -> top-level attributes decoded so far by `fields` (a rule set's keys, decoded once)
-        self._fields: dict[str, dict[str, Any]] | None = None
+        # side -> (the keys last asked for, the top-level attributes decoded so far by `fields`): a rule
+        # set's keys, decoded once
+        self._fields: dict[str, tuple[tuple[str, ...], dict[str, Any]]] | None = None
 
     def keep(self) -> None:
         """Copy the slices out of the input buffer (they no longer keep it alive)."""
@@ -420,23 +424,25 @@ class PlanValues(Values):
         decoded = self._before if side == "before" else self._after
         if decoded is not Values._UNSET:
             return super().fields(side, keys)
-        known = self._fields.get(side) if self._fields is not None else None
-        if known is not None and all(k in known for k in keys):
-            return known
+        entry = self._fields.get(side) if self._fields is not None else None
+        known = None
+        if entry is not None:
+            asked, known = entry
+            if keys is asked or all(map(known.__contains__, keys)):
+                return known  # the engine asks with one tuple, its rules' union of keys, for a change
         value, mask = self._raw(side)
         try:
             found = self._json(value, _some_fields(keys))
         except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
             return super().fields(side, keys)
         sensitive = self._json(mask)
-        result = {}
-        for index, key in enumerate(keys):
-            item = getattr(found, f"f{index}")
-            leaf_mask = sensitive.get(key) if isinstance(sensitive, dict) else sensitive
-            result[key] = redact(item, leaf_mask) if item is not None else None
+        result = dict(zip(keys, msgspec.structs.astuple(found), strict=True))
+        for key, item in result.items():
+            if item is not None:  # most of a rule set's keys are absent from any one resource
+                result[key] = redact(item, sensitive.get(key) if isinstance(sensitive, dict) else sensitive)
         if self._fields is None:
             self._fields = {}
-        self._fields[side] = result if known is None else {**known, **result}
+        self._fields[side] = (keys, result if known is None else {**known, **result})
         return result
 
 
