@@ -182,7 +182,8 @@ def _step(raw: Any, position: int, origin: str) -> _Step:
 
 
 def _refuse_untrustworthy(doc: Mapping[str, Any], steps: Sequence[_Step], origin: str) -> None:
-    """An error diagnostic, a corrupt or unfinished preview is refused, like an errored Terraform plan."""
+    """An error diagnostic, a corrupt or unfinished preview is refused, like an errored Terraform plan;
+    so is one without any step (every preview Pulumi writes has the stack's own)."""
     errors = [
         d for d in _list(doc, "diagnostics", origin) if isinstance(d, dict) and d.get("severity") == "error"
     ]
@@ -205,6 +206,13 @@ def _refuse_untrustworthy(doc: Mapping[str, Any], steps: Sequence[_Step], origin
         raise InputError(
             "the preview is incomplete (no changeSummary): Pulumi did not finish it (cancelled or cut "
             "short), so it may not list every change; preview again",
+            origin,
+        )
+    if not steps:
+        # ShowPreviewDigest always writes the root stack's step (`isRootStack`), hidden sames or not.
+        raise InputError(
+            "the preview lists no steps, not even the stack itself, which Pulumi always writes: steps "
+            "were removed or cut, so it may not list every change; preview again",
             origin,
         )
 
