@@ -42,7 +42,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 _LOADER_TESTS = ("tests/test_properties.py", "tests/test_corpus_precision.py", "tests/test_golden.py")
-_CFN_TESTS = ("tests/test_cfn_refusals.py", "tests/test_loader_cloudformation.py", *_LOADER_TESTS)
+_CFN_TESTS = (
+    "tests/test_cfn_refusals.py",
+    "tests/test_loader_cloudformation.py",
+    "tests/test_cfn_malformed_fields.py",
+    "tests/test_cfn_nested_child_matching.py",
+    "tests/test_cfn_deletion_policy_changes.py",
+    *_LOADER_TESTS,
+)
 _APPROVAL_TESTS = (
     "tests/guard/test_approval_boundaries.py",
     "tests/guard/test_approval_record_shapes.py",
@@ -73,6 +80,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "planlint/loaders/cfn_policy.py": _CFN_TESTS,
     "planlint/loaders/pulumi.py": (
         "tests/test_loader_pulumi.py",
+        "tests/test_pulumi_preview_shapes.py",
         "tests/test_catalogue_pulumi.py",
         *_LOADER_TESTS,
     ),
