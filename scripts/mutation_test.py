@@ -48,6 +48,8 @@ _CFN_TESTS = (
     "tests/test_cfn_malformed_fields.py",
     "tests/test_cfn_nested_child_matching.py",
     "tests/test_cfn_deletion_policy_changes.py",
+    "tests/test_cfn_change_details.py",
+    "tests/test_cfn_execution_status.py",
     *_LOADER_TESTS,
 )
 _APPROVAL_TESTS = (

@@ -53,6 +53,9 @@ def test_the_real_change_set_is_judged(corpus: Path, capsys: pytest.CaptureFixtu
     [
         ("LogicalResourceId", 7, "a resource change: LogicalResourceId is int, expected a string"),
         ("ResourceType", ["AWS::SNS::Topic"], "resource Foo: ResourceType is list, expected a string"),
+        ("ResourceType", None, "resource Foo has no ResourceType"),
+        ("ResourceType", "", "resource Foo has no ResourceType"),
+        ("LogicalResourceId", "", "a resource change has no LogicalResourceId"),
         ("Action", {"Modify": True}, "resource Foo: Action is dict, expected a string"),
         ("Replacement", True, "resource Foo: Replacement is bool, expected a string"),
         ("BeforeContext", 42, "resource Foo: BeforeContext is int, expected a JSON string"),
