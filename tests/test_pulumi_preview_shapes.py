@@ -78,10 +78,10 @@ def refused(capsys: pytest.CaptureFixture[str], path: str, *flags: str) -> str:
     return err
 
 
-def five_updates() -> list[dict[str, Any]]:
+def four_updates() -> list[dict[str, Any]]:
     return [
         step("update", f"b{i}", BUCKET, old=state(f"b{i}", BUCKET), new=state(f"b{i}", BUCKET))
-        for i in range(5)
+        for i in range(4)
     ]
 
 
@@ -124,25 +124,26 @@ def test_a_preview_with_every_key_and_maybe_corrupt_is_refused(
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        ("urn:aws:s3:::orders", "steps[6]: 'urn:aws:s3:::orders' is not a Pulumi URN"),
-        ("urn:pulumi:prod::shop", "steps[6]: 'urn:pulumi:prod::shop' is not a Pulumi URN"),
+        ("urn:aws:s3:::orders", "steps[5]: 'urn:aws:s3:::orders' is not a Pulumi URN"),
+        ("urn:pulumi:prod::shop", "steps[5]: 'urn:pulumi:prod::shop' is not a Pulumi URN"),
     ],
 )
 def test_a_step_with_a_malformed_urn_is_refused_by_its_index(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: str, message: str
 ) -> None:
-    """Detection reads the first steps only; each later step is still checked, and named by its index."""
-    steps = [*five_updates(), {"op": "delete", "urn": bad, "oldState": state("orders")}]
+    """Detection reads the first five steps (the stack's and four more); the sixth is still checked, and
+    named by its index."""
+    steps = [*four_updates(), {"op": "delete", "urn": bad, "oldState": state("orders")}]
     assert message in refused(capsys, write(tmp_path, steps))
 
 
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("delete", "steps[6] has no `op` and `urn`"),
-        ({"urn": urn("orders"), "oldState": {}}, "steps[6] has no `op` and `urn`"),
-        ({"op": "delete", "urn": 7}, "steps[6] has no `op` and `urn`"),
-        ({"op": ["delete"], "urn": urn("orders")}, "steps[6] has no `op` and `urn`"),
+        ("delete", "steps[5] has no `op` and `urn`"),
+        ({"urn": urn("orders"), "oldState": {}}, "steps[5] has no `op` and `urn`"),
+        ({"op": "delete", "urn": 7}, "steps[5] has no `op` and `urn`"),
+        ({"op": ["delete"], "urn": urn("orders")}, "steps[5] has no `op` and `urn`"),
         (step("delete", "orders", old=["gone"]), "oldState/newState is not an object"),
         (step("create", "orders", new="orders"), "oldState/newState is not an object"),
     ],
@@ -150,7 +151,7 @@ def test_a_step_with_a_malformed_urn_is_refused_by_its_index(
 def test_a_step_of_the_wrong_shape_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: Any, message: str
 ) -> None:
-    assert message in refused(capsys, write(tmp_path, [*five_updates(), raw]))
+    assert message in refused(capsys, write(tmp_path, [*four_updates(), raw]))
 
 
 @pytest.mark.parametrize(
@@ -241,7 +242,8 @@ def test_components_providers_and_the_stack_are_counted_not_listed(
     code, report = judged(capsys, write(tmp_path, steps))
     assert code == 1 and gated(report) == [("PL001", f"{DB}::orders")]
     (plan,) = report["inputs"]
-    assert plan["changes"] == 1
+    assert plan["changes"] == 1 and plan["complete"] is True and plan["facts"]["applyable"] is True
+    assert plan["format"] == "pulumi" and plan["scope"] == "shop/prod"
     assert plan["notes"] == ["2 component resource(s), provider(s) or the stack itself change; not listed"]
 
 
@@ -492,3 +494,23 @@ def test_a_preview_without_any_step_is_refused(
     path.write_text(json.dumps(doc), encoding="utf-8")
     err = refused(capsys, str(path))
     assert "the preview lists no steps, not even the stack itself" in err
+
+
+@pytest.mark.parametrize(
+    ("first", "pulumi"),
+    [
+        ({"sequence": 0, "timestamp": 1700000000, "cancelEvent": {}}, True),
+        ({"level": "info", "timestamp": "2026-01-01T00:00:00Z", "msg": "started"}, False),
+        ({"sequence": 0, "kind": "start"}, False),
+    ],
+    ids=["pulumi-events", "a-log-with-timestamps", "a-log-with-sequence-numbers"],
+)
+def test_only_pulumis_event_stream_is_called_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], first: dict[str, Any], pulumi: bool
+) -> None:
+    """Pulumi's engine events (`pulumi up --json`, one per line) all carry a sequence and a timestamp;
+    other JSON-lines logs are refused without being blamed on Pulumi."""
+    path = tmp_path / "synthetic-lines.json"
+    path.write_text(json.dumps(first) + "\n" + json.dumps({**first, "n": 2}) + "\n", encoding="utf-8")
+    err = refused(capsys, str(path))
+    assert ("is Pulumi's JSON event stream" in err) is pulumi, err

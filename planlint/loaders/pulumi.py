@@ -116,7 +116,8 @@ def load_pulumi(doc: Mapping[str, Any], origin: str, sha256: str) -> Plan:
             hidden += lead.op != "same"
             continue
         changes.append(_change(lead, group, deleting))
-    root = by_urn.get(_root_urn(steps), [])
+    # the stack's own step (Pulumi writes exactly one): a delete of it is `pulumi destroy`
+    stack_ops = {s.op for s in steps if s.type == ROOT_STACK_TYPE}
     scope = _scope(steps)
     managed = [c for c in changes if c.actions != ("no-op",)]
     notes = (
@@ -134,7 +135,7 @@ def load_pulumi(doc: Mapping[str, Any], origin: str, sha256: str) -> Plan:
         facts=PlanFacts(
             complete=True,
             applyable=True,
-            destroy_mode=any(s.op == "delete" for s in root)
+            destroy_mode="delete" in stack_ops
             and bool(managed)
             and all(c.actions in (("delete",), ("forget",)) for c in managed),
         ),
@@ -297,10 +298,6 @@ def _protection_reason(step: _Step, actions: tuple[Action, ...]) -> str | None:
     if new and old.get("retainOnDelete") is True and new.get("retainOnDelete") is not True:
         return RETAIN_REMOVED
     return None
-
-
-def _root_urn(steps: Sequence[_Step]) -> str:
-    return next((s.urn for s in steps if s.type == ROOT_STACK_TYPE), "")
 
 
 def _scope(steps: Sequence[_Step]) -> str:
