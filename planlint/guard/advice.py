@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from functools import lru_cache
-from pathlib import Path
 
 DEFAULT_ACCOUNT = "planlint"  # planlint.boundary.deploy.Deployment.account
 # The sudoers rule's secure_path (planlint/boundary/deploy.py SECURE_PATH; a test keeps them equal).
@@ -52,6 +51,8 @@ def _detected() -> str:
 
 def _sudo_program() -> str:
     """`planlint` when sudo's secure_path finds the installed one, else its absolute path (what sudoers names)."""
+    from pathlib import Path  # only when a refusal is worded: not on every hook call
+
     installed = Path(sys.executable).parent / "planlint"
     if not installed.is_file():
         return "planlint"

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, tool_basename
@@ -94,8 +93,7 @@ _SAM_PASS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
+class Classification(NamedTuple):
     """What an infrastructure command would do, and how guard runs it."""
 
     kind: Kind
@@ -252,7 +250,7 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
 # `run-all X`, `stack run X`, the legacy `X-all`, and `--all`/`--graph`/include-dir flags on `run` or on a
 # shortcut (`terragrunt destroy --all`).
 _TG_MULTI_FLAGS = ("--all", "-a", "--graph", "--terragrunt-include-dir", "--queue-include-dir")
-_TG_LEGACY_ALL = re.compile(r"^(?P<sub>[a-z-]+)-all$")
+_TG_LEGACY_ALL = r"^(?P<sub>[a-z-]+)-all$"  # compiled on first use (re caches it)
 
 
 def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str | None) -> Classification:
@@ -269,7 +267,7 @@ def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str |
         return make("unverifiable", f"planlint does not know `terragrunt stack {words[1]}`", "stack")
     if any(a in ("--help", "-h", "--version", "-v") for a in head) and not inner:
         return make("pass", "help or version")
-    legacy = _TG_LEGACY_ALL.match(words[0]) if words and words[0] != "run-all" else None
+    legacy = re.match(_TG_LEGACY_ALL, words[0]) if words and words[0] != "run-all" else None
     multi = bool(legacy) or words[:1] in (["run-all"], ["stack"]) or any(f in head for f in _TG_MULTI_FLAGS)
     if multi:
         if legacy:

@@ -14,22 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from planlint.guard.shellwords import is_dynamic, tool_basename
 
 STDIN_COMPUTED = (
     "\0computed"  # planlint.guard.shell.STDIN_COMPUTED (not imported: the guard loads this alone)
 )
-_INCLUDE = re.compile(
-    r"^\s*(?:\\i|\\ir|\\include|\\include_relative|\\\.|source)\s+(\S+?);?\s*$", re.I | re.M
+_INCLUDE = (  # compiled on first use (re caches it)
+    r"^\s*(?:\\i|\\ir|\\include|\\include_relative|\\\.|source)\s+(\S+?);?\s*$"
 )
 
 
-@dataclass(frozen=True, slots=True)
-class DestructiveCommand:
+class DestructiveCommand(NamedTuple):
     """A catalogue match: which entry, for which program, and what the command destroys."""
 
     id: str
@@ -42,14 +40,13 @@ class DestructiveCommand:
         return f"{self.program}: {self.what} ({self.id})"
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     id: str
     words: tuple[frozenset[str], ...]
     flags: tuple[frozenset[str], ...]
     sql_options: frozenset[str]
     sql_file_options: frozenset[str]
-    statements: re.Pattern[str] | None
+    statements: str | None  # a regex, compiled on first use (re caches it): most lines run no SQL client
     what: str
     source: str
 
@@ -73,9 +70,7 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
             tuple(frozenset(group) for group in item.get("flags", [])),
             frozenset(item.get("sql_options", [])),
             frozenset(item.get("sql_file_options", [])),
-            re.compile(r"\b(?:" + "|".join(map(re.escape, statements)) + r")\b", re.I)
-            if statements
-            else None,
+            r"(?i)\b(?:" + "|".join(map(re.escape, statements)) + r")\b" if statements else None,
             item["what"],
             item["source"],
         )
@@ -109,7 +104,7 @@ def destructive_command(
                 what = f"{entry.what}, unless {unseen} (which planlint cannot read) does not"
                 return DestructiveCommand(entry.id, program, what, entry.source)
             if any(
-                "$" in t or "`" in t or entry.statements.search(t) for t in texts
+                "$" in t or "`" in t or re.search(entry.statements, t) for t in texts
             ):  # `count(*)` is no glob
                 return DestructiveCommand(entry.id, program, entry.what, entry.source)
             continue
@@ -175,7 +170,7 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
         return "input computed at run time"
     pending = list(files)
     for text in texts:
-        pending += _INCLUDE.findall(text)
+        pending += re.findall(_INCLUDE, text, re.I | re.M)
     for _ in range(32):  # includes of includes, bounded
         if not pending:
             return ""
@@ -183,7 +178,7 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
         if found.text is None:
             return found.shown
         texts.append(found.text)
-        pending += _INCLUDE.findall(found.text)
+        pending += re.findall(_INCLUDE, found.text, re.I | re.M)
     return "files that include too many others"
 
 

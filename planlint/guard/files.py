@@ -10,14 +10,15 @@ decides (the hook refuses what it cannot read: unknown is asked about, not passe
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:  # pathlib is imported where a file is read, not on every hook call
+    from pathlib import Path
 
 MAX_BYTES = 1 << 20  # 1 MiB: a script or SQL file an agent runs; a bigger one is refused as unreadable
 
 
-@dataclass(frozen=True, slots=True)
-class FileText:
+class FileText(NamedTuple):
     """A file's text, or why there is none (`problem`: "missing", "unreadable …", "binary", "too large")."""
 
     path: str
@@ -31,6 +32,8 @@ class FileText:
 
 def resolve(path: str, cwd: str) -> Path:
     """`path` as bash opens it from `cwd` (`~` expanded)."""
+    from pathlib import Path
+
     expanded = Path(path).expanduser()
     return expanded if expanded.is_absolute() else Path(cwd) / expanded
 
@@ -47,6 +50,8 @@ def change_directory(cwd: str, directory: str, *, computed: bool) -> str:
 
 def read_text(path: str, cwd: str = ".") -> FileText:
     """The text of the file `path` names (UTF-8, undecodable bytes kept as escapes), or its problem."""
+    from pathlib import Path
+
     if cwd == UNKNOWN_DIR and not Path(path).expanduser().is_absolute():
         return FileText(path, problem="in a directory only known at run time")
     target = resolve(path, cwd)
@@ -83,6 +88,8 @@ def shebang(text: str) -> list[str]:
 
 def on_path(program: str) -> bool:
     """True when a PATH directory holds an executable `program` (as bash's lookup finds it)."""
+    from pathlib import Path
+
     for directory in os.environ.get("PATH", "").split(os.pathsep):  # shutil.which costs lzma's import
         candidate = Path(directory or ".") / program
         if candidate.is_file() and os.access(candidate, os.X_OK):

@@ -6,18 +6,16 @@ Shared by planlint/guard/wrappers.py (the `runs:` styles that unwrap commands) a
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from planlint.guard.shell import Env, Reader
 
 
-@dataclass(frozen=True, slots=True)
-class Launcher:
+class Launcher(NamedTuple):
     """One entry of rules/commands/launchers.yaml."""
 
     names: tuple[str, ...]
@@ -33,7 +31,7 @@ class Launcher:
     code_in_args: bool = False
     exec_options: frozenset[str] = frozenset()
     lookup_options: frozenset[str] = frozenset()
-    option_prefixes: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    option_prefixes: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     assignments: bool = False
     stdin_args: bool = False
     default_command: tuple[str, ...] = ()

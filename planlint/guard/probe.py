@@ -10,7 +10,6 @@ command is unverifiable: `terraform $ACTION`, `terraform state $OP`, `aws $SVC c
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from planlint.guard.classify import Classification, classify
@@ -18,7 +17,7 @@ from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic
 
 UNKNOWN = "planlint-computed-word"
-_LITERAL_OPTION = re.compile(r"^(--?[A-Za-z][\w-]*=)")
+_LITERAL_OPTION = r"^(--?[A-Za-z][\w-]*=)"  # compiled on first use (re caches it)
 _SEVERITY = {"other": 0, "pass": 1, "apply": 2, "destroy": 3, "approval": 4, "unverifiable": 5}
 
 
@@ -37,7 +36,7 @@ def classify_probed(command: SimpleCommand) -> Classification:
         return Classification(
             "unverifiable", worst.tool, argv, f"argument {shown!r} is computed at run time", env=command.env
         )
-    return dataclasses.replace(worst, argv=argv)
+    return worst._replace(argv=argv)
 
 
 def _variant(command: SimpleCommand, dynamic: list[int], stand_in: str | None) -> SimpleCommand:
@@ -46,9 +45,9 @@ def _variant(command: SimpleCommand, dynamic: list[int], stand_in: str | None) -
         if i not in dynamic:
             words.append(word)
             continue
-        option = _LITERAL_OPTION.match(word)
+        option = re.match(_LITERAL_OPTION, word)
         if option and not is_dynamic(option.group(1)):
             words.append(option.group(1) + UNKNOWN)
         elif stand_in is not None:
             words.append(stand_in)
-    return dataclasses.replace(command, argv=tuple(words))
+    return command._replace(argv=tuple(words))

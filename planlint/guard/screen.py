@@ -11,9 +11,8 @@ Each denial carries a `kind` (what sort of problem it is) so tests and logs can 
 
 from __future__ import annotations
 
-import dataclasses
 import shlex
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from planlint.guard.advice import guard_form
 from planlint.guard.classify import Classification, direct_delete
@@ -30,8 +29,7 @@ def guard_advice(command: str, *, literally: bool = False) -> str:
     return f"{how} through {guard_form(command)}."
 
 
-@dataclass(frozen=True, slots=True)
-class Screening:
+class Screening(NamedTuple):
     """The hook's answer: deny (with a reason written for the agent and a kind for tests) or stay silent."""
 
     deny: bool
@@ -112,7 +110,7 @@ def _after_path_change(verdict: Classification, line: ShellLine) -> Classificati
     if not line.path_changed or verdict.kind != "pass" or "/" in verdict.argv[0]:
         return verdict
     reason = f"PATH is changed in this line, so `{verdict.argv[0]}` may not be the real {verdict.tool}"
-    return dataclasses.replace(verdict, kind="unverifiable", reason=reason)
+    return verdict._replace(kind="unverifiable", reason=reason)
 
 
 def _unresolved(line: ShellLine) -> str:

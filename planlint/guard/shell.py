@@ -22,8 +22,7 @@ still judged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename, word_value
 
@@ -36,8 +35,9 @@ _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _PRODUCERS = frozenset(("echo", "printf", "cat"))
 
 
-@dataclass(frozen=True, slots=True)
-class SimpleCommand:
+# Records on the hook's path are NamedTuples (frozen, typed): importing `dataclasses` (inspect, ast, dis) and
+# building its classes would cost a hook call more than reading the line does.
+class SimpleCommand(NamedTuple):
     """One program invocation: its argv after wrappers, and the variables set in front of it.
 
     A word bash computes at run time keeps its source text (see `shellwords.is_dynamic`).
@@ -52,8 +52,7 @@ class SimpleCommand:
     cwd: str = "."  # the directory it runs in, as far as literal `cd`s tell (UNKNOWN_DIR when computed)
 
 
-@dataclass(frozen=True, slots=True)
-class ShellLine:
+class ShellLine(NamedTuple):
     """What a command line runs, and what about it cannot be known without running it."""
 
     commands: tuple[SimpleCommand, ...] = ()
@@ -68,19 +67,22 @@ STDIN_NONE = None
 STDIN_COMPUTED = "\0computed"
 
 
-@dataclass(slots=True)
 class Reader:
     """What one parse has found so far; wrappers (planlint/guard/wrappers.py) call back into it."""
 
-    commands: list[SimpleCommand] = field(default_factory=list)
-    unverifiable: list[str] = field(default_factory=list)
-    mentions: bool = False
-    stdin: str | None = STDIN_NONE  # of the command being peeled
-    writes_file: bool = False  # of the command being peeled
-    cwd: str = "."
-    in_file: bool = False  # reading a file that names no infrastructure tool (see the module docstring)
-    path_changed: bool = False
-    functions: set[str] = field(default_factory=set)
+    __slots__ = ("commands", "cwd", "functions", "in_file", "mentions", "path_changed", "stdin", "unverifiable",
+                 "writes_file")  # fmt: skip
+
+    def __init__(self, *, mentions: bool = False) -> None:
+        self.commands: list[SimpleCommand] = []
+        self.unverifiable: list[str] = []
+        self.mentions = mentions
+        self.stdin: str | None = STDIN_NONE  # of the command being peeled
+        self.writes_file = False  # of the command being peeled
+        self.cwd = "."
+        self.in_file = False  # reading a file that names no infrastructure tool (see the module docstring)
+        self.path_changed = False
+        self.functions: set[str] = set()
 
     def parse_into(self, text: str, depth: int, via: tuple[str, ...]) -> None:
         """Read `text` as a nested shell program (`bash -c TEXT`, `trap TEXT EXIT`, …)."""
@@ -108,18 +110,18 @@ Env = tuple[tuple[str, str], ...]
 # One simple command of plain words (`terraform plan -out tfplan`): bash splits it at the spaces and expands
 # nothing, so the grammar (and its import) is not needed. Anything else (quotes, `$`, globs, braces,
 # operators, comments, reserved words) goes to tree-sitter.
-_PLAIN_LINE = r"[\w./=:@%+,~-]+(?: +[\w./=:@%+,~-]+)*"
+# (A set of characters rather than the regex `[\w./=:@%+,~-]+(?: +[\w./=:@%+,~-]+)*` with re.ASCII, whose
+# compilation costs a hook call more than the rest of reading such a line.)
+_PLAIN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:@%+,~- ")
 _RESERVED = frozenset(("if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until",
                        "do", "done", "in", "function", "time", "coproc", "[[", "]]"))  # fmt: skip
 
 
 def parse(text: str) -> ShellLine:
     """Every simple command `text` would start, wrappers peeled, plus what cannot be verified."""
-    import re
-
     acc = Reader(mentions=mentions_iac(text))
     line = text.strip(" \t\n")
-    words = line.split() if re.fullmatch(_PLAIN_LINE, line, re.ASCII) else []
+    words = line.split() if line and _PLAIN_CHARS.issuperset(line) else []
     if words and words[0] not in _RESERVED:
         _peel(words, acc, 0, (), ())
     else:

@@ -9,7 +9,6 @@ quotes, ANSI-C quoting) and 3.5 "Shell Expansions" (brace expansion, filename ex
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ _ANSI_SIMPLE = {
 _ANSI_NUMERIC = (  # compiled on first use by re.match (the hook rarely meets $'…')
     r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|u([0-9a-fA-F]{1,4})|U([0-9a-fA-F]{1,8})|c(.))"
 )
-_DQ_ESCAPE = re.compile(r"\\([$`\"\\\n])")
+_DQ_ESCAPE = r"\\([$`\"\\\n])"  # compiled on first use (re caches it)
 
 
 def mentions_iac(text: str) -> bool:
@@ -51,7 +50,10 @@ def is_dynamic(word: str) -> bool:
 
 def tool_basename(word: str) -> str:
     """`/usr/local/bin/terraform_1.9.8` → `terraform_1.9.8`; image refs lose registry and tag."""
-    base = PurePosixPath(word.rstrip("/")).name or word
+    # The last component as PurePosixPath(...).name gives it (empty and `.` components dropped), without
+    # importing pathlib on the hook's path.
+    parts = [part for part in word.rstrip("/").split("/") if part and part != "."]
+    base = (parts[-1] if parts else "") or word
     if ":" in base:
         base = base.split(":", 1)[0]
     if "@" in base[1:]:
@@ -76,7 +78,7 @@ def word_value(node: Node) -> str | None:
         if any(c.type != "string_content" for c in inner):
             return None
         body = text[text.index('"') + 1 : -1]
-        return _DQ_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), body)
+        return re.sub(_DQ_ESCAPE, lambda m: "" if m.group(1) == "\n" else m.group(1), body)
     if kind == "concatenation":
         if _BRACE.search(text) and _unquoted_braces(node):
             return None

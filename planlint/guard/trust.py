@@ -17,7 +17,6 @@ import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import tool_basename
@@ -84,6 +83,8 @@ def impostor_guard(command: SimpleCommand) -> tuple[tuple[str, ...], str] | None
 
 def _resolve(program: str) -> str | None:
     """The file bash would run for `program` (PATH lookup for a bare name), or None when there is none."""
+    from pathlib import Path  # only for `planlint …` lines: not on every hook call
+
     if "/" in program:
         path = Path(program).expanduser()
         return os.path.realpath(path) if path.is_file() else None
@@ -97,6 +98,8 @@ def _resolve(program: str) -> str | None:
 @lru_cache(maxsize=1)
 def installed_planlint() -> frozenset[str]:
     """Real paths of the installed `planlint`: beside the running interpreter, and what started this process."""
+    from pathlib import Path
+
     candidates = [Path(sys.executable).parent / "planlint"]
     if sys.argv and tool_basename(sys.argv[0]) == "planlint":
         candidates.append(Path(sys.argv[0]))

@@ -8,7 +8,6 @@ which judges it like any other (recursively, for nested shells).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
 from typing import TYPE_CHECKING
@@ -145,7 +144,7 @@ def _argv(call: Call) -> None:
     before = len(acc.commands)
     acc.peel(tail, depth, via, tuple(env_list))
     if launcher.stdin_args:  # whatever xargs starts gets more arguments from its input at run time
-        acc.commands[before:] = [dataclasses.replace(c, stdin_args=True) for c in acc.commands[before:]]
+        acc.commands[before:] = [c._replace(stdin_args=True) for c in acc.commands[before:]]
 
 
 def _after_dashdash(call: Call) -> None:

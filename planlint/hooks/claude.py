@@ -7,7 +7,6 @@ deny:  exit 0 with `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "perm
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -63,6 +62,8 @@ def merge_claude_style(
     existing: dict[str, Any], hook_command: str, event: str, matcher: str
 ) -> dict[str, Any]:
     """The `{"hooks": {EVENT: [{"matcher": …, "hooks": [{"type": "command", …}]}]}}` layout (Claude, Codex)."""
+    import copy  # only `hooks install` merges configuration: not on the hook's path
+
     config = copy.deepcopy(existing)
     hooks = section(config, "hooks")
     entry = {"matcher": matcher, "hooks": [{"type": "command", "command": hook_command, "timeout": 30}]}

@@ -6,17 +6,17 @@ import importlib
 import json
 import shlex
 import sys
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from planlint.guard.advice import guard_form
 from planlint.guard.screen import AGENT_STOP, guard_advice, screen_fail_closed
 from planlint.hooks import ADAPTERS
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-@dataclass(frozen=True, slots=True)
-class HookReply:
+
+class HookReply(NamedTuple):
     """Exactly what the hook process writes and how it exits."""
 
     stdout: str = ""
@@ -24,8 +24,7 @@ class HookReply:
     exit_code: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigTarget:
+class ConfigTarget(NamedTuple):
     """Where `hooks install` writes an agent's configuration (relative to the project or home)."""
 
     project: str

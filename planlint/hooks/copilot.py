@@ -7,7 +7,6 @@ deny:  exit 0 with `{"permissionDecision": "deny", "permissionDecisionReason": "
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -45,6 +44,8 @@ def silent() -> HookReply:
 
 
 def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    import copy  # only `hooks install` merges configuration: not on the hook's path
+
     config = copy.deepcopy(existing)
     config.setdefault("version", 1)
     hooks = section(config, "hooks")

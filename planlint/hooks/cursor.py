@@ -8,7 +8,6 @@ a crashed or timed-out hook blocks instead of allowing.
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -37,6 +36,8 @@ def silent() -> HookReply:
 
 
 def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    import copy  # only `hooks install` merges configuration: not on the hook's path
+
     config = copy.deepcopy(existing)
     config.setdefault("version", 1)
     hooks = section(config, "hooks")

@@ -7,7 +7,6 @@ Otherwise `{}`: Gemini parses stdout as JSON on exit 0, and an empty object deci
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
@@ -48,6 +47,8 @@ def silent() -> HookReply:
 
 
 def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    import copy  # only `hooks install` merges configuration: not on the hook's path
+
     config = copy.deepcopy(existing)
     hooks = section(config, "hooks")
     entry = {

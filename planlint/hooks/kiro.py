@@ -6,7 +6,6 @@ deny:  exit 2; stderr is returned to the model as the reason. Otherwise: exit 0,
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from planlint.hooks.contract import (
@@ -36,6 +35,8 @@ def silent() -> HookReply:
 
 
 def merge_config(existing: dict[str, Any], hook_command: str) -> dict[str, Any]:
+    import copy  # only `hooks install` merges configuration: not on the hook's path
+
     config = copy.deepcopy(existing)
     if not existing:  # a new agent file: an agent without `tools` has none at all
         config.update({"name": "planlint", "description": "Default tools, IaC commands screened by planlint"})

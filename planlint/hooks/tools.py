@@ -12,9 +12,8 @@ import fnmatch
 import json
 import re
 import shlex
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from planlint.guard.shellwords import mentions_iac
 
@@ -27,8 +26,7 @@ _MUTATING = (
 _SPECIAL_KEYS = {"{enter}": "\n", "{tab}": "\t"}
 
 
-@dataclass(frozen=True, slots=True)
-class ToolCommand:
+class ToolCommand(NamedTuple):
     """What a tool call runs, as shell text to screen; or why it is refused outright."""
 
     text: str = ""
@@ -75,7 +73,8 @@ def mcp_name(name: str, context: Any = None) -> str:
         server, tool = context.get("server_name"), context.get("tool_name")
         if isinstance(server, str) and isinstance(tool, str) and server and tool:
             return f"mcp__{server}__{tool}"
-    kiro = re.match(r"^@([^/]+)/(.+)$", name)  # Kiro CLI: `@SERVER/TOOL` (agent configuration reference)
+    # Kiro CLI: `@SERVER/TOOL` (agent configuration reference); the regex is compiled only for such names
+    kiro = re.match(r"^@([^/]+)/(.+)$", name) if name.startswith("@") else None
     if kiro:
         return f"mcp__{kiro.group(1)}__{kiro.group(2)}"
     if name.startswith("mcp_") and not name.startswith("mcp__"):

@@ -1,0 +1,87 @@
+"""What `planlint hook AGENT` and a small `planlint check` import: the cheap import graph, pinned (issue 13).
+
+An agent runs the hook before every tool call, so each module it imports is paid on every call; a small
+`check` is mostly start-up. These tests run the real command line in a fresh interpreter and list the
+modules it imported. They check behaviour (which modules a run needs), not time: speed is measured by
+`benchmarks/run.py --workloads small,hook`. A test failing here means a change put a heavy module back on
+a start-up path: import it where it is used instead (see docs/internals.md, "Start-up").
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROBE = """
+import json, sys
+from planlint.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+# Never on the hook's path: dataclasses (it imports inspect, ast, dis, tokenize), PyYAML and jsonschema
+# (tables come from the shipped index), msgspec (nothing is decoded), argparse (`hook AGENT` skips it),
+# copy (only `hooks install` merges configuration), shutil, hashlib.
+HOOK_NEVER = frozenset(
+    ("dataclasses", "inspect", "ast", "dis", "yaml", "jsonschema", "msgspec", "argparse", "copy", "shutil",
+     "hashlib", "planlint.model", "planlint.ruleset")
+)  # fmt: skip
+# A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path.
+PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib"}
+# `check` of a plan: the rules and the catalogue come from the shipped index (no YAML, no schema
+# validation); no GitHub client, no templates, no Terraform source reader.
+CHECK_NEVER = frozenset(("yaml", "jsonschema", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2"))
+
+
+def _run(argv: list[str], stdin: str = "") -> tuple[int, str, set[str]]:
+    """planlint's exit code, its standard output, and every module imported by the end of the run."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    report = json.loads(result.stderr.strip().splitlines()[-1])
+    return report["code"], result.stdout, set(report["modules"])
+
+
+def _claude_call(command: str) -> str:
+    return json.dumps(
+        {"hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": {"command": command}}
+    )
+
+
+def test_hook_on_a_plain_line_imports_only_what_it_needs() -> None:
+    code, out, modules = _run(["hook", "claude"], _claude_call("terraform plan -out tfplan"))
+    assert (code, out) == (0, "")  # screened and let through silently
+    assert "planlint.guard.screen" in modules
+    assert sorted(modules & PLAIN_LINE_NEVER) == []
+
+
+@pytest.mark.parametrize(
+    ("command", "denied"),
+    [
+        ("terraform destroy -auto-approve", True),
+        ("cd infra && terraform apply | tee log", True),  # needs the shell grammar
+        ("psql -c 'DROP TABLE users'", True),  # the destructive catalogue's SQL statements
+        ("ls -la", False),
+    ],
+)
+def test_hook_never_imports_the_heavy_modules(command: str, denied: bool) -> None:
+    code, out, modules = _run(["hook", "claude"], _claude_call(command))
+    assert code == 0
+    assert ('"permissionDecision": "deny"' in out) is denied
+    assert sorted(modules & HOOK_NEVER) == []
+
+
+def test_small_check_reads_rules_and_catalogue_from_the_index(corpus: Path) -> None:
+    code, out, modules = _run(["check", str(corpus / "terraform/snyk-cli/tf-plan-destroy.json")])
+    assert code == 1  # the plan destroys an S3 bucket: the check really ran
+    assert "aws_s3_bucket" in out
+    assert sorted(modules & CHECK_NEVER) == []
