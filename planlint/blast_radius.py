@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+
+import msgspec
 
 from planlint.model import Plan, ResourceChange
 
@@ -18,8 +19,7 @@ from planlint.model import Plan, ResourceChange
 THRESHOLD_KEYS = ("min_deletes", "delete_share", "destroy_min_deletes", "module_min_deletes")
 
 
-@dataclass(frozen=True, slots=True)
-class PlanCondition:
+class PlanCondition(msgspec.Struct, frozen=True):
     """`match.plan` of a rule: every key given must hold (thresholds are minimums)."""
 
     destroy_mode: bool | None = None
@@ -29,15 +29,14 @@ class PlanCondition:
     module_min_deletes: int | None = None  # the change's removed module instance deletes this many
 
 
-@dataclass(frozen=True, slots=True)
-class PlanStats:
+class PlanStats(msgspec.Struct, frozen=True):
     managed: int  # managed resource instances the plan knows about (no-ops included, deposed excluded)
     deletes: int  # of those, how many are deleted (not replaced, not forgotten)
     destroy_mode: bool
     stack_unit: bool = False  # a unit of a many-stack run: its destroy-mode plan tears the unit down
     # outermost module instance -> its deletes because a module is gone (a removed `module.a` also
     # removes `module.a.module.b`: one component, counted together)
-    removed_modules: Mapping[str, int] = field(default_factory=dict)
+    removed_modules: Mapping[str, int] = msgspec.field(default_factory=dict)
 
     @property
     def share(self) -> float:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
+
+import msgspec
 
 from planlint.errors import ConfigError, RuleError
 
@@ -26,16 +27,14 @@ DATA_SOURCE = "data source (reading never destroys anything)"
 FILE_KEYS = frozenset(("types", "stateless", "kinds", "storage_words", "twins"))
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogueEntry:
+class CatalogueEntry(msgspec.Struct, frozen=True):
     type: str
     klass: str  # one of CLASSES
     what: str
     source: str  # file that declared it
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
+class Classification(msgspec.Struct, frozen=True):
     """How planlint classes one resource type (or one object kind of a kind-judged type), and why."""
 
     standing: Standing
@@ -45,13 +44,13 @@ class Classification:
     storage_word: str | None = None  # unknown only: the word of the name that reads like storage
 
 
-@dataclass(frozen=True, slots=True)
-class Catalogue:
+class Catalogue(msgspec.Struct, frozen=True):
     entries: Mapping[str, CatalogueEntry]
-    stateless: Mapping[str, str] = field(default_factory=dict)  # type -> the list that says so
-    kind_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # type -> path of its kind
-    kinds: Mapping[str, CatalogueEntry] = field(default_factory=dict)  # object kind -> stateful entry
-    stateless_kinds: Mapping[str, str] = field(default_factory=dict)  # object kind -> source
+    stateless: Mapping[str, str] = msgspec.field(default_factory=dict)  # type -> the list that says so
+    # type -> the path of its object kind in the resource's values
+    kind_types: Mapping[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    kinds: Mapping[str, CatalogueEntry] = msgspec.field(default_factory=dict)  # object kind -> stateful entry
+    stateless_kinds: Mapping[str, str] = msgspec.field(default_factory=dict)  # object kind -> source
     storage_words: tuple[str, ...] = ()
 
     def klass(self, resource_type: str) -> str | None:
@@ -154,8 +153,8 @@ def load_catalogue(directory: Path, documents: Iterable[tuple[Path, Any]]) -> Ca
             kind_types[str(name)] = tuple(str(path_text).split("."))
         listed = doc.get("stateless") or {}
         source = f"{origin} ({'; '.join(map(str, listed.get('sources') or ()))})" if listed else origin
-        stateless.update((str(t), source) for t in listed.get("types") or ())
-        stateless_kinds.update((str(k), origin) for k in doc.get("stateless_kinds") or ())
+        stateless.update(dict.fromkeys(map(str, listed.get("types") or ()), source))
+        stateless_kinds.update(dict.fromkeys(map(str, doc.get("stateless_kinds") or ()), origin))
         words += [str(w) for w in doc.get("storage_words") or ()]
     for origin, mapping in twins:
         _add_twins(mapping, origin, entries, stateless)
@@ -222,4 +221,4 @@ def with_policy_types(
                 origin,
             )
         known_stateless[name] = f"{origin} (stateless_types)"
-    return replace(catalogue, entries=entries, stateless=known_stateless)
+    return msgspec.structs.replace(catalogue, entries=entries, stateless=known_stateless)

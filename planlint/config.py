@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from planlint.errors import ConfigError
 from planlint.model import Enforcement, Severity
@@ -16,33 +17,29 @@ DEFAULT_LABEL = "planlint:approve-destroy"
 CONFIG_NAMES = (".planlint.yml", ".planlint.yaml")
 
 
-@dataclass(frozen=True, slots=True)
-class RuleOverride:
+class RuleOverride(msgspec.Struct, frozen=True):
     enforcement: Enforcement | None = None
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovalSettings:
+class ApprovalSettings(msgspec.Struct, frozen=True):
     label: str = DEFAULT_LABEL
     approvals: int = 0
     teams: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Patterns:
+class Patterns(msgspec.Struct, frozen=True):
     """Resources picked by address glob, module glob, or tag (key -> value glob, any tag matching)."""
 
     addresses: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = msgspec.field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.addresses or self.modules or self.tags)
 
 
-@dataclass(frozen=True, slots=True)
-class Waiver:
+class Waiver(msgspec.Struct, frozen=True):
     """A rule switched off for matching addresses, with a reason, until a date (inclusive)."""
 
     rule: str
@@ -52,21 +49,24 @@ class Waiver:
     where: str  # "waivers[2]", for messages
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True):
     origin: str | None = None
     rule_dirs: tuple[Path, ...] = ()
-    rules: Mapping[str, RuleOverride] = field(default_factory=dict)
-    approval: ApprovalSettings = field(default_factory=ApprovalSettings)
-    protect: Patterns = field(default_factory=Patterns)  # any destroy/replace of these needs approval
-    allow_destroy: Patterns = field(default_factory=Patterns)  # destroyed freely (findings shown, waived)
-    stateful_types: Mapping[str, str] = field(default_factory=dict)  # extra catalogue types -> class
+    rules: Mapping[str, RuleOverride] = msgspec.field(default_factory=dict)
+    approval: ApprovalSettings = msgspec.field(default_factory=ApprovalSettings)
+    protect: Patterns = msgspec.field(default_factory=Patterns)  # any destroy/replace of these needs approval
+    allow_destroy: Patterns = msgspec.field(
+        default_factory=Patterns
+    )  # destroyed freely (findings shown, waived)
+    stateful_types: Mapping[str, str] = msgspec.field(default_factory=dict)  # extra catalogue types -> class
     stateless_types: tuple[str, ...] = ()  # unknown types the organisation declares stateless
     unknown_types: Enforcement | None = (
         None  # enforcement of a destroyed unknown type (rules default: approve)
     )
     waivers: tuple[Waiver, ...] = ()
-    blast_radius: Mapping[str, float] = field(default_factory=dict)  # overrides of rules' plan thresholds
+    blast_radius: Mapping[str, float] = msgspec.field(
+        default_factory=dict
+    )  # overrides of rules' plan thresholds
     as_of: datetime.date | None = None  # the day waivers are judged against (set when the file is loaded)
 
 

@@ -7,9 +7,10 @@ import hashlib
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from planlint.errors import InputError
 
@@ -26,8 +27,7 @@ HASH_IN_BACKGROUND_BYTES = 1 << 22
 _LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
-@dataclass(frozen=True, slots=True)
-class RawInput:
+class RawInput(msgspec.Struct, frozen=True):
     """An input's bytes as UTF-8 JSON/YAML text, and the sha256 of exactly what was read."""
 
     origin: str

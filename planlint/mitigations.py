@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
+
+import msgspec
 
 from planlint.model import ResourceChange
 
 MitigationKind = Literal["retained", "replaced_retained", "snapshot"]
 
 
-@dataclass(frozen=True, slots=True)
-class Mitigation:
+class Mitigation(msgspec.Struct, frozen=True):
     kind: MitigationKind
     text: str  # what it is and what it does not cover
 

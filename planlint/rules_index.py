@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 INDEX_NAME = "_index.json"
 
 
@@ -37,12 +39,9 @@ def _digest(files: list[Path], rules_dir: Path) -> dict[str, str]:
 
 def load_index(rules_dir: Path) -> dict[str, Any] | None:
     """Parsed documents by relative path, or None when the index is missing or any file changed."""
-    index_path = rules_dir / INDEX_NAME
-    if not index_path.is_file():
-        return None
-    try:
-        index = json.loads(index_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # msgspec: a third of json.loads' time for the ~0.6 MB index (a small check imports it anyway)
+        index = msgspec.json.decode((rules_dir / INDEX_NAME).read_bytes())
+    except (OSError, msgspec.DecodeError):
         return None
     if not isinstance(index, dict) or index.get("sources") != _digest(source_files(rules_dir), rules_dir):
         return None

@@ -6,9 +6,10 @@ import json
 import re
 import string
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from planlint.blast_radius import PlanCondition, parse_condition
 from planlint.catalogue import Catalogue, load_catalogue
@@ -30,8 +31,7 @@ MESSAGE_FIELDS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AttributeCondition:
+class AttributeCondition(msgspec.Struct, frozen=True):
     path: tuple[str, ...]
     before: Any = ABSENT
     after: Any = ABSENT
@@ -60,8 +60,7 @@ def _literal(value: Any) -> str:
     return json.dumps(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(msgspec.Struct, frozen=True):
     platforms: frozenset[str] | None = None
     catalogue: frozenset[str] | None = None
     types: frozenset[str] | None = None
@@ -79,16 +78,14 @@ class Match:
     attribute_keys: tuple[str, ...] = ()  # top-level attributes the conditions read (decoded together)
 
 
-@dataclass(frozen=True, slots=True)
-class Effect:
+class Effect(msgspec.Struct, frozen=True):
     """How a mitigation changes a finding of this rule."""
 
     severity: Severity | None = None
     enforcement: Enforcement | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(msgspec.Struct, frozen=True):
     id: str
     name: str
     title: str
@@ -99,11 +96,10 @@ class Rule:
     mitigations: Mapping[str, Effect]
     docs: Mapping[str, Any]
     path: str
-    raw: Mapping[str, Any] = field(compare=False, repr=False)
+    raw: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSet:
+class RuleSet(msgspec.Struct, frozen=True):
     rules: tuple[Rule, ...]
     catalogue: Catalogue
 

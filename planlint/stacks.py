@@ -19,9 +19,11 @@ import csv
 import io
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+
+import msgspec
 
 from planlint.errors import InputError
 from planlint.model import NoOpTest, Plan, ResourceChange
@@ -184,8 +186,8 @@ def with_stack_scopes(
             result.append(plan)
             continue
         scope = f"{stack}:{plan.scope}" if plan.scope else stack
-        facts = replace(plan.facts, stack_unit=True) if plan.origin in units else plan.facts
-        result.append(replace(plan, scope=scope, facts=facts))
+        facts = msgspec.structs.replace(plan.facts, stack_unit=True) if plan.origin in units else plan.facts
+        result.append(msgspec.structs.replace(plan, scope=scope, facts=facts))
     return result
 
 

@@ -6,9 +6,10 @@ and the `waiver-expired` rule (if loaded) adds a finding of its own naming the w
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+
+import msgspec
 
 from planlint.config import Policy, Waiver
 from planlint.model import Finding, ResourceChange
@@ -32,11 +33,11 @@ def apply_waivers(
     for finding, change in findings:
         waiver = _matching_waiver(finding, policy.waivers)
         if waiver is not None and _active(waiver, policy):
-            out.append(dataclasses.replace(finding, waived_by=_waiver_text(waiver)))
+            out.append(msgspec.structs.replace(finding, waived_by=_waiver_text(waiver)))
             continue
         if waiver is not None:
             out.append(
-                dataclasses.replace(
+                msgspec.structs.replace(
                     finding,
                     message=f"{finding.message} (waiver {waiver.where} expired on {waiver.expires}; "
                     "not applied)",
@@ -50,7 +51,7 @@ def apply_waivers(
             and resource_matches(policy.allow_destroy, change)
         ):
             out.append(
-                dataclasses.replace(finding, waived_by="policy allow_destroy: may be destroyed freely")
+                msgspec.structs.replace(finding, waived_by="policy allow_destroy: may be destroyed freely")
             )
             continue
         out.append(finding)

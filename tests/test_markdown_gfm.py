@@ -7,13 +7,14 @@ and the whole body within GitHub's 65,536-character comment limit.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from dataclasses import replace
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from planlint.gate.evidence import Actor, Outcome, PullRequest
 from planlint.gate.publish import render_comment
@@ -234,6 +235,6 @@ def test_gate_comment_shows_who_may_approve_who_did_and_what_no_longer_counts() 
     assert "alice: label: the pull request author cannot approve their own change" in to_html(body).replace(
         "<code>", ""
     ).replace("</code>", "")
-    approved = replace(outcome, approved=True, approvers=("bob",), blockers=(), not_counted=())
+    approved = dataclasses.replace(outcome, approved=True, approvers=("bob",), blockers=(), not_counted=())
     ok = outline(render_comment(verdict, pr, "planlint:approve-destroy", approved, None))
     assert any(text.startswith("Status: ✅ approved by bob") for tag, text in ok.events if tag == "p")

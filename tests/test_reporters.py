@@ -7,10 +7,10 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from planlint.decision import exit_code
 from planlint.errors import ConfigError
@@ -435,7 +435,7 @@ def test_wording_unknown_codes_are_shown_not_hidden() -> None:
 
 
 def _fields(finding: Finding) -> dict[str, object]:
-    return {name: getattr(finding, name) for name in Finding.__dataclass_fields__}
+    return {name: getattr(finding, name) for name in Finding.__struct_fields__}
 
 
 def test_one_message_formats_do_not_repeat_what_the_message_says() -> None:

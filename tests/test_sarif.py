@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from planlint.cli import main
 from planlint.model import SourceLocation, Verdict

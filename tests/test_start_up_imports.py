@@ -32,9 +32,12 @@ HOOK_NEVER = frozenset(
 )  # fmt: skip
 # A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path.
 PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib"}
-# `check` of a plan: the rules and the catalogue come from the shipped index (no YAML, no schema
-# validation); no GitHub client, no templates, no Terraform source reader.
-CHECK_NEVER = frozenset(("yaml", "jsonschema", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2"))
+# `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
+# schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,
+# no Terraform source reader. (msgspec itself imports `inspect` through typing_extensions when installed.)
+CHECK_NEVER = frozenset(
+    ("yaml", "jsonschema", "dataclasses", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2", "planlint.guard")
+)
 
 
 def _run(argv: list[str], stdin: str = "") -> tuple[int, str, set[str]]:
@@ -84,4 +87,13 @@ def test_small_check_reads_rules_and_catalogue_from_the_index(corpus: Path) -> N
     code, out, modules = _run(["check", str(corpus / "terraform/snyk-cli/tf-plan-destroy.json")])
     assert code == 1  # the plan destroys an S3 bucket: the check really ran
     assert "aws_s3_bucket" in out
+    assert sorted(modules & CHECK_NEVER) == []
+
+
+def test_change_set_check_imports_only_what_it_needs(corpus: Path) -> None:
+    path = corpus / "cloudformation/trek10-cfn-changeset-viewer/deletion-policies.json"
+    code, out, modules = _run(["check", "--format", "json", str(path)])
+    assert code in (0, 1)
+    assert json.loads(out)["decision"] in ("pass", "approval_required")
+    assert "planlint.loaders.cloudformation" in modules
     assert sorted(modules & CHECK_NEVER) == []

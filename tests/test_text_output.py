@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import fcntl
 import os
 import re
@@ -12,6 +11,7 @@ import sys
 import termios
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from planlint.model import Finding, SourceLocation, Verdict
@@ -91,7 +91,7 @@ def test_a_long_address_on_a_wide_terminal_falls_back_to_plain_lines() -> None:
     address = (
         "module.a_very_long_module_name.module.another_nested_module.aws_db_instance.primary_database[0]"
     )
-    verdict = Verdict((), (dataclasses.replace(base, address=address),), "", "approval_required")
+    verdict = Verdict((), (msgspec.structs.replace(base, address=address),), "", "approval_required")
     for width in (100, 140):
         output = text_report.render(verdict, width=width)
         assert f"  {address} (aws_db_instance)" in output
@@ -132,8 +132,8 @@ def test_quiet_prints_the_decision_line_only(corpus: Path) -> None:
 
 
 def test_one_order_everywhere_gated_first() -> None:
-    info = dataclasses.replace(_synthetic_finding(), address="aws_sqs_queue.a", enforcement="info")
-    gated = dataclasses.replace(_synthetic_finding(), address="aws_db_instance.b")
+    info = msgspec.structs.replace(_synthetic_finding(), address="aws_sqs_queue.a", enforcement="info")
+    gated = msgspec.structs.replace(_synthetic_finding(), address="aws_db_instance.b")
     verdict = Verdict((), (info, gated), "", "approval_required")
     assert report_order(verdict.findings) == [gated, info]
     for output in (text_report.render(verdict), text_report.render(verdict, width=200)):
@@ -143,7 +143,7 @@ def test_one_order_everywhere_gated_first() -> None:
 
 
 def test_severity_has_its_own_colour_critical_is_not_dim() -> None:
-    finding = dataclasses.replace(_synthetic_finding(), severity="critical")
+    finding = msgspec.structs.replace(_synthetic_finding(), severity="critical")
     verdict = Verdict((), (finding,), "", "approval_required")
     for output in (
         text_report.render(verdict, color=True),
@@ -154,7 +154,7 @@ def test_severity_has_its_own_colour_critical_is_not_dim() -> None:
 
 def test_bidi_controls_from_a_plan_are_escaped_in_text_and_markdown() -> None:
     address = "aws_s3_bucket.a\u202e\u2066evil"
-    finding = dataclasses.replace(_synthetic_finding(), address=address)
+    finding = msgspec.structs.replace(_synthetic_finding(), address=address)
     verdict = Verdict((), (finding,), "", "approval_required")
     for output in (
         text_report.render(verdict),
@@ -176,7 +176,7 @@ def test_stdin_is_named_stdin(corpus: Path) -> None:
 
 def _synthetic_finding() -> Finding:
     """Synthetic (tests/fixtures/report): one gated replacement of a database, unlocated, one forcing path."""
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         synthetic.db_finding("plan.json"),
         address="aws_db_instance.b",
         message="aws_db_instance.b (RDS DB instance) will be replaced.",
@@ -225,7 +225,7 @@ def test_a_block_deleted_since_the_base_revision_is_shown_where_it_was(tmp_path:
 
 
 def test_file_and_line_from_the_source_in_text_and_markdown() -> None:
-    located = dataclasses.replace(_synthetic_finding(), location=SourceLocation("infra/db.tf", 7, 19))
+    located = msgspec.structs.replace(_synthetic_finding(), location=SourceLocation("infra/db.tf", 7, 19))
     verdict = Verdict((), (located,), "", "approval_required")
     assert "aws_db_instance.b (aws_db_instance): replaced, at infra/db.tf:7" in text_report.render(verdict)
     assert "infra/db.tf:7" in text_report.render(verdict, width=200)

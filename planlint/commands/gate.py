@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from planlint.commands.check import add_run_report_argument
 from planlint.errors import ConfigError, PlanlintError
@@ -133,7 +134,7 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
     policy = parse_policy(text, f"{args.config}@{pr.base_sha[:12]}") if text is not None else DEFAULT_POLICY
     settings = policy.approval
     if args.label:
-        settings = dataclasses.replace(settings, label=args.label)
+        settings = msgspec.structs.replace(settings, label=args.label)
 
     if args.report:
         from planlint.gate.report_input import load_report
@@ -167,7 +168,7 @@ def _gate(args: argparse.Namespace, env: ActionsEnv, client: GitHubClient, pr: P
         outcome = judge(evidence, settings, digest, args.mode)
         decision = "approved" if outcome.approved else "approval_required"
     note = _note(outcome, settings.label)
-    verdict = dataclasses.replace(
+    verdict = msgspec.structs.replace(
         verdict, findings=findings, destructive_digest=digest, decision=decision, approval_note=note
     )
 

@@ -6,8 +6,9 @@ ResourceTargetDefinition). Unknown enum values fail closed: a gate must not gues
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from planlint.errors import InputError
 from planlint.loaders import cfn_policy
@@ -22,8 +23,7 @@ _POLICY_ATTRIBUTES = ("DeletionPolicy", "UpdateReplacePolicy")
 _DRIFTED = frozenset(("MODIFIED", "DELETED"))
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(msgspec.Struct, frozen=True):
     """Where a change sits: its file and, for nested change sets, the stack path above it."""
 
     origin: str
@@ -187,8 +187,7 @@ def _context(rc: dict[str, Any], key: str, where: Where, what: str) -> Any:
     raise InputError(f"{what}: {key} is {type(value).__name__}, expected a JSON string", where.origin)
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(msgspec.Struct, frozen=True):
     attribute: str | None
     path: str
     requires_recreation: str | None

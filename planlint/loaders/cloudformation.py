@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from planlint.errors import InputError
 from planlint.loaders.cfn_change import NESTED_STACK_TYPE, Where, convert, is_drifted, text_field
@@ -50,8 +51,7 @@ def is_change_set(doc: dict[str, Any]) -> bool:
     return has_id and has_stack and ("Changes" in doc or "Status" in doc)
 
 
-@dataclass(frozen=True, slots=True)
-class _ChangeSet:
+class _ChangeSet(msgspec.Struct, frozen=True):
     origin: str
     doc: dict[str, Any]
     sha256: str
@@ -169,8 +169,7 @@ def _read(origin: str, doc: dict[str, Any], sha: str) -> _ChangeSet:
     )
 
 
-@dataclass
-class _Fold:
+class _Fold(msgspec.Struct):
     """What the walk over a root and its children gathers."""
 
     changes: list[ResourceChange]

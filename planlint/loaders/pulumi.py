@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from planlint.errors import InputError
 from planlint.model import REDACTED, Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
@@ -88,8 +89,7 @@ def streaming_events_reason(data: bytes) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(msgspec.Struct, frozen=True):
     position: int
     op: str
     urn: str

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from planlint.model import Action, Finding, Plan, ReplaceOrder, SourceLocation, Verdict
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRow:
+class ResourceRow(msgspec.Struct, frozen=True):
     """One resource of one input and every finding on it (in report order)."""
 
     address: str

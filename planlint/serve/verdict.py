@@ -6,10 +6,11 @@ Any PlanlintError on the way is the caller's to turn into `failed` (fail closed)
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from planlint.errors import InputError
 from planlint.model import Verdict
@@ -52,8 +53,8 @@ def judge_run(data: bytes, request: RunTaskRequest, settings: ServerSettings) ->
     if approval.approved:
         note = f"approved by {', '.join(approval.approvers)} ({approval.via})"
         return RunJudgement(
-            "passed", dataclasses.replace(verdict, decision="approved", approval_note=note), approval
+            "passed", msgspec.structs.replace(verdict, decision="approved", approval_note=note), approval
         )
     return RunJudgement(
-        "failed", dataclasses.replace(verdict, approval_note="; ".join(approval.blockers)), approval
+        "failed", msgspec.structs.replace(verdict, approval_note="; ".join(approval.blockers)), approval
     )

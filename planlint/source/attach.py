@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
+
+import msgspec
 
 from planlint.errors import ConfigError, InputError
 from planlint.model import Plan
@@ -48,5 +49,8 @@ def with_source(
         base = build_index(Path(base_source))
     located = list(locate_plans(plans, head, base))
     if base is None and has_plan:  # locating only: the source adds no changes, only its notes
-        return [replace(p, notes=(*p.notes, *head.notes)) if p.format == "terraform" else p for p in located]
+        return [
+            msgspec.structs.replace(p, notes=(*p.notes, *head.notes)) if p.format == "terraform" else p
+            for p in located
+        ]
     return [*located, source_plan(head, base, with_plans=has_plan)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
@@ -200,5 +200,5 @@ def locate_plans(
             else msgspec.structs.replace(change, source=where)
             for change in plan.changes
         )
-        located.append(replace(plan, changes=changes))
+        located.append(msgspec.structs.replace(plan, changes=changes))
     return tuple(located)

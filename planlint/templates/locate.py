@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 import msgspec
 
@@ -34,5 +33,5 @@ def locate_change_sets(plans: Iterable[Plan], templates: Sequence[Template]) -> 
             else c
             for c in plan.changes
         )
-        located.append(replace(plan, changes=changes))
+        located.append(msgspec.structs.replace(plan, changes=changes))
     return located
