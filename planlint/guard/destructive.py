@@ -128,7 +128,8 @@ def reads_statements(program: str) -> bool:
 
 def sql_includes(text: str) -> list[str]:
     """Files that SQL `text` includes (`\\i f.sql`, `\\ir`, `source f.sql`): the client opens them at run time."""
-    return _INCLUDE.findall(text)
+    found: list[str] = re.findall(_INCLUDE, text, re.I | re.M)
+    return found
 
 
 def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
@@ -170,7 +171,7 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
         return "input computed at run time"
     pending = list(files)
     for text in texts:
-        pending += re.findall(_INCLUDE, text, re.I | re.M)
+        pending += sql_includes(text)
     for _ in range(32):  # includes of includes, bounded
         if not pending:
             return ""
@@ -178,7 +179,7 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
         if found.text is None:
             return found.shown
         texts.append(found.text)
-        pending += re.findall(_INCLUDE, found.text, re.I | re.M)
+        pending += sql_includes(found.text)
     return "files that include too many others"
 
 
