@@ -23,6 +23,7 @@ from planlint.loaders.pulumi import is_preview
 
 STACK_URN = "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod"
 ROOT = {"op": "same", "urn": STACK_URN, "oldState": {"type": "pulumi:pulumi:Stack", "custom": False}}
+STACK_DELETE = {**ROOT, "op": "delete"}  # `pulumi destroy`: the stack itself goes
 DB = "aws:rds/instance:Instance"
 BUCKET = "aws:s3/bucket:Bucket"
 
@@ -272,14 +273,9 @@ def test_destroy_preview_is_destroy_mode_only_when_it_tears_down_everything(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`pulumi destroy --preview-only`: the stack itself is deleted with every resource in it."""
-    root_delete = {
-        "op": "delete",
-        "urn": STACK_URN,
-        "oldState": {"type": "pulumi:pulumi:Stack", "custom": False},
-    }
     deletes = [step("delete", n, BUCKET, old=state(n, BUCKET)) for n in ("logs", "assets")]
     kept = step("delete", "legacy", old=state("legacy", retainOnDelete=True))
-    path = write(tmp_path, [root_delete, *deletes, kept])
+    path = write(tmp_path, [STACK_DELETE, *deletes, kept])
     doc = json.loads(Path(path).read_text())
     doc["steps"] = doc["steps"][1:]  # the stack's own step is the delete
     Path(path).write_text(json.dumps(doc))
@@ -302,12 +298,7 @@ def test_destroy_preview_is_destroy_mode_only_when_it_tears_down_everything(
 def test_a_stack_deleting_no_managed_resource_is_not_destroy_mode(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root_delete = {
-        "op": "delete",
-        "urn": STACK_URN,
-        "oldState": {"type": "pulumi:pulumi:Stack", "custom": False},
-    }
-    path = write(tmp_path, [root_delete, step("same", "orders", old=state("orders"), new=state("orders"))])
+    path = write(tmp_path, [STACK_DELETE, step("same", "orders", old=state("orders"), new=state("orders"))])
     _, report = judged(capsys, path)
     assert report["inputs"][0]["facts"]["destroy_mode"] is False
 

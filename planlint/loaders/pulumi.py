@@ -168,7 +168,8 @@ def _step(raw: Any, position: int, origin: str) -> _Step:
     old, new = raw.get("oldState") or {}, raw.get("newState") or {}
     if not isinstance(old, dict) or not isinstance(new, dict):
         raise InputError(f"steps[{position}] ({urn}): oldState/newState is not an object", origin)
-    type_ = new.get("type") or old.get("type") or match["qtype"].rsplit("$", 1)[-1]
+    # The URN ends in the resource's own type (parents' types before `$`), the same `type` its states carry.
+    type_ = match["qtype"].rsplit("$", 1)[-1]
     reasons = raw.get("replaceReasons") or []
     return _Step(
         position=position,
