@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from planlint.cli import main
+from planlint.loaders import load_inputs
 from planlint.loaders.pulumi import is_preview
 
 STACK_URN = "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod"
@@ -505,3 +506,37 @@ def test_only_pulumis_event_stream_is_called_one(
     path.write_text(json.dumps(first) + "\n" + json.dumps({**first, "n": 2}) + "\n", encoding="utf-8")
     err = refused(capsys, str(path))
     assert ("is Pulumi's JSON event stream" in err) is pulumi, err
+
+
+def test_deleted_with_and_retain_on_delete_are_recorded_only_where_they_act(tmp_path: Path) -> None:
+    """deletedWith is said of a delete (not of an update); retainOnDelete becomes the replace's policy
+    action, never a forget's or an update's (the change records load_inputs returns)."""
+    parent = urn("cluster", "aws:eks/cluster:Cluster")
+    steps = [
+        step("delete", "gone", old=state("gone", deletedWith=parent)),
+        step(
+            "update", "stays", old=state("stays", deletedWith=parent), new=state("stays", deletedWith=parent)
+        ),
+        step("delete", "kept", old=state("kept", retainOnDelete=True)),
+        step(
+            "update",
+            "tuned",
+            old=state("tuned", retainOnDelete=True),
+            new=state("tuned", retainOnDelete=True),
+        ),
+        step("replace", "swapped", old=state("swapped", retainOnDelete=True), new=state("swapped")),
+    ]
+    (plan,) = load_inputs([write(tmp_path, steps)])
+    changes = {c.name: c for c in plan.changes}
+    assert [d for d in changes["gone"].details if "deletedWith" in d] == [
+        f"deletedWith {parent} (which stays): it goes when that resource goes"
+    ]
+    assert not any("deletedWith" in d for d in changes["stays"].details)
+    assert {n: c.policy_action for n, c in changes.items()} == {
+        "gone": None,
+        "stays": None,
+        "kept": None,
+        "tuned": None,
+        "swapped": "retainOnDelete",
+    }
+    assert changes["kept"].actions == ("forget",) and changes["swapped"].actions == ("replace",)

@@ -236,12 +236,10 @@ def _change(lead: _Step, group: Sequence[_Step], deleting: set[str]) -> Resource
     order: ReplaceOrder | None = None
     details: list[str] = []
     policy_action: str | None = None
-    if "replace" in actions or any(op in REPLACEMENT_HALVES for op in ops):
-        if ops == ["discard-replaced"]:
-            actions = ("forget",)
-        else:
-            actions = ("import", "replace") if lead.op == "import-replacement" else ("replace",)
-            order = _replace_order(ops)
+    # Halves come only with their replace (or alone, when its logical step is hidden), so the lead's op
+    # already says replace; a lone discard-replaced is a forget (STEP_OPS).
+    if "replace" in actions:
+        order = _replace_order(ops)
     if "delete" in actions and lead.old.get("retainOnDelete") is True:
         actions, reason = ("forget",), None
         details.append(
