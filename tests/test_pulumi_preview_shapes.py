@@ -21,6 +21,7 @@ import pytest
 from planlint.cli import main
 from planlint.loaders import load_inputs
 from planlint.loaders.pulumi import is_preview
+from planlint.model import REDACTED
 
 STACK_URN = "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod"
 ROOT = {"op": "same", "urn": STACK_URN, "oldState": {"type": "pulumi:pulumi:Stack", "custom": False}}
@@ -540,3 +541,20 @@ def test_deleted_with_and_retain_on_delete_are_recorded_only_where_they_act(tmp_
         "swapped": "retainOnDelete",
     }
     assert changes["kept"].actions == ("forget",) and changes["swapped"].actions == ("replace",)
+
+
+def test_signed_secrets_are_blinded_and_other_objects_kept(tmp_path: Path) -> None:
+    """Pulumi writes secrets as "[secret]"; a signed secret object that slips through is blinded whole,
+    while an ordinary nested object (tags) stays readable for attribute rules."""
+    sig = "4dabf18193072939515e22adb298388d"  # Pulumi's secret signature key
+    inputs = {
+        "tags": {"team": "payments"},
+        "masterPassword": {sig: "1b47061264138c4ac30d75fd1eb44270", "value": "hunter2"},
+        "users": ["[secret]", "app"],
+    }
+    old = state("orders", inputs=inputs)
+    (plan,) = load_inputs([write(tmp_path, [step("update", "orders", old=old, new=old)])])
+    before = plan.changes[0].values.before()
+    assert before["tags"] == {"team": "payments"}
+    assert before["master_password"] == REDACTED and before["users"] == [REDACTED, "app"]
+    assert "hunter2" not in json.dumps(before)
