@@ -558,3 +558,20 @@ def test_signed_secrets_are_blinded_and_other_objects_kept(tmp_path: Path) -> No
     assert before["tags"] == {"team": "payments"}
     assert before["master_password"] == REDACTED and before["users"] == [REDACTED, "app"]
     assert "hunter2" not in json.dumps(before)
+
+
+def test_import_and_ignore_protect_are_recorded_on_their_changes_only(tmp_path: Path) -> None:
+    """The change records say which changes import (an import, an import-replacement) and which delete a
+    protected resource (made with --ignore-protect); the others say neither."""
+    steps = [
+        step("import", "adopted", new=state("adopted")),
+        step("import-replacement", "swapped", old=state("swapped"), new=state("swapped")),
+        step("delete", "forced", old=state("forced", protect=True)),
+        step("delete", "plain", old=state("plain")),
+        step("update", "tuned", old=state("tuned"), new=state("tuned")),
+    ]
+    (plan,) = load_inputs([write(tmp_path, steps)])
+    changes = {c.name: c for c in plan.changes}
+    assert {n for n, c in changes.items() if c.importing} == {"adopted", "swapped"}
+    ignored = "protect: true, yet the preview deletes it: it was made with --ignore-protect"
+    assert {n for n, c in changes.items() if ignored in c.details} == {"forced"}
