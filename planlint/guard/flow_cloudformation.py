@@ -22,12 +22,12 @@ from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
 from planlint.guard.runner import (
     Context,
-    authorise,
     guard_command,
     judge_plan,
     load_trust,
     refuse,
     requester_of,
+    settle,
 )
 from planlint.guard.scope import cloudformation_scope, option
 from planlint.guard.target import stack_ids
@@ -210,13 +210,9 @@ def run_cloudformation(ctx: Context) -> int:
         guard_command=guard_command(ctx, trust),
         detail="change sets (created, not executed): " + ", ".join(roots),
     )
-    if verdict.decision == "denied":
-        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
-                              c.display(), findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
-    if verdict.decision == "approval_required":
-        ok, refusal_code = authorise(ctx, trust, base)
-        if not ok:
-            return refusal_code
+    refused = settle(ctx, trust, verdict, base, ", ".join(roots))
+    if refused is not None:
+        return refused
     globals_ = aws_globals(c.argv)
     for arn in roots:
         sys.stderr.write(f"planlint guard: executing the judged change set {arn}\n")

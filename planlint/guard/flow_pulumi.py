@@ -16,19 +16,18 @@ import shutil
 import sys
 
 from planlint.approvals.policy import TrustedPolicy
-from planlint.errors import ConfigError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
 from planlint.guard.pulumi import Preview, make_preview, run_judged
 from planlint.guard.pulumi_target import pulumi_scope
 from planlint.guard.runner import (
     Context,
-    authorise,
     guard_command,
     judge_plan,
     load_trust,
     refuse,
     requester_of,
+    settle,
 )
 from planlint.guard.terraform import PlanFailed, private_dir, sha256_file
 from planlint.model import Verdict
@@ -70,15 +69,9 @@ def _judge_and_run(ctx: Context, trust: TrustedPolicy, preview: Preview) -> int:
         guard_command=guard_command(ctx, trust),
         detail=DESTROY_BINDING if destroy else "",
     )
-    if verdict.decision == "denied":
-        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
-                              ctx.shown, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
-    if verdict.decision == "error":
-        raise ConfigError("planlint could not judge the preview", origin=str(preview.preview_json))
-    if verdict.decision == "approval_required":
-        ok, code = authorise(ctx, trust, base)
-        if not ok:
-            return code
+    refused = settle(ctx, trust, verdict, base, str(preview.preview_json))
+    if refused is not None:
+        return refused
     if destroy:
         changed = _destroy_changed(ctx, trust, verdict, preview)
         if changed:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import sys
 
 from planlint.approvals.policy import TrustedPolicy
-from planlint.errors import ConfigError
 from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
 from planlint.guard.runner import (
     Context,
-    authorise,
     guard_command,
     judge_plan,
     load_trust,
     refuse,
     requester_of,
+    settle,
 )
 from planlint.guard.scope import terraform_scope
 from planlint.guard.terraform import (
@@ -78,18 +77,12 @@ def _judge_and_apply(ctx: Context, policy: TrustedPolicy, run: PlannedRun) -> in
         allowed_signers=str(policy.allowed_signers),
         guard_command=guard_command(ctx, policy),
     )
-    if verdict.decision == "denied":
-        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
-                               ctx.shown, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
-    if verdict.decision == "error":
-        raise ConfigError("planlint could not judge the plan", origin=str(run.plan_json))
-    if verdict.decision == "approval_required":
-        if strict and ctx.options.approval is None:
-            kept = keep_for_strict(run, kept_dir(policy.work_dir))
-            sys.stderr.write(f"planlint guard: strict mode: the refused plan is kept at {kept}\n")
-        ok, code = authorise(ctx, policy, base)
-        if not ok:
-            return code
+    if verdict.decision == "approval_required" and strict and ctx.options.approval is None:
+        kept = keep_for_strict(run, kept_dir(policy.work_dir))
+        sys.stderr.write(f"planlint guard: strict mode: the refused plan is kept at {kept}\n")
+    refused = settle(ctx, policy, verdict, base, str(run.plan_json))
+    if refused is not None:
+        return refused
     if sha256_file(run.plan_file) != run.plan_sha256:
         return refuse(Refusal(outcome.ARTIFACT_CHANGED, "the judged plan file changed before apply; nothing "
                                "was applied", ctx.shown))  # fmt: skip

@@ -15,12 +15,12 @@ from planlint.guard import outcome
 from planlint.guard.outcome import Refusal
 from planlint.guard.runner import (
     Context,
-    authorise,
     guard_command,
     judge_plan,
     load_trust,
     refuse,
     requester_of,
+    settle,
 )
 from planlint.guard.scope import terraform_scope
 from planlint.guard.terraform import private_dir, sha256_file
@@ -88,15 +88,9 @@ def _judge_and_apply(ctx: Context, trust: TrustedPolicy, run: AllUnits, plans: P
         guard_command=guard_command(ctx, trust),
         detail="units planned: " + ", ".join(sorted(hashes)[:20]) + (" …" if len(hashes) > 20 else ""),
     )
-    if verdict.decision == "denied":
-        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
-                              ctx.shown, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
-    if verdict.decision == "error":
-        raise ConfigError("planlint could not judge the plans", origin=str(plans))
-    if verdict.decision == "approval_required":
-        ok, code = authorise(ctx, trust, base)
-        if not ok:
-            return code
+    refused = settle(ctx, trust, verdict, base, str(plans))
+    if refused is not None:
+        return refused
     if saved_plans(plans) != hashes:
         return refuse(Refusal(outcome.ARTIFACT_CHANGED, "a judged plan file changed before apply; nothing was "
                               "applied", ctx.shown))  # fmt: skip

@@ -218,6 +218,24 @@ def authorise(ctx: Context, trust: TrustedPolicy, base: Refusal) -> tuple[bool, 
     return True, 0
 
 
+def settle(ctx: Context, trust: TrustedPolicy, verdict: Verdict, base: Refusal, origin: str) -> int | None:
+    """After judging: None when the judged change may run (nothing needs approval, or a valid approval of
+    `base.digest` was used), else the exit code of the refusal guard wrote (11 denied, 10/12 approval).
+
+    Raises ConfigError when planlint could not judge what `origin` names.
+    """
+    if verdict.decision == "denied":
+        return refuse(Refusal(outcome.DENIED, "denied: a rule forbids this change; no approval unblocks it",
+                              base.command, findings=verdict.findings, digest=verdict.destructive_digest))  # fmt: skip
+    if verdict.decision == "error":
+        raise ConfigError("planlint could not judge it", origin=origin)
+    if verdict.decision == "approval_required":
+        ok, code = authorise(ctx, trust, base)
+        if not ok:
+            return code
+    return None
+
+
 def _with(base: Refusal, code: int, detail: str) -> Refusal:
     headline = "approval refused" if code == outcome.APPROVAL_REFUSED else base.headline
     return dataclasses.replace(base, code=code, headline=headline, detail=detail)
