@@ -6,22 +6,26 @@ standard input's bytes, not only the words: otherwise the agent edits `drop.sql`
 it, and the approval still matches. So guard, before it computes the digest:
 
 - reads the standard input of a database client (an entry with `statements` in
-  rules/commands/destructive.yaml) or of a command that names `-` or `/dev/stdin`, unless it is a terminal
-  (a person typing). Every other approval-bound command gets an empty standard input (`/dev/null`), so
-  nothing unbound flows in — a prompt must be answered by a flag in the approved command;
-- reads every regular file that a word names (`drop.sql`, `--file=drop.sql`, `file://x.json`,
-  `fileb://x`, `@x.json`), relative to the working directory;
-- refuses what it cannot bind: a directory or a FIFO named by a word of a cloud, cluster or database CLI,
-  input over MAX_BYTES, and SQL that includes other files (`\\i f.sql`: psql would open them at run time);
+  rules/commands/destructive.yaml) or of a command that names `-` or `/dev/stdin` as a file, unless it is
+  a terminal. Every other case — a terminal too: an agent can make one with `script` — gives the command
+  an empty standard input (`/dev/null`), so nothing unbound flows in;
+- reads the file each file option names (the catalogue's `file_options` and `sql_file_options`: `-f FILE`,
+  `--file=FILE`) and each `file://`/`fileb://` word (the AWS CLI's, and `@FILE` for az), relative to
+  the working directory;
+- refuses (exit 13) what it cannot bind: a missing, non-regular or over-MAX_BYTES file; a directory; a file
+  option spelled in a form it does not hand over (`-fFILE`, `-Xf FILE`, `--fil=FILE`: write `-f FILE`);
+  any other word that names a file in the working directory (guard cannot tell whether the command reads
+  it); and statements that open other files when they run (`\\i more.sql`, `source f.sql`, `\\copy … from`);
 - puts each input's sha256 into the digest, and shows them to the approver;
-- runs the command with exactly those bytes: standard input from memory, and each file word rewritten to a
-  copy in guard's private work directory, so a later edit of the agent's file changes nothing.
+- runs the command with exactly those bytes: standard input from memory, each file word rewritten to a
+  0600 copy in guard's private work directory, so a later edit of the agent's file changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +33,7 @@ from typing import BinaryIO
 
 MAX_BYTES = 16 * 1024 * 1024  # per input; SQL scripts and manifests are far smaller
 STDIN_WORDS = frozenset(("-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"))
-_SCHEMES = ("file://", "fileb://", "@")  # AWS CLI file:// and fileb://; az/gcloud-style @file
+_SCHEMES: tuple[str, ...] = ("file://", "fileb://")  # the AWS CLI's; az also reads `@FILE`
 
 
 class UnboundInput(Exception):
@@ -52,17 +56,11 @@ class BoundFile:
 
 @dataclass(frozen=True, slots=True)
 class BoundInputs:
-    """The bytes guard read from standard input (None: not read) and the files the words name."""
+    """The bytes guard read from standard input (None: not read; the command gets /dev/null) and the files
+    its file words name."""
 
     stdin: bytes | None = None
-    terminal: bool = False  # standard input is a terminal: a person types, it passes through unread
     files: tuple[BoundFile, ...] = ()
-
-    def child_stdin(self) -> int | None:
-        """`subprocess` stdin when `stdin` is None: the terminal (None: inherit) or /dev/null."""
-        import subprocess
-
-        return None if self.terminal else subprocess.DEVNULL
 
     def canonical(self) -> list[list[object]]:
         """What the digest covers: `[["stdin", sha256, bytes]?, [argv index, prefix, path, sha256, bytes]…]`."""
@@ -75,14 +73,16 @@ class BoundInputs:
     def shown(self) -> str:
         """One line for the approver: what the approval binds besides the words ("" when nothing)."""
         parts = []
-        if self.stdin is not None:
+        if self.stdin:
             parts.append(
                 f"standard input ({_size(self.stdin)}, sha256 {hashlib.sha256(self.stdin).hexdigest()})"
             )
+        elif self.stdin is not None:
+            parts.append("an empty standard input")
         parts += [f"{f.path} ({_size(f.data)}, sha256 {f.sha256})" for f in self.files]
         if not parts:
             return ""
-        again = " Rerun with the same standard input." if self.stdin is not None else ""
+        again = " Rerun with the same standard input." if self.stdin else ""
         return "the approval also binds what the command reads: " + "; ".join(parts) + "." + again
 
     def run_argv(self, argv: Sequence[str], directory: Path) -> list[str]:
@@ -97,42 +97,65 @@ class BoundInputs:
         return words
 
 
-def read_stdin(stream: BinaryIO) -> tuple[bytes | None, bool]:
-    """(all of `stream`'s bytes, False), or (None, True) when it is a terminal (a person typing).
+def read_stdin(stream: BinaryIO) -> bytes | None:
+    """All of `stream`'s bytes, or None when it is a terminal (never bound: the command gets /dev/null).
 
     Raises UnboundInput when it holds more than MAX_BYTES.
     """
     if os.isatty(stream.fileno()):
-        return None, True
+        return None
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise UnboundInput(f"standard input is larger than {MAX_BYTES // (1024 * 1024)} MiB")
-    return data, False
+    return data
 
 
 def bind(
-    argv: Sequence[str], cwd: Path, stdin: BinaryIO, read: tuple[bytes | None, bool] | None
+    argv: Sequence[str], cwd: Path, stdin: BinaryIO, read: bytes | None, *, statements: bool
 ) -> BoundInputs:
-    """Read what `argv` (run in `cwd`) would read: the regular files its words name, and its standard input
-    when a word names it (`-`) or when it was already `read` (see read_stdin; None: not read yet).
+    """Read what `argv` (run in `cwd`) would read: the files its file options and `file://` words name, and
+    its standard input when `statements` (a database client: `read` holds what read_stdin already read)
+    or when a file word names it (`-`, `/dev/stdin`).
 
-    Raises UnboundInput for what cannot be bound: a directory, FIFO or device a word names, an
-    unreadable or over-MAX_BYTES input.
+    Raises UnboundInput for what cannot be bound (see the module docstring).
     """
+    from planlint.guard.destructive import file_options, statement_words, value_options
+
+    program = argv[0] if argv else ""
+    files_opts, valued = file_options(program), value_options(program)
+    schemes = _SCHEMES + (("@",) if Path(program).name == "az" else ())
     files: list[BoundFile] = []
-    wants_stdin = read is not None
+    wants_stdin = statements
+    pending: str | None = None  # the file option whose value is the next word
     for index, word in enumerate(argv[1:], start=1):
-        for prefix, path in _file_forms(word):
-            if path in STDIN_WORDS:
-                wants_stdin = True
-                break
-            found = _bound_file(index, prefix, path, cwd)
-            if found is not None:
-                files.append(found)
-                break
-    if read is None:
-        read = read_stdin(stdin) if wants_stdin else (None, os.isatty(stdin.fileno()))
-    return BoundInputs(read[0], read[1], tuple(files))
+        if pending is not None:
+            wants_stdin |= _take(files, index, "", word, cwd)
+            pending = None
+            continue
+        if word in files_opts:
+            pending = word
+            continue
+        name, eq, value = word.partition("=")
+        if eq and name in files_opts:
+            wants_stdin |= _take(files, index, name + "=", value, cwd)
+            continue
+        _refuse_other_spellings(word, files_opts, valued)
+        for prefix, path in _scheme_forms(word, schemes):
+            wants_stdin |= _take(files, index, prefix, path, cwd)
+            break
+        else:
+            _refuse_named_file(word, cwd)
+    if pending is not None:
+        raise UnboundInput(f"{pending} names no file")
+    if not wants_stdin:
+        return BoundInputs(None, tuple(files))
+    if not statements:
+        read = read_stdin(stdin)
+    if read is not None:
+        return BoundInputs(read, tuple(files))
+    if statements and (files or statement_words(argv)):
+        return BoundInputs(None, tuple(files))  # the client runs -c/-f statements, not its input
+    raise UnboundInput("its input would come from a terminal, which guard does not bind: redirect or pipe it")
 
 
 def statement_texts(inputs: BoundInputs) -> list[str]:
@@ -142,36 +165,87 @@ def statement_texts(inputs: BoundInputs) -> list[str]:
     return [d.decode("utf-8", errors="surrogateescape") for d in datas]
 
 
-def _file_forms(word: str) -> list[tuple[str, str]]:
-    """(prefix, path) readings of `word`, most specific first: `--file=file://x` → ("--file=file://", "x")."""
-    forms = [("", word)]
-    if word.startswith("-") and "=" in word:
-        name, _, value = word.partition("=")
-        forms.insert(0, (name + "=", value))
-    for prefix, value in list(forms):
-        for scheme in _SCHEMES:
-            if value.startswith(scheme) and len(value) > len(scheme):
-                forms.insert(0, (prefix + scheme, value[len(scheme) :]))
-    return forms
+def _scheme_forms(word: str, schemes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(prefix, path) of a `file://x` word or option value (`--cli-input-json=file://x`), else []."""
+    name, eq, value = word.partition("=")
+    for head, rest in ((name + eq, value), ("", word)) if eq and name.startswith("-") else (("", word),):
+        for scheme in schemes:
+            if rest.startswith(scheme) and len(rest) > len(scheme):
+                return [(head + scheme, rest[len(scheme) :])]
+    return []
+
+
+def _refuse_other_spellings(word: str, files_opts: frozenset[str], valued: frozenset[str]) -> None:
+    """UnboundInput when `word` gives a file option in a form guard does not rewrite to its copy."""
+    if word.startswith("--") and len(word) > 3:
+        name = word.partition("=")[0]
+        spelled = [o for o in files_opts if o.startswith("--") and o != name and o.startswith(name)]
+        if spelled:
+            raise UnboundInput(f"{word!r} abbreviates {spelled[0]}: spell it out as `{spelled[0]} FILE`")
+    elif word.startswith("-") and len(word) > 2 and not word.startswith("--"):
+        for ch in word[1:]:  # a bundle read the way getopt reads it: -Xf FILE, -fFILE
+            if f"-{ch}" in files_opts:
+                raise UnboundInput(
+                    f"{word!r} gives -{ch} inside another word: write `-{ch} FILE` as two words"
+                )
+            if f"-{ch}" in valued:
+                return  # the rest of the word is that option's value
+
+
+def _take(files: list[BoundFile], index: int, prefix: str, path: str, cwd: Path) -> bool:
+    """Bind the file `path` names into `files`; True when it names the standard input instead."""
+    if path in STDIN_WORDS:
+        return True
+    found = _bound_file(index, prefix, path, cwd)
+    if found is None:
+        raise UnboundInput(f"{path} does not exist, so guard cannot bind what the command would read")
+    files.append(found)
+    return False
+
+
+def _refuse_named_file(word: str, cwd: Path) -> None:
+    """UnboundInput when a word that no file option carries still names a file the command might read."""
+    for candidate in (word, word.partition("=")[2]):
+        if not candidate or "\0" in candidate:
+            continue
+        target = _resolve(candidate, cwd)
+        if target.exists() and not target.is_dir():
+            raise UnboundInput(
+                f"{candidate} names a file in the working directory, and guard cannot tell whether the command "
+                "reads it; pass files with the options guard binds (-f FILE), or run from another directory"
+            )
+
+
+def _resolve(path: str, cwd: Path) -> Path:
+    target = Path(path).expanduser()
+    return target if target.is_absolute() else cwd / target
 
 
 def _bound_file(index: int, prefix: str, path: str, cwd: Path) -> BoundFile | None:
+    """The file's bytes, None when it does not exist. Opened without blocking, so a FIFO (even one swapped
+    in after a check) is refused rather than waited on."""
     if not path or "\0" in path:
         return None
-    target = Path(path).expanduser()
-    target = target if target.is_absolute() else cwd / target
     try:
-        if target.is_dir():
+        fd = os.open(_resolve(path, cwd), os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UnboundInput(f"{path} cannot be read: {exc.strerror or type(exc).__name__}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
             raise UnboundInput(f"{path} is a directory: guard binds files, not the changing contents of a "
                                "directory; name the files")  # fmt: skip
-        if not target.exists():
-            return None
-        if not target.is_file():
+        if not stat.S_ISREG(mode):
             raise UnboundInput(f"{path} is not a regular file, so guard cannot bind what the command reads")
-        with target.open("rb") as handle:
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise UnboundInput(f"{path} cannot be read: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise UnboundInput(f"{path} is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     return BoundFile(index, prefix, path, data)

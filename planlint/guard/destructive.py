@@ -90,15 +90,16 @@ def destructive_command(
     if not argv:
         return None
     program = tool_basename(argv[0])
-    options, entries = _catalogue()
+    entries = _catalogue()[1]
     candidates = entries.get(program)
     if not candidates:
         return None
-    positional, flags = _split(argv[1:], options.get(program, frozenset()))
+    with_value = value_options(program) | file_options(program)
+    positional, flags = _split(argv[1:], with_value)
     for entry in candidates:
         if entry.statements is not None:
-            texts = _sql_texts(argv[1:], entry.sql_options) + ([stdin] if stdin else [])
-            files = _sql_texts(argv[1:], entry.sql_file_options)
+            texts = _sql_texts(argv[1:], entry.sql_options, with_value) + ([stdin] if stdin else [])
+            files = _sql_texts(argv[1:], entry.sql_file_options, with_value)
             unseen = _read_statements(texts, files, cwd)
             if unseen:
                 what = f"{entry.what}, unless {unseen} (which planlint cannot read) does not"
@@ -121,6 +122,54 @@ def catalogued(program: str) -> bool:
     return tool_basename(program) in _catalogue()[1]
 
 
+@lru_cache(maxsize=1)
+def _file_options() -> dict[str, frozenset[str]]:
+    from planlint.guard.tables import load_table
+
+    programs = load_table("destructive")["programs"]
+    found = {name: set(spec.get("file_options", ())) for name, spec in programs.items()}
+    for program, entries in _catalogue()[1].items():
+        for entry in entries:
+            found.setdefault(program, set()).update(entry.sql_file_options)
+    return {name: frozenset(v) for name, v in found.items()}
+
+
+def file_options(program: str) -> frozenset[str]:
+    """Options whose value is a file the program reads (`-f`, `--filename`, psql's `--file`), from the catalogue."""
+    return _file_options().get(tool_basename(program), frozenset())
+
+
+def value_options(program: str) -> frozenset[str]:
+    """Options of `program` that take a value (its `options_with_value` and statement options)."""
+    name = tool_basename(program)
+    options = set(_catalogue()[0].get(name, ()))
+    for entry in _catalogue()[1].get(name, ()):
+        options.update(entry.sql_options | entry.sql_file_options)
+    return frozenset(options)
+
+
+def statement_words(argv: Sequence[str]) -> list[str]:
+    """The statements a database client's words carry (`psql -c TEXT`, `mysql -e TEXT`, `--command=TEXT`)."""
+    entries = _catalogue()[1].get(tool_basename(argv[0]), ()) if argv else ()
+    options = frozenset(o for e in entries for o in e.sql_options)
+    return _sql_texts(argv[1:], options, value_options(argv[0]))
+
+
+# Client commands that open another file when the statements run: psql's \i, \ir, \include[_relative],
+# \copy … FROM, \lo_import and `backtick` evaluation (https://www.postgresql.org/docs/current/app-psql.html,
+# "Meta-Commands": a backslash command may follow a statement on the same line); mysql's `source` and \.
+# (https://dev.mysql.com/doc/refman/8.4/en/mysql-commands.html).
+_OPENS_FILES = (  # compiled on first use (re caches it)
+    r"\\(?:ir?|include(?:_relative)?|copy|lo_import|\.)(?![A-Za-z_])|`|(?:^|;)\s*source\s"
+)
+
+
+def opens_files(text: str) -> str:
+    """The first client command in statements `text` that opens another file at run time, else ""."""
+    found = re.search(_OPENS_FILES, text, re.I | re.M)
+    return found.group(0).strip(" ;\n") if found else ""
+
+
 def reads_statements(program: str) -> bool:
     """True when `program` is a database client the catalogue reads statements for (psql, mysql, …)."""
     return any(e.statements is not None for e in _catalogue()[1].get(tool_basename(program), ()))
@@ -133,23 +182,55 @@ def sql_includes(text: str) -> list[str]:
 
 
 def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
+    """(positional words, the options given) of `args`, read by _options."""
+    positional, options = _options(args, with_value)
+    return positional, frozenset(name for name, _ in options)
+
+
+def _options(
+    args: Sequence[str], with_value: frozenset[str]
+) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """(positional words, (option, value) pairs) read the way getopt_long reads them
+    (https://man7.org/linux/man-pages/man3/getopt.3.html): a value attached (`-fFILE`, `-cDROP…`,
+    `--file=F`) or in the next word, short options bundled (`-Xf FILE`), and a long option abbreviated to
+    an unambiguous prefix (`--comm=…`). Tools built on Go's pflag (kubectl) take no abbreviations; reading
+    them anyway can only find more, never less. `with_value` lists the options that take a value."""
+    longs = sorted(o for o in with_value if o.startswith("--"))
     positional: list[str] = []
-    flags: set[str] = set()
+    options: list[tuple[str, str | None]] = []
     i = 0
     while i < len(args):
         word = args[i]
         if word == "--":
             positional += args[i + 1 :]
             break
-        if word.startswith("-") and len(word) > 1:
-            name = word.split("=", 1)[0]
-            flags.add(name)
-            if name in with_value and "=" not in word:
+        if word.startswith("--") and len(word) > 2:
+            name, eq, value = word.partition("=")
+            matches = [o for o in longs if o.startswith(name)]
+            full = name if name in with_value else matches[0] if len(matches) == 1 and len(name) > 3 else name
+            if full not in with_value:
+                options.append((name, value if eq else None))
+            elif eq:
+                options.append((full, value))
+            else:
+                options.append((full, args[i + 1] if i + 1 < len(args) else None))
                 i += 1
+        elif word.startswith("-") and len(word) > 1:
+            for j in range(1, len(word)):
+                option = "-" + word[j]
+                if option in with_value:
+                    rest = word[j + 1 :]
+                    if rest:
+                        options.append((option, rest))
+                    else:
+                        options.append((option, args[i + 1] if i + 1 < len(args) else None))
+                        i += 1
+                    break
+                options.append((option, None))
         else:
             positional.append(word)
         i += 1
-    return positional, frozenset(flags)
+    return positional, options
 
 
 def _match_words(words: tuple[frozenset[str], ...], positional: list[str]) -> bool | None:
@@ -183,12 +264,8 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
     return "files that include too many others"
 
 
-def _sql_texts(args: Sequence[str], sql_options: frozenset[str]) -> list[str]:
-    texts = []
-    for i, word in enumerate(args):
-        name, eq, value = word.partition("=")
-        if eq and name in sql_options:
-            texts.append(value)
-        elif word in sql_options and i + 1 < len(args):
-            texts.append(args[i + 1])
-    return texts
+def _sql_texts(args: Sequence[str], sql_options: frozenset[str], with_value: frozenset[str]) -> list[str]:
+    """The values of `sql_options` in `args` (read by _options; `with_value` are all value-taking options)."""
+    return [
+        value for name, value in _options(args, with_value)[1] if name in sql_options and value is not None
+    ]

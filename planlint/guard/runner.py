@@ -38,7 +38,7 @@ class Context:
     env: Mapping[str, str]
     cwd: Path
     options: GuardOptions
-    stdin: tuple[bytes | None, bool] | None = None  # read by guard (bound_inputs.read_stdin); None: unread
+    stdin: bytes | None = None  # a database client's input, read by guard (bound_inputs.read_stdin)
 
     @property
     def shown(self) -> str:
@@ -56,7 +56,7 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         return refuse(
             Refusal(outcome.UNRUNNABLE, f"cannot bind what the command reads: {exc}", shlex.join(argv))
         )
-    text = None if stdin is None or stdin[0] is None else stdin[0].decode("utf-8", errors="surrogateescape")
+    text = None if stdin is None else stdin.decode("utf-8", errors="surrogateescape")
     c = classify(SimpleCommand(tuple(argv), tf_env, stdin=text))
     ctx = Context(c, env, cwd, options, stdin)
     if c.kind == "other":
@@ -266,7 +266,7 @@ def _approval_bound(ctx: Context, inputs: BoundInputs | None = None) -> int:
         argv = inputs.run_argv(c.argv, directory)
         if inputs.stdin is not None:
             return subprocess.run(argv, cwd=ctx.cwd, input=inputs.stdin, check=False).returncode
-        return subprocess.run(argv, cwd=ctx.cwd, stdin=inputs.child_stdin(), check=False).returncode
+        return subprocess.run(argv, cwd=ctx.cwd, stdin=subprocess.DEVNULL, check=False).returncode
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -277,7 +277,7 @@ def binds_inputs(c: Classification) -> bool:
     return c.kind == "approval" and c.direct
 
 
-def _statements_input(argv: Sequence[str]) -> tuple[bytes | None, bool] | None:
+def _statements_input(argv: Sequence[str]) -> bytes | None:
     """A database client's standard input, read before classifying (its statements decide); else None."""
     from planlint.guard.destructive import reads_statements
 
@@ -288,18 +288,17 @@ def _statements_input(argv: Sequence[str]) -> tuple[bytes | None, bool] | None:
 
 def _approval_bound_with_inputs(ctx: Context) -> int:
     from planlint.guard.bound_inputs import bind, statement_texts
-    from planlint.guard.destructive import reads_statements, sql_includes
+    from planlint.guard.destructive import opens_files, reads_statements, statement_words
 
     c = ctx.classification
     statements = reads_statements(c.argv[0])
     try:
-        inputs = bind(c.argv, ctx.cwd, sys.stdin.buffer, ctx.stdin)
-        included = (
-            [name for text in statement_texts(inputs) for name in sql_includes(text)] if statements else []
-        )
-        if included:
-            raise UnboundInput(f"the statements include {included[0]}, which the client would open at run "
-                               "time; put its statements in the approved file or input instead")  # fmt: skip
+        inputs = bind(c.argv, ctx.cwd, sys.stdin.buffer, ctx.stdin, statements=statements)
+        texts = [*statement_words(c.argv), *statement_texts(inputs)] if statements else []
+        opened = next((found for found in map(opens_files, texts) if found), "")
+        if opened:
+            raise UnboundInput(f"the statements run `{opened}`, which opens another file when they run; put "
+                               "those statements in the approved file or input instead")  # fmt: skip
     except UnboundInput as exc:
         return refuse(Refusal(outcome.UNRUNNABLE, f"cannot bind what the command reads: {exc}", ctx.shown))
     return _approval_bound(ctx, inputs)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from .test_guard_terraform import Rig, _approve, _trust, rig
 
@@ -29,7 +32,7 @@ with open(os.environ['FAKE_CLI_LOG'], 'a') as log:
 
 def _stubs(rig: Rig) -> Path:
     bin_dir = Path(rig.env["PATH"].split(os.pathsep)[0])
-    for name in ("psql", "kubectl", "aws"):
+    for name in ("psql", "mysql", "kubectl", "aws"):
         (bin_dir / name).write_text(STUB)
         (bin_dir / name).chmod(0o755)
     log = rig.work.parent / "cli.jsonl"
@@ -110,12 +113,75 @@ def test_a_manifest_named_in_an_option_is_bound_and_a_directory_is_refused(rig: 
     assert "manifests is a directory" in whole_dir.stderr and len(_calls(log)) == 1
 
 
-def test_statements_that_include_other_files_are_refused(rig: Rig) -> None:
+@pytest.mark.parametrize(
+    ("command", "files", "opened"),
+    [
+        (["psql", "-f", "drop.sql"], {"drop.sql": "\\i more.sql\nDROP TABLE t;\n"}, "\\i"),
+        (
+            ["psql", "-f", "drop.sql"],
+            {"drop.sql": "DROP TABLE old; \\i more.sql\n"},
+            "\\i",
+        ),  # after a statement
+        (["psql", "-f", "drop.sql"], {"drop.sql": "DROP TABLE t; \\ir more.sql \\echo done\n"}, "\\ir"),
+        (["psql", "-c", "\\i drop.sql", "mydb"], {"drop.sql": "DROP TABLE t;\n"}, "\\i"),  # in the words
+        (["mysql", "-e", "source drop.sql", "mydb"], {"drop.sql": "DROP TABLE t;\n"}, "source"),
+        (["psql", "-c", "DROP TABLE t; \\copy t2 from 'rows.csv'"], {}, "\\copy"),
+    ],
+)
+def test_statements_that_open_other_files_when_they_run_are_refused(
+    rig: Rig, command: list[str], files: dict[str, str], opened: str
+) -> None:
+    """The approval could not cover a file the client opens at run time: the agent could edit it after."""
     log = _stubs(rig)
     _trust(rig)
-    (rig.work / "drop.sql").write_text("\\i more.sql\nDROP TABLE t;\n")
-    proc = _guard(rig, "--", "psql", "-f", "drop.sql")
-    assert proc.returncode == 13 and "include more.sql" in proc.stderr and not _calls(log), proc.stderr
+    for name, text in files.items():
+        (rig.work / name).write_text(text)
+    proc = _guard(rig, "--", *command)
+    assert proc.returncode == 13, proc.stderr
+    assert f"the statements run `{opened}`" in proc.stderr and not _calls(log), proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "why"),
+    [
+        (["kubectl", "delete", "-f", "a.yaml", "-fb.yaml"], "'-fb.yaml' gives -f inside another word"),
+        (["psql", "-c", "DROP TABLE old", "-Xf", "b.sql", "mydb"], "'-Xf' gives -f inside another word"),
+        (["psql", "-c", "DROP TABLE old", "--fil=b.sql", "mydb"], "'--fil=b.sql' abbreviates --file"),
+        (["psql", "-f", "missing.sql"], "missing.sql does not exist"),
+        (
+            ["aws", "rds", "delete-db-instance", "--db-instance-identifier", "b.sql"],
+            "b.sql names a file in the",
+        ),
+        (["kubectl", "delete", "-f", "fifo.yaml"], "fifo.yaml is not a regular file"),
+    ],
+)
+def test_files_guard_cannot_hand_over_from_its_copy_are_refused(
+    rig: Rig, command: list[str], why: str
+) -> None:
+    """Each would let the command read a file the approval does not bind (edited, or created, after it)."""
+    log = _stubs(rig)
+    _trust(rig)
+    (rig.work / "a.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: dev}\n")
+    (rig.work / "b.sql").write_text("SELECT 1;\n")
+    os.mkfifo(rig.work / "fifo.yaml")  # opened without blocking: refused, never waited on
+    proc = _guard(rig, "--", *command)
+    assert proc.returncode == 13, proc.stderr
+    assert why in proc.stderr and not _calls(log), proc.stderr
+
+
+def test_input_from_a_terminal_is_never_bound_or_passed_on(rig: Rig) -> None:
+    """An agent can make a terminal (`script`): its input is not a person typing, so guard does not use it."""
+    log = _stubs(rig)
+    _trust(rig)
+    guard = shlex.join([sys.executable, "-m", "planlint", "guard", "--trust-dir", str(rig.trust), "--",
+                        "kubectl", "delete", "-f", "-"])  # fmt: skip
+    proc = subprocess.run(
+        ["script", "-qec", guard, "/dev/null"], cwd=rig.work, env=rig.env, input=b"kind: Namespace\n",
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    out = proc.stdout.decode(errors="replace")
+    assert proc.returncode == 13, out
+    assert "from a terminal, which guard does not bind" in out and not _calls(log), out
 
 
 def test_a_command_that_reads_no_input_gets_an_empty_standard_input(rig: Rig) -> None:
@@ -132,7 +198,11 @@ def test_a_command_that_reads_no_input_gets_an_empty_standard_input(rig: Rig) ->
 
 def test_the_hook_asks_for_the_same_standard_input_under_guard(tmp_path: Path) -> None:
     (tmp_path / "d.sql").write_text("DROP TABLE users;\n")
-    event = {"tool_name": "Bash", "tool_input": {"command": "psql mydb < d.sql"}, "hook_event_name": "PreToolUse"}
+    event = {
+        "tool_name": "Bash",
+        "tool_input": {"command": "psql mydb < d.sql"},
+        "hook_event_name": "PreToolUse",
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "planlint", "hook", "claude", "--guard-account", "none"],
         input=json.dumps(event), capture_output=True, text=True, cwd=tmp_path, check=False,
