@@ -140,6 +140,8 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
     for directory, validate in [(builtin, validate_builtin), *((Path(d), True) for d in extra_dirs)]:
         if not directory.is_dir():
             raise RuleError("rule directory does not exist", str(directory))
+        if directory != builtin:
+            _refuse_unread_files(directory)
         for path in sorted(directory.glob("PL*.yaml")):
             rule = parse_rule(document(path), str(path), validate=validate)
             if path.stem != rule.id:
@@ -150,6 +152,17 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
             rules[rule.id] = rule
             names[rule.name] = rule
     return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+
+
+def _refuse_unread_files(directory: Path) -> None:
+    """RuleError when a `--rules` directory holds a YAML file that would not be read, or no rule at all:
+    a rule that silently does not load passes what it was written to stop."""
+    for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        if not (path.suffix == ".yaml" and path.name.startswith("PL")):
+            raise RuleError("not read as a rule: rule files are named after their rule id (PL<number>.yaml)",
+                            str(path))  # fmt: skip
+    if not any(directory.glob("PL*.yaml")):
+        raise RuleError("holds no rule files (PL<number>.yaml)", str(directory))
 
 
 def catalogue_files(directory: Path) -> list[Path]:

@@ -82,3 +82,20 @@ def test_broken_yaml_names_file_and_line(tmp_path: Path) -> None:
 def test_missing_rule_dir(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="rule directory does not exist"):
         load_ruleset([tmp_path / "nope"])
+
+
+@pytest.mark.parametrize("name", ["X001.yaml", "PL908.yml", "pl909.yaml"])
+def test_a_rule_file_that_would_not_be_read_is_refused(tmp_path: Path, name: str) -> None:
+    """A custom rule that silently does not load would pass what it was written to stop."""
+    _write_rule(tmp_path, "PL900")
+    _write_rule(tmp_path, "PL910").rename(tmp_path / name)
+    with pytest.raises(
+        RuleError, match=rf"{name}: not read as a rule: rule files are named after their rule id"
+    ):
+        load_ruleset([tmp_path])
+
+
+def test_a_rule_dir_without_rules_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("my rules\n")
+    with pytest.raises(RuleError, match="holds no rule files"):
+        load_ruleset([tmp_path])
