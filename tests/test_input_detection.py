@@ -128,3 +128,12 @@ def test_the_library_call_without_needs_values_keeps_every_value_readable(corpus
     assert plan.changes
     for change in plan.changes:
         assert change.values.after is not None or change.values.before is not None, change.address
+
+
+@pytest.mark.parametrize(("text", "kind"), [("null", "null"), ('"plan"', "a string"), ("42", "a number")])
+def test_a_json_scalar_is_named_for_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, kind: str
+) -> None:
+    path = tmp_path / "synthetic-scalar.json"
+    path.write_text(text + "\n")
+    assert f"is JSON ({kind}), not an object, nor a CloudFormation template" in _refusal(capsys, str(path))

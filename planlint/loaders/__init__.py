@@ -63,6 +63,22 @@ def load_inputs(
     return loaded
 
 
+def _not_json(data: bytes) -> str:
+    """`is not JSON`, or what a JSON scalar (`null`, `"x"`, `42`) is instead of an object."""
+    if len(data) <= 4096:
+        import json
+
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return "is not JSON"
+        kind = {str: "a string", bool: "a boolean", int: "a number", float: "a number"}.get(
+            type(value), "null"
+        )
+        return f"is JSON ({kind}), not an object"
+    return "is not JSON"
+
+
 def _load_one(
     raw: RawInput, input_format: str | None, no_op_matters: NoOpTest | None = None
 ) -> tuple[str, Plan | None, Any]:
@@ -80,9 +96,8 @@ def _load_one(
                 "on hashicorp/setup-terraform (or run terraform-bin) and write `terraform show -json` to a file",
                 raw.origin,
             )
-        raise InputError(
-            f"is not JSON, nor a CloudFormation template (no {_TEMPLATE_KEYS}); {EXPECTED}", raw.origin
-        )
+        raise InputError(f"{_not_json(raw.data)}, nor a CloudFormation template (no {_TEMPLATE_KEYS}); {EXPECTED}",
+                         raw.origin)  # fmt: skip
     if input_format == "cloudformation":
         return "cloudformation", None, _parse_json(raw)
     try:
