@@ -503,7 +503,9 @@ def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.
     deletes = [c for c in changes if c.mode == "managed" and c.actions == ("delete",) and c.deposed is None]
     if not any(c.reason is None for c in deletes):
         # Every delete says why (or there is none): not destroy mode, whatever planned_values holds, so
-        # its megabytes (a quarter of a big plan) are not read again.
+        # its megabytes (a quarter of a big plan) are not read again; but it must still be an object.
+        if planned_values and memoryview(planned_values)[:1] != b"{":
+            raise InputError("planned_values is not an object of modules and resources", origin)
         return False
     if not planned_values:
         acting = [c for c in changes if c.mode == "managed" and not _KEEPS_OBJECTS.issuperset(c.actions)]
