@@ -504,7 +504,7 @@ def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.
     if not any(c.reason is None for c in deletes):
         # Every delete says why (or there is none): not destroy mode, whatever planned_values holds, so
         # its megabytes (a quarter of a big plan) are not read again; but it must still be an object.
-        if planned_values and memoryview(planned_values)[:1] != b"{":
+        if planned_values and bytes(memoryview(planned_values)[:1]) != b"{":
             raise InputError("planned_values is not an object of modules and resources", origin)
         return False
     if not planned_values:
