@@ -294,7 +294,9 @@ def _copy_repo(into: Path) -> Path:
     return target
 
 
-def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
+def _run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[bool, float, bool]:
+    """(the tests passed, seconds taken, a stage ran out of time). A timeout counts as killed (a mutant
+    can loop forever) but is reported apart: on a busy machine an unmutated run can take that long too."""
     env = dict(os.environ, PYTHONPATH=str(copy))
     # Bytecode caching is what makes a run cheap (compiling the tests and the package costs more than
     # many tests take); _drop_bytecode keeps the mutated module's cache honest.
@@ -313,14 +315,14 @@ def _run_tests(copy: Path, tests: tuple[str, ...]) -> tuple[bool, float]:
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                timeout=TIMEOUT_S,
+                timeout=timeout,
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return False, time.monotonic() - started
+            return False, time.monotonic() - started, True
         if done.returncode != 0:
-            return False, time.monotonic() - started
-    return True, time.monotonic() - started
+            return False, time.monotonic() - started, False
+    return True, time.monotonic() - started, False
 
 
 def _drop_bytecode(path: Path) -> None:
@@ -331,7 +333,9 @@ def _drop_bytecode(path: Path) -> None:
         cached.unlink()
 
 
-def _worker(mutants: list[Mutant], results: dict[Mutant, bool], progress: bool) -> None:
+def _worker(
+    mutants: list[Mutant], results: dict[Mutant, bool], progress: bool, timeout: float, timed_out: set[Mutant]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="planlint-mutants-") as scratch:
         copy = _copy_repo(Path(scratch))
         for mutant in mutants:
@@ -339,12 +343,14 @@ def _worker(mutants: list[Mutant], results: dict[Mutant, bool], progress: bool) 
             original = (REPO / mutant.module).read_text(encoding="utf-8")
             path.write_text(original[: mutant.start] + mutant.new + original[mutant.end :], encoding="utf-8")
             _drop_bytecode(path)
-            passed, seconds = _run_tests(copy, TESTS[mutant.module])
+            passed, seconds, late = _run_tests(copy, TESTS[mutant.module], timeout)
             path.write_text(original, encoding="utf-8")
             _drop_bytecode(path)
             results[mutant] = passed
+            if late:
+                timed_out.add(mutant)
             if progress:
-                verdict = "SURVIVED" if passed else "killed"
+                verdict = "SURVIVED" if passed else ("killed (timed out)" if late else "killed")
                 print(
                     f"{mutant.module}:{mutant.line} {mutant.operator} {verdict} ({seconds:.1f}s)", flush=True
                 )
@@ -357,6 +363,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--quiet", action="store_true", help="no per-mutant progress lines")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=TIMEOUT_S,
+        help=f"seconds a stage of a mutant's tests may take before it counts as killed (default {TIMEOUT_S})",
+    )
     parser.add_argument(
         "--rerun",
         type=Path,
@@ -377,20 +389,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for module in modules:  # the unmutated code must pass its tests, or every mutant looks killed
         with tempfile.TemporaryDirectory(prefix="planlint-baseline-") as scratch:
-            passed, _ = _run_tests(_copy_repo(Path(scratch)), TESTS[module])
+            passed, _, _ = _run_tests(_copy_repo(Path(scratch)), TESTS[module], args.timeout)
         if not passed:
             print(f"baseline fails for {module}: fix the tests first", file=sys.stderr)
             return 2
     results: dict[Mutant, bool] = {}
     if args.rerun is not None:
-        killed_before = {_key(row) for row in json.loads(args.rerun.read_text()) if not row["survived"]}
+        killed_before = {  # a timeout is tested again: it may have been the machine, not the mutant
+            _key(row)
+            for row in json.loads(args.rerun.read_text())
+            if not row["survived"] and not row.get("timed_out")
+        }
         results = {m: False for m in mutants if _key(asdict(m)) in killed_before}
     todo = [m for m in mutants if m not in results]
     shards = [todo[i :: args.jobs] for i in range(args.jobs)]
+    timed_out: set[Mutant] = set()
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for future in [pool.submit(_worker, shard, results, not args.quiet) for shard in shards]:
+        for future in [
+            pool.submit(_worker, shard, results, not args.quiet, args.timeout, timed_out) for shard in shards
+        ]:
             future.result()
-    return _report(modules, mutants, results, args.json)
+    return _report(modules, mutants, results, args.json, timed_out)
 
 
 def _key(row: dict[str, object]) -> tuple[object, ...]:
@@ -398,7 +417,13 @@ def _key(row: dict[str, object]) -> tuple[object, ...]:
     return (row["module"], row["line"], row["operator"], row["old"], row["new"])
 
 
-def _report(modules: list[str], mutants: list[Mutant], results: dict[Mutant, bool], out: Path | None) -> int:
+def _report(
+    modules: list[str],
+    mutants: list[Mutant],
+    results: dict[Mutant, bool],
+    out: Path | None,
+    timed_out: set[Mutant],
+) -> int:
     print("\nmodule | mutants | killed | score")
     for module in modules:
         mine = [m for m in mutants if m.module == module]
@@ -412,8 +437,13 @@ def _report(modules: list[str], mutants: list[Mutant], results: dict[Mutant, boo
         print("\nsurvivors:")
         for m in survivors:
             print(f"  {m.module}:{m.line} {m.operator}: {m.old!r} -> {m.new!r}")
+    late = [m for m in mutants if m in timed_out]
+    if late:
+        print("\ntimed out (counted as killed; on a busy machine, rerun them with a larger --timeout):")
+        for m in late:
+            print(f"  {m.module}:{m.line} {m.operator}: {m.old!r} -> {m.new!r}")
     if out is not None:
-        rows = [dict(asdict(m), survived=results[m]) for m in mutants]
+        rows = [dict(asdict(m), survived=results[m], timed_out=m in timed_out) for m in mutants]
         out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0
 
