@@ -193,3 +193,40 @@ def test_rule_message_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert messages[("PL970", "module.files.acme_bucket.logs")] == (
         "module.files.acme_bucket.logs: class unknown; storage word bucket; reason ; in module.files"
     )
+
+
+FLAG_RULE = """\
+id: PL971
+name: audited-sql-instance-destroyed
+title: A synthetic rule naming the matched element of a nested block
+severity: high
+enforcement: approve
+match:
+  types: [google_sql_database_instance]
+  actions: [delete]
+  attributes_any:
+    - {path: settings.database_flags.*.name, before: cloudsql.enable_pgaudit}
+message: "{address} is destroyed with audit logging on ({attribute})"
+"""
+
+
+def test_wildcard_finding_names_the_element_through_one_item_blocks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terraform nests a single block in a one-item list (`settings`): the path names it `settings[0]`."""
+    folder = tmp_path / "synthetic-rules"
+    folder.mkdir()
+    (folder / "PL971.yaml").write_text(FLAG_RULE + DOCS, encoding="utf-8")
+    flags = [{"name": "log_connections", "value": "on"}, {"name": "cloudsql.enable_pgaudit", "value": "on"}]
+    change = _rc(
+        "google_sql_database_instance.main",
+        "google_sql_database_instance",
+        ["delete"],
+        {"settings": [{"tier": "db-f1-micro", "database_flags": flags}]},
+        None,
+    )
+    messages = _messages(tmp_path, [change], capsys, "--rules", str(folder))
+    assert messages[("PL971", "google_sql_database_instance.main")] == (
+        "google_sql_database_instance.main is destroyed with audit logging on "
+        "(settings[0].database_flags[1].name)"
+    )
