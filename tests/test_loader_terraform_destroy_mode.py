@@ -68,3 +68,19 @@ def test_one_delete_with_a_reason_keeps_the_teardown_gated(
     code, report = _check(doc, tmp_path / "synthetic-destroy-one-reason.json", capsys)
     assert code == 1
     assert _gated(report) == {("PL011", "terraform_data.a"), ("PL011", "terraform_data.b")}
+
+
+def test_plan_that_manages_nothing_is_not_destroy_mode(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real plan of a configuration with only an output: `planned_values` keeps no managed resource, but
+    nothing is deleted, so the report says no destroy mode."""
+    shape = Shape(
+        "outputs only", 'output "x" {\n  value = "v"\n}\n', 'output "x" {\n  value = "w"\n}\n', "PASS"
+    )
+    doc = json.loads(real_plan(tmp_path / "tf", shape).read_text(encoding="utf-8"))
+    code, report = _check(doc, tmp_path / "plan.json", capsys)
+    assert code == 0
+    assert report["inputs"][0]["facts"]["destroy_mode"] is False
+    assert main(["check", "--no-color", str(tmp_path / "plan.json")]) == 0
+    assert "destroy" not in capsys.readouterr().out.lower()
