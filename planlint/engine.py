@@ -121,7 +121,7 @@ def _any_passes(value: Any, path: tuple[str, ...], tests: tuple[Any, Any, Any]) 
     rest = path[1:]
     if not rest:  # a top-level attribute, most conditions: one value, no lookup (a fast path, same result)
         return _passes(value, *tests)
-    return any(_passes(v, *tests) for _, v in lookup_all(value, rest, path[:1]))
+    return any(_passes(v, *tests) for _, v in lookup_all(value, rest))  # values only: no path prefix
 
 
 def _side_tests(equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> tuple[Any, Any, Any] | None:

@@ -84,3 +84,28 @@ def test_plan_that_manages_nothing_is_not_destroy_mode(
     assert report["inputs"][0]["facts"]["destroy_mode"] is False
     assert main(["check", "--no-color", str(tmp_path / "plan.json")]) == 0
     assert "destroy" not in capsys.readouterr().out.lower()
+
+
+# What Terraform 1.11 writes for `removed { from = terraform_data.kept  lifecycle { destroy = false } }`
+FORGET = {
+    "address": "terraform_data.kept",
+    "mode": "managed",
+    "type": "terraform_data",
+    "name": "kept",
+    "provider_name": "terraform.io/builtin/terraform",
+    "change": {"actions": ["forget"], "before": {"input": "v"}, "after": None},
+    "action_reason": "delete_because_no_resource_config",
+}
+
+
+def test_cut_down_destroy_plan_with_a_forget_is_still_a_teardown(
+    destroy_plan: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Synthetic edit: the real destroy-mode plan without `planned_values` (cut down, as hand-made plans
+    are), plus a forget. Every delete without a reason still makes it a teardown; a forget destroys
+    nothing and does not change that."""
+    doc = {k: v for k, v in destroy_plan.items() if k != "planned_values"}
+    doc["resource_changes"] = [*destroy_plan["resource_changes"], FORGET]
+    code, report = _check(doc, tmp_path / "synthetic-destroy-cut-down-forget.json", capsys)
+    assert code == 1
+    assert _gated(report) == {("PL011", "terraform_data.a"), ("PL011", "terraform_data.b")}
