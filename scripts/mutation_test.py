@@ -76,6 +76,7 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_loader_opentofu_tool.py",
         "tests/test_counted_no_ops.py",
         "tests/test_values_asked_twice.py",
+        "tests/test_plan_section_shapes.py",
         "tests/test_security_core.py",
         *_LOADER_TESTS,
     ),
