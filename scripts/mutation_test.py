@@ -131,6 +131,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/guard/test_guard_hooks.py",
         "tests/guard/test_guard_terraform.py",
         "tests/guard/test_guard_cloudformation.py",
+        "tests/guard/test_guard_bound_inputs.py",
+        "tests/guard/test_hook_option_spellings.py",
     ),
 }
 TIMEOUT_S = 300
