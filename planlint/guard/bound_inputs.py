@@ -110,42 +110,84 @@ def read_stdin(stream: BinaryIO) -> bytes | None:
     return data
 
 
+@dataclass(frozen=True, slots=True)
+class FileWords:
+    """Which words of a command name files it reads: what bind() binds, skips and refuses.
+
+    `options` take a file the command reads; `settings` take a file, or a key=value setting when the value
+    holds `=` (terraform -backend-config); `skipped` take a value guard neither binds nor refuses
+    (configuration, outputs); `valued` take some other value; `positional` are the argv indices of words that
+    are files the command reads; `getopt`: short options bundle and long ones abbreviate (False for Go's
+    flag package and pflag); `stdin`: the command reads its standard input whatever its words say.
+    """
+
+    options: frozenset[str]
+    valued: frozenset[str] = frozenset()
+    settings: frozenset[str] = frozenset()
+    skipped: frozenset[str] = frozenset()
+    positional: frozenset[int] = frozenset()
+    getopt: bool = True
+    stdin: bool = False
+    schemes: tuple[str, ...] = _SCHEMES
+
+
+def catalogue_words(program: str) -> FileWords:
+    """A cloud, cluster or database CLI's file words, from rules/commands/destructive.yaml."""
+    from planlint.guard.destructive import file_options, value_options
+
+    schemes = _SCHEMES + (("@",) if Path(program).name == "az" else ())
+    return FileWords(file_options(program), value_options(program), schemes=schemes)
+
+
 def bind(
-    argv: Sequence[str], cwd: Path, stdin: BinaryIO, read: bytes | None, *, statements: bool
+    argv: Sequence[str],
+    cwd: Path,
+    stdin: BinaryIO,
+    read: bytes | None,
+    *,
+    statements: bool,
+    words: FileWords | None = None,
 ) -> BoundInputs:
-    """Read what `argv` (run in `cwd`) would read: the files its file options and `file://` words name, and
-    its standard input when `statements` (a database client: `read` holds what read_stdin already read)
-    or when a file word names it (`-`, `/dev/stdin`).
+    """Read what `argv` (run in `cwd`) would read: the files its file options, positional file words and
+    `file://` words name, and its standard input when `statements` (a database client: `read` holds what
+    read_stdin already read), when `words.stdin`, or when a file word names it (`-`, `/dev/stdin`).
+    `words` defaults to the catalogue's entry for the program (catalogue_words).
 
     Raises UnboundInput for what cannot be bound (see the module docstring).
     """
-    from planlint.guard.destructive import file_options, statement_words, value_options
+    from planlint.guard.destructive import statement_words
 
-    program = argv[0] if argv else ""
-    files_opts, valued = file_options(program), value_options(program)
-    schemes = _SCHEMES + (("@",) if Path(program).name == "az" else ())
+    spec = words or catalogue_words(argv[0] if argv else "")
+    takes_value = spec.options | spec.settings | spec.skipped
     files: list[BoundFile] = []
-    wants_stdin = statements
-    pending: str | None = None  # the file option whose value is the next word
+    wants_stdin = statements or spec.stdin
+    pending: str | None = None  # the option whose value is the next word
     for index, word in enumerate(argv[1:], start=1):
         if pending is not None:
-            wants_stdin |= _take(files, index, "", word, cwd)
+            if pending in spec.options or (pending in spec.settings and "=" not in word):
+                wants_stdin |= _take(files, index, "", word, cwd)
             pending = None
             continue
-        if word in files_opts:
+        if index in spec.positional:
+            wants_stdin |= _take(files, index, "", word, cwd)
+            continue
+        if word in takes_value:
             pending = word
             continue
         name, eq, value = word.partition("=")
-        if eq and name in files_opts:
+        if eq and (name in spec.options or (name in spec.settings and "=" not in value)):
             wants_stdin |= _take(files, index, name + "=", value, cwd)
             continue
-        _refuse_other_spellings(word, files_opts, valued)
-        for prefix, path in _scheme_forms(word, schemes):
+        if eq and name in takes_value:
+            continue  # a key=value setting, or a value guard does not bind (see FileWords)
+        if spec.getopt:
+            _refuse_other_spellings(word, spec.options, spec.valued)
+        for prefix, path in _scheme_forms(word, spec.schemes):
             wants_stdin |= _take(files, index, prefix, path, cwd)
             break
         else:
             _refuse_named_file(word, cwd)
-    if pending is not None:
+    if pending is not None and pending not in spec.skipped:
         raise UnboundInput(f"{pending} names no file")
     if not wants_stdin:
         return BoundInputs(None, tuple(files))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal, NamedTuple
 
 from planlint.guard.shell import SimpleCommand
-from planlint.guard.shellwords import is_dynamic, tool_basename
+from planlint.guard.shellwords import is_dynamic, tool_basename, unreadable_args
 
 Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
 Flow = Literal[
@@ -138,7 +138,7 @@ def classify(command: SimpleCommand) -> Classification:
     if command.stdin_args:
         return _unverifiable(tool, command, "its arguments arrive from a pipe (xargs) at run time")
     dynamic = [a for a in argv[1:] if is_dynamic(a)]
-    dynamic += [v for k, v in command.env if k.startswith("TF_CLI_ARGS") and is_dynamic(v)]
+    dynamic += [v for k, v in command.env if k.startswith("TF_CLI_ARGS") and unreadable_args(v)]
     if dynamic:
         return _unverifiable(tool, command, f"argument {dynamic[0]!r} is computed at run time")
     if tool == "pulumi":

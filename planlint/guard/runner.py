@@ -272,9 +272,12 @@ def _approval_bound(ctx: Context, inputs: BoundInputs | None = None) -> int:
 
 
 def binds_inputs(c: Classification) -> bool:
-    """True for a direct delete by a cloud, cluster or database CLI (rules/commands/destructive.yaml): its
-    files and standard input are part of what is approved (planlint/guard/bound_inputs.py)."""
-    return c.kind == "approval" and c.direct
+    """True for a direct delete by a cloud, cluster or database CLI (rules/commands/destructive.yaml) and
+    for an infrastructure tool's approval-bound command (rules/commands/bound_files.yaml): its files and
+    standard input are part of what is approved (planlint/guard/bound_inputs.py, iac_inputs.py)."""
+    from planlint.guard.iac_inputs import binds_files
+
+    return c.kind == "approval" and (c.direct or binds_files(c))
 
 
 def _statements_input(argv: Sequence[str]) -> bytes | None:
@@ -291,6 +294,15 @@ def _approval_bound_with_inputs(ctx: Context) -> int:
     from planlint.guard.destructive import opens_files, reads_statements, statement_words
 
     c = ctx.classification
+    if not c.direct:
+        from planlint.guard.iac_inputs import bind_command
+
+        try:
+            return _approval_bound(ctx, bind_command(c, ctx.env, ctx.cwd, sys.stdin.buffer))
+        except UnboundInput as exc:
+            return refuse(
+                Refusal(outcome.UNRUNNABLE, f"cannot bind what the command reads: {exc}", ctx.shown)
+            )
     statements = reads_statements(c.argv[0])
     try:
         inputs = bind(c.argv, ctx.cwd, sys.stdin.buffer, ctx.stdin, statements=statements)

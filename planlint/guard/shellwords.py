@@ -48,6 +48,18 @@ def is_dynamic(word: str) -> bool:
     return "$" in word or "`" in word or bool(GLOB_CHARS & set(word)) or bool(_BRACE.search(word))
 
 
+def unreadable_args(text: str) -> bool:
+    """True when arguments given as one string (TF_CLI_ARGS*) are computed at run time or cannot be split
+    into words (an unclosed quote: Terraform refuses them, and guard cannot tell what would run)."""
+    import shlex
+
+    try:
+        shlex.split(text)
+    except ValueError:
+        return True
+    return is_dynamic(text)
+
+
 def tool_basename(word: str) -> str:
     """`/usr/local/bin/terraform_1.9.8` → `terraform_1.9.8`; image refs lose registry and tag."""
     # The last component as PurePosixPath(...).name gives it (empty and `.` components dropped), without
