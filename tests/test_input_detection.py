@@ -127,7 +127,7 @@ def test_the_library_call_without_needs_values_keeps_every_value_readable(corpus
     (plan,) = load_inputs([str(corpus / "terraform/snyk-cli/tf-plan-create.json")])
     assert plan.changes
     for change in plan.changes:
-        assert change.values.after is not None or change.values.before is not None, change.address
+        assert change.values.after() is not None or change.values.before() is not None, change.address
 
 
 @pytest.mark.parametrize(("text", "kind"), [("null", "null"), ('"plan"', "a string"), ("42", "a number")])
@@ -137,3 +137,18 @@ def test_a_json_scalar_is_named_for_what_it_is(
     path = tmp_path / "synthetic-scalar.json"
     path.write_text(text + "\n")
     assert f"is JSON ({kind}), not an object, nor a CloudFormation template" in _refusal(capsys, str(path))
+
+
+@pytest.mark.parametrize(
+    ("size", "named"), [(4096, "is JSON (a string), not an object"), (4097, "is not JSON")]
+)
+def test_a_json_scalar_is_named_up_to_4_kib(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], size: int, named: str
+) -> None:
+    """Synthetic: a JSON string of exactly `size` bytes. Up to 4 KiB the refusal says what the input is;
+    past that it is not parsed just to word the refusal (a big file that is not an object is "not JSON")."""
+    path = tmp_path / "synthetic-long-scalar.json"
+    path.write_bytes(b'"' + b"x" * (size - 2) + b'"')
+    assert path.stat().st_size == size
+    err = _refusal(capsys, str(path))
+    assert f"{path}: {named}, nor a CloudFormation template" in err

@@ -2,20 +2,26 @@
 
 Judging with the buffers released must give exactly the verdict of judging with every value kept, on
 every real plan of the corpus; a rule of the policy's own that reads no-op changes' values still sees
-them. The big-input digest is computed on a second thread and must equal hashlib's.
+them. That the buffer is really gone is read from tracemalloc (which blocks are alive, not how long
+anything took). The big-input digest is computed on a second thread and must equal hashlib's.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from planlint import inputs
 from planlint.inputs import HASH_IN_BACKGROUND_BYTES, read_input
 from planlint.loaders import load_inputs
 from planlint.loaders.terraform import PlanValues
+from planlint.model import ResourceChange
 from planlint.pipeline import judge, run_check
 from planlint.report import REPORTERS
 from planlint.ruleset import load_ruleset
@@ -54,6 +60,41 @@ def test_only_values_a_rule_can_read_are_kept(corpus: Path) -> None:
                 with pytest.raises(RuntimeError, match="released"):
                     change.values.after()
     assert kept and released
+
+
+def _input_buffers_alive(path: Path, needs_values: Callable[[ResourceChange], bool] | None) -> list[int]:
+    """Sizes of the blocks read_input allocated for `path` that are still alive once it is loaded (the
+    plans are kept: the values they hold are what could keep the buffer alive)."""
+    tracemalloc.start(32)  # deep enough to see read_input under pathlib's read
+    try:
+        plans = load_inputs([str(path)], needs_values=needs_values)
+        gc.collect()
+        snapshot = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    assert plans[0].changes
+    size = path.stat().st_size
+    return [
+        t.size
+        for t in snapshot.traces
+        if t.size >= size and any(frame.filename == inputs.__file__ for frame in t.traceback)
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["snyk-cli/tf-plan.json", "infracost/terraform_v0.14_plan.json", "tfreveal/advanced__plan.json"]
+)
+def test_a_loaded_plans_input_buffer_is_freed(corpus: Path, name: str) -> None:
+    """Real plans with changes a rule reads (kept: copied out) and changes none reads (released). Once
+    loaded, no block the size of the file that read_input allocated is alive: a run over many big plans
+    holds one file's bytes at a time. Without `needs_values` (a library call) every value stays readable
+    and the buffer with them: that is what the measure must see."""
+    path = corpus / "terraform" / name
+    needed = values_reader(load_ruleset())
+    [plan] = load_inputs([str(path)], needs_values=needed)
+    assert any(map(needed, plan.changes)) and not all(map(needed, plan.changes))
+    assert _input_buffers_alive(path, None), "the measure does not see the input buffer"
+    assert _input_buffers_alive(path, needed) == []
 
 
 RULE = """\
