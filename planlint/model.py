@@ -120,7 +120,6 @@ class ResourceChange(msgspec.Struct, frozen=True, gc=False):
     previous_address: str | None = None  # moved from here (a move is not a destroy)
     deposed: str | None = None  # deposed object key
     deferred: str | None = None  # deferral reason when it came from deferred_changes
-    importing: bool = False
     # CloudFormation PolicyAction (Delete, Retain, ReplaceAndSnapshot, ...); Pulumi "retainOnDelete"
     policy_action: str | None = None
     physical_id: str | None = None

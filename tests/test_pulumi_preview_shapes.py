@@ -572,6 +572,6 @@ def test_import_and_ignore_protect_are_recorded_on_their_changes_only(tmp_path: 
     ]
     (plan,) = load_inputs([write(tmp_path, steps)])
     changes = {c.name: c for c in plan.changes}
-    assert {n for n, c in changes.items() if c.importing} == {"adopted", "swapped"}
+    assert {n for n, c in changes.items() if "import" in c.actions} == {"adopted", "swapped"}
     ignored = "protect: true, yet the preview deletes it: it was made with --ignore-protect"
     assert {n for n, c in changes.items() if ignored in c.details} == {"forced"}

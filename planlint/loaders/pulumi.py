@@ -271,7 +271,6 @@ def _change(lead: _Step, group: Sequence[_Step], deleting: set[str]) -> Resource
         name=match["name"],
         mode="data" if lead.op in ("read", "refresh") else "managed",
         provider=lead.provider,
-        importing="import" in actions,
         policy_action=policy_action,
         physical_id=str(lead.old["id"]) if lead.old.get("id") else None,
         details=tuple(details),

@@ -353,7 +353,6 @@ def _change(
         previous_address=rc.previous_address,
         deposed=rc.deposed,
         deferred=deferred_reason,
-        importing=change.importing is not None,
         values=PlanValues(change, rc.address, origin),
     )
 
@@ -377,9 +376,8 @@ class PlanValues(Values):
         )
         self._address = address
         self._origin = origin
-        # side -> (the keys last asked for, the top-level attributes decoded so far by `fields`): a rule
-        # set's keys, decoded once
-        self._fields: dict[str, tuple[tuple[str, ...], dict[str, Any]]] | None = None
+        # side -> the top-level attributes decoded so far by `fields`: a rule set's keys, decoded once
+        self._fields: dict[str, dict[str, Any]] | None = None
 
     def keep(self) -> None:
         """Copy the slices out of the input buffer (they no longer keep it alive)."""
@@ -424,12 +422,9 @@ class PlanValues(Values):
         decoded = self._before if side == "before" else self._after
         if decoded is not Values._UNSET:
             return super().fields(side, keys)
-        entry = self._fields.get(side) if self._fields is not None else None
-        known = None
-        if entry is not None:
-            asked, known = entry
-            if keys is asked or all(map(known.__contains__, keys)):
-                return known  # the engine asks with one tuple, its rules' union of keys, for a change
+        known = self._fields.get(side) if self._fields is not None else None
+        if known is not None and all(map(known.__contains__, keys)):
+            return known  # the engine asks for its rules' union of keys first, then for some of them
         value, mask = self._raw(side)
         try:
             found = self._json(value, _some_fields(keys))
@@ -442,7 +437,7 @@ class PlanValues(Values):
                 result[key] = redact(item, sensitive.get(key) if isinstance(sensitive, dict) else sensitive)
         if self._fields is None:
             self._fields = {}
-        self._fields[side] = (keys, result if known is None else {**known, **result})
+        self._fields[side] = result if known is None else {**known, **result}
         return result
 
 
@@ -461,10 +456,8 @@ def release_buffer(plan: Plan, needed: Callable[[ResourceChange], bool]) -> None
 @functools.cache
 def _some_fields(keys: tuple[str, ...]) -> type[msgspec.Struct]:
     """A struct that decodes the JSON object members `keys` and skips every other member."""
-    names = [f"f{i}" for i in range(len(keys))]
-    return msgspec.defstruct(
-        "SomeFields", [(n, Any, None) for n in names], rename=dict(zip(names, keys, strict=True))
-    )
+    names = {f"f{i}": key for i, key in enumerate(keys)}  # field name -> the JSON member it decodes
+    return msgspec.defstruct("SomeFields", [(n, Any, None) for n in names], rename=names)
 
 
 def _path_text(path: Sequence[str | int]) -> str:
