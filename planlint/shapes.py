@@ -63,7 +63,8 @@ def values_reader(ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> Callable
     def needed(change: ResourceChange) -> bool:
         if change.type in shapes.catalogue.kind_types:
             return True
-        return any(plain_match(rule, change) for rule in shapes.of(change).rules)
+        rules = shapes.of(change).rules
+        return bool(rules) and any(plain_match(rule, change) for rule in rules)
 
     return needed
 
@@ -91,7 +92,7 @@ def no_op_reader(ruleset: RuleSet, policy: Policy = DEFAULT_POLICY) -> NoOpTest:
             rules = by_type[resource_type, reason] = [
                 r for r in shapes.of(probe).rules if _reason_match(r.match, reason)
             ]
-        return any(_place_match(r.match, address, module) for r in rules)
+        return bool(rules) and any(_place_match(r.match, address, module) for r in rules)
 
     return may_match
 

@@ -369,6 +369,49 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     assert "aws_db_instance.a: attribute values cannot be decoded: not valid UTF-8" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (
+            {"address": 3, "type": "x", "change": {"actions": []}},
+            "Expected `str`, got `int` - at `$.resource_changes[2].address`",
+        ),
+        (
+            {**_rc("aws_db_instance.c", ["delete"]), "change": {"actions": [7]}},
+            "Expected `str`, got `int` - at `$.resource_changes[2].change.actions[0]`",
+        ),
+        (
+            _rc("aws_db_instance.c", ["delete"], index=1e400),
+            "Number out of range - at `$.resource_changes[2].index`",
+        ),
+    ],
+    ids=["address", "action", "index"],
+)
+def test_a_change_that_does_not_decode_is_named_by_its_place_in_the_whole_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: dict[str, Any], message: str
+) -> None:
+    """Synthetic: changes are decoded one at a time (after two no-ops the run only counts); the refusal
+    names the bad one by its JSON path in the whole document, as one decode of the whole plan does."""
+    doc = _plan(_rc("aws_db_instance.a", ["no-op"]), _rc("aws_db_instance.b", ["no-op"]), bad)
+    path = _write(tmp_path, json.dumps(doc).replace("Infinity", "1e400").encode())
+    assert main(["check", path]) == 2
+    assert capsys.readouterr().err == f"planlint: error: {path}: not a valid Terraform plan: {message}\n"
+
+
+def test_bad_utf8_in_a_later_change_is_named_by_its_byte_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Synthetic: the byte offset is the file's, not the change's own."""
+    data = json.dumps(
+        _plan(_rc("aws_db_instance.a", ["no-op"]), _rc("aws_db_instance.b", ["delete"]))
+    ).encode()
+    data = data.replace(b"aws_db_instance.b", b"aws_db_instance.\xc3\x28")
+    path = _write(tmp_path, data)
+    assert main(["check", path]) == 2
+    at = data.index(b"\xc3\x28")
+    assert capsys.readouterr().err == f"planlint: error: {path}: not valid UTF-8 at byte {at}\n"
+
+
 def test_a_delete_relabelled_as_a_data_source_is_exit_2_not_a_pass(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -41,7 +41,7 @@ def load_inputs(
     templates: list[RawInput] = []
     for origin in origins:
         raw = read_input(origin)
-        kind, plan, parsed = _load_one(raw, input_format, no_op_matters)
+        kind, plan, parsed = _load_one(raw, input_format, needs_values, no_op_matters)
         if kind == "cloudformation":
             change_sets.append((raw.origin, parsed, raw.sha256))
             plans.append(None)
@@ -49,10 +49,6 @@ def load_inputs(
             templates.append(raw)
             plans.append(None)
         else:
-            if plan is not None and needs_values is not None and plan.format == "terraform":
-                from planlint.loaders.terraform import release_buffer
-
-                release_buffer(plan, needs_values)
             plans.append(plan)
         del raw, plan, parsed
     loaded = [p for p in plans if p is not None]
@@ -80,7 +76,10 @@ def _not_json(data: bytes) -> str:
 
 
 def _load_one(
-    raw: RawInput, input_format: str | None, no_op_matters: NoOpTest | None = None
+    raw: RawInput,
+    input_format: str | None,
+    needs_values: Callable[[ResourceChange], bool] | None = None,
+    no_op_matters: NoOpTest | None = None,
 ) -> tuple[str, Plan | None, Any]:
     from planlint.loaders import terraform
 
@@ -110,7 +109,14 @@ def _load_one(
             raise
         raise InputError(reason, raw.origin) from None
     if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
-        plan = terraform.load_terraform(doc, raw.origin, raw.digest.hexdigest, no_op_matters)
+        plan = terraform.load_terraform(
+            doc,
+            raw.data,
+            raw.origin,
+            raw.digest.hexdigest,
+            no_op_matters=no_op_matters,
+            needs_values=needs_values,
+        )
         return "terraform", plan, None
     reason = terraform.not_a_plan_reason(doc) if doc is not None else None
     if reason is not None:

@@ -98,11 +98,15 @@ class OutputChange(msgspec.Struct, gc=False):
 
 
 class Document(msgspec.Struct):
-    """A JSON document that may be a plan; the other fields exist to recognise what it is instead."""
+    """A JSON document that may be a plan; the other fields exist to recognise what it is instead.
+
+    `resource_changes` is kept as one raw slice per change (checked to be JSON, not yet decoded):
+    `load_terraform` decodes them one at a time, so a big plan's changes are never all decoded at once.
+    """
 
     format_version: str | None = None
     terraform_version: str | None = None
-    resource_changes: list[RawResourceChange] | None = None
+    resource_changes: list[msgspec.Raw] | None = None
     deferred_changes: list[DeferredChange] | None = None
     resource_drift: list[msgspec.Raw] | None = None
     output_changes: dict[str, OutputChange] | None = None
@@ -145,13 +149,27 @@ RESOURCE_MODES: dict[str, ResourceMode] = {"managed": "managed", "data": "data",
 _MODE_NOUNS = {"data": "a data source", "ephemeral": "an ephemeral resource"}
 _NON_MANAGED_ACTIONS: frozenset[tuple[str, ...]] = frozenset({("read",), ("no-op",)})
 
+
+class _StrictDocument(Document):
+    """The same document with every change decoded: only to name the problem of one that does not."""
+
+    resource_changes: list[RawResourceChange] | None = None  # type: ignore[assignment]
+
+
 _decoder = msgspec.json.Decoder(Document)
+_strict_decoder = msgspec.json.Decoder(_StrictDocument)
+_change_decoder = msgspec.json.Decoder(RawResourceChange)
 
 
 def decode_document(data: bytes, origin: str) -> Document:
     """One pass over the bytes; errors name the JSON path msgspec reports."""
+    doc: Document = _decode(_decoder, data, origin)
+    return doc
+
+
+def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, origin: str) -> Any:
     try:
-        return _decoder.decode(data)
+        return decoder.decode(data)
     except msgspec.ValidationError as exc:
         raise InputError(f"not a valid Terraform plan: {exc}", origin) from None
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
@@ -205,15 +223,24 @@ def not_a_plan_reason(doc: Document) -> str | None:
 
 
 def load_terraform(
-    doc: Document, origin: str, sha256: str | Callable[[], str], no_op_matters: NoOpTest | None = None
+    doc: Document,
+    data: bytes,
+    origin: str,
+    sha256: str | Callable[[], str],
+    *,
+    no_op_matters: NoOpTest | None = None,
+    needs_values: Callable[[ResourceChange], bool] | None = None,
 ) -> Plan:
-    """Normalise a decoded plan document; refuse plans that cannot be trusted.
+    """Normalise a decoded plan document (`decode_document(data)`); refuse plans that cannot be trusted.
 
-    Consumes `doc.resource_changes`: each decoded change is freed as soon as its record is built, so a
-    big plan never holds both in memory. `sha256` may be a callable, asked for last (it may still be
-    computing on another thread). With `no_op_matters` (see `planlint.shapes.no_op_reader`), a managed
-    no-op it says no rule can match is validated like any change, then counted in `Plan.counted_no_ops`
-    instead of recorded.
+    Consumes `doc.resource_changes`: each change is decoded, judged for a record and dropped before the
+    next, so a big plan is never decoded whole (a change that does not decode is named as the whole
+    document's decode names it). `sha256` may be a callable, asked for last (it may still be computing on
+    another thread). With `no_op_matters` (see `planlint.shapes.no_op_reader`), a managed no-op it says
+    no rule can match is validated like any change, then counted in `Plan.counted_no_ops` instead of
+    recorded. With `needs_values` (`planlint.shapes.values_reader`), each record's attribute values are
+    copied out of `data` if a rule may read them and dropped if not, so `data` can go once this returns;
+    without it they stay slices of `data`.
     """
     version = doc.format_version or ""
     if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
@@ -233,13 +260,18 @@ def load_terraform(
         )
     if doc.complete is False or deferred:
         raise InputError(_incomplete_message(deferred), origin)
-    pending = list(reversed(doc.resource_changes or ()))
+    pending = doc.resource_changes or []
     doc.resource_changes = None
+    pending.reverse()  # popped from the end: each raw slice goes as soon as its change is decoded
+    decode = _change_decoder.decode
     records: list[ResourceChange] = []
     no_ops = 0
     no_op_providers: set[str | None] = set()
     for position in range(len(pending)):
-        rc = pending.pop()
+        try:
+            rc = decode(pending.pop())
+        except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+            raise _undecodable(data, origin, position, exc) from None
         if (
             no_op_matters is not None
             and _plain_no_op(rc)
@@ -247,8 +279,11 @@ def load_terraform(
         ):
             no_ops += 1
             no_op_providers.add(rc.provider_name)
-        else:
-            records.append(_change(rc, origin, "resource_changes", position, None))
+            continue
+        record = _change(rc, origin, "resource_changes", position, None)
+        if needs_values is not None:
+            _keep_or_release(record, needs_values)
+        records.append(record)
     changes = tuple(records)
     del records
     return Plan(
@@ -272,6 +307,16 @@ def load_terraform(
         input_sha256=sha256 if isinstance(sha256, str) else sha256(),
         counted_no_ops=no_ops,
     )
+
+
+def _undecodable(data: bytes, origin: str, position: int, exc: BaseException) -> InputError:
+    """The error for resource_changes[position], which does not decode: the one decoding the whole
+    document with every change typed gives (the message planlint always gave), found by doing that."""
+    try:
+        _decode(_strict_decoder, data, origin)
+    except InputError as error:
+        return error
+    return InputError(f"resource_changes[{position}] does not decode: {exc}", origin)  # not expected
 
 
 _NO_OP = ("no-op",)
@@ -361,13 +406,13 @@ class PlanValues(Values):
     """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode.
 
     The slices point into the whole input buffer: `keep()` copies them out and `release()` drops them, so
-    that once every change of a plan has done one or the other the buffer is freed (see `release_buffer`).
+    that once every change of a plan has done one or the other the buffer is freed (see `load_terraform`).
     """
 
     __slots__ = ("_address", "_fields", "_origin", "_raws")
 
     def __init__(self, change: Change, address: str, origin: str) -> None:
-        super().__init__()
+        self._before = self._after = Values._UNSET  # Values.__init__, without the call (32k per big plan)
         self._raws: tuple[msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw] | None = (
             change.before,
             change.before_sensitive,
@@ -441,16 +486,15 @@ class PlanValues(Values):
         return result
 
 
-def release_buffer(plan: Plan, needed: Callable[[ResourceChange], bool]) -> None:
-    """Let a Terraform plan's input buffer go: copy out the values of changes `needed` says a rule may
-    read, drop the others. Without this every plan's whole file stays in memory until the run ends."""
-    for change in plan.changes:
-        values = change.values
-        if isinstance(values, PlanValues):
-            if needed(change):
-                values.keep()
-            else:
-                values.release()
+def _keep_or_release(change: ResourceChange, needed: Callable[[ResourceChange], bool]) -> None:
+    """Copy out the values of a change `needed` says a rule may read, drop the others': then no record
+    holds a slice of the input buffer, and it is freed with the input."""
+    values = change.values
+    if isinstance(values, PlanValues):
+        if needed(change):
+            values.keep()
+        else:
+            values.release()
 
 
 @functools.cache

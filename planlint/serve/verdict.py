@@ -42,7 +42,7 @@ def judge_run(data: bytes, request: RunTaskRequest, settings: ServerSettings) ->
         raise InputError(
             reason or "is not a Terraform plan (no format_version with resource_changes)", origin
         )
-    plan = terraform.load_terraform(doc, origin, hashlib.sha256(data).hexdigest())
+    plan = terraform.load_terraform(doc, data, origin, hashlib.sha256(data).hexdigest())
     verdict = judge([plan], settings.policy, settings.rules)
     if verdict.decision != "approval_required":
         status: Status = "passed" if verdict.decision in ("pass", "approved") else "failed"
