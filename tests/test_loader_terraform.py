@@ -15,7 +15,7 @@ import pytest
 
 from planlint.cli import main
 from planlint.errors import InputError
-from planlint.loaders import load_inputs
+from planlint.loaders import load_inputs, terraform
 from planlint.model import REDACTED, Plan
 
 # Files the loader must refuse, and the words the refusal must contain.
@@ -369,6 +369,14 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     assert "aws_db_instance.a: attribute values cannot be decoded: not valid UTF-8" in capsys.readouterr().err
 
 
+@pytest.fixture(params=["whole", "each change"])
+def decoding(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Decode the test's plan whole, or one change at a time as a big plan is."""
+    if request.param == "each change":
+        monkeypatch.setattr(terraform, "DECODE_EACH_CHANGE_BYTES", 0)
+    return str(request.param)
+
+
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
@@ -388,10 +396,10 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     ids=["address", "action", "index"],
 )
 def test_a_change_that_does_not_decode_is_named_by_its_place_in_the_whole_plan(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: dict[str, Any], message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], decoding: str, bad: dict[str, Any], message: str
 ) -> None:
-    """Synthetic: changes are decoded one at a time (after two no-ops the run only counts); the refusal
-    names the bad one by its JSON path in the whole document, as one decode of the whole plan does."""
+    """Synthetic: after two no-ops the run only counts, the refusal names the bad change by its JSON path
+    in the whole document, whether the plan is decoded whole or (a big one) one change at a time."""
     doc = _plan(_rc("aws_db_instance.a", ["no-op"]), _rc("aws_db_instance.b", ["no-op"]), bad)
     path = _write(tmp_path, json.dumps(doc).replace("Infinity", "1e400").encode())
     assert main(["check", path]) == 2
@@ -399,7 +407,7 @@ def test_a_change_that_does_not_decode_is_named_by_its_place_in_the_whole_plan(
 
 
 def test_bad_utf8_in_a_later_change_is_named_by_its_byte_in_the_file(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], decoding: str
 ) -> None:
     """Synthetic: the byte offset is the file's, not the change's own."""
     data = json.dumps(
