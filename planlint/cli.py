@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
 
 from planlint.errors import PlanlintError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:  # argparse is imported only when a command line is parsed (not for `hook AGENT`)
     import argparse
+    from typing import Protocol
 
+    class Command(Protocol):
+        """What a module under planlint/commands/ provides."""
 
-class Command(Protocol):
-    """What a module under planlint/commands/ provides."""
+        HELP: str
 
-    HELP: str
+        def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
 
-    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
-
-    def run(self, args: argparse.Namespace) -> int: ...
+        def run(self, args: argparse.Namespace) -> int: ...
 
 
 # Explicit registry: command name -> module. Modules are imported only when their command runs, so

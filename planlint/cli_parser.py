@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from planlint import __version__
-from planlint.cli import COMMANDS, SUMMARIES, Command, UsageError
+from planlint.cli import COMMANDS, SUMMARIES, UsageError
+
+if TYPE_CHECKING:
+    from planlint.cli import Command
 
 
 class Parser(argparse.ArgumentParser):
@@ -27,7 +30,7 @@ class Parser(argparse.ArgumentParser):
 
 def load_command(name: str) -> Command:
     """The module of one command (planlint/commands/NAME.py), imported now."""
-    return cast(Command, importlib.import_module(COMMANDS[name]))
+    return cast("Command", importlib.import_module(COMMANDS[name]))
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

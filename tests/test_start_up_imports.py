@@ -30,8 +30,11 @@ HOOK_NEVER = frozenset(
     ("dataclasses", "inspect", "ast", "dis", "yaml", "jsonschema", "msgspec", "argparse", "copy", "shutil",
      "hashlib", "planlint.model", "planlint.ruleset")
 )  # fmt: skip
-# A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path.
-PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib"}
+# A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path; its
+# records are built without `typing` (planlint/records.py), its adapter found without `importlib` (and its
+# `warnings`), and the modules that read scripts and files are not loaded.
+PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib", "typing", "importlib", "warnings", "contextlib",
+                                 "planlint.guard.scripts", "planlint.guard.files"}  # fmt: skip
 # `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
 # schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,
 # no Terraform source reader. (msgspec itself imports `inspect` through typing_extensions when installed.)

@@ -15,23 +15,27 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable, Sequence
-from typing import Literal, NamedTuple
 
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, tool_basename, unreadable_args
+from planlint.records import NamedTuple
 
-Kind = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
-Flow = Literal[
-    "",
-    "terraform",
-    "cloudformation-deploy",
-    "cloudformation-execute",
-    "sam-deploy",
-    "cdk-deploy",
-    "pulumi",
-    "terragrunt-all",
-]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Literal, TypeAlias
+
+    Kind: TypeAlias = Literal["other", "pass", "apply", "destroy", "approval", "unverifiable"]
+    Flow: TypeAlias = Literal[
+        "",
+        "terraform",
+        "cloudformation-deploy",
+        "cloudformation-execute",
+        "sam-deploy",
+        "cdk-deploy",
+        "pulumi",
+        "terragrunt-all",
+    ]
 
 TOOL_NAME = re.compile(
     r"^(?P<tool>terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|aws)(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",

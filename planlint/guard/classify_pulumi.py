@@ -10,10 +10,14 @@ command, and an unknown command is unverifiable.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from planlint.guard.classify import Classification, Flow, Kind
+from planlint.guard.classify import Classification
 from planlint.guard.pulumi_args import ArgumentError, cobra_words, command_words, is_on, tokens
 from planlint.guard.shell import SimpleCommand
+
+if TYPE_CHECKING:
+    from planlint.guard.classify import Flow, Kind
 
 ALIASES = {"update": "up", "down": "destroy", "dn": "destroy", "pre": "preview"}
 # Commands that change neither infrastructure nor state. `config` and `new` edit project files the next

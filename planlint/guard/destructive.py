@@ -13,11 +13,15 @@ is refused as if they dropped something.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, NamedTuple
 
 from planlint.guard.shellwords import is_dynamic, tool_basename
+from planlint.records import NamedTuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
 
 STDIN_COMPUTED = (
     "\0computed"  # planlint.guard.shell.STDIN_COMPUTED (not imported: the guard loads this alone)

@@ -10,8 +10,10 @@ decides (the hook refuses what it cannot read: unknown is asked about, not passe
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, NamedTuple
 
+from planlint.records import NamedTuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:  # pathlib is imported where a file is read, not on every hook call
     from pathlib import Path
 

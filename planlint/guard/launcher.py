@@ -6,12 +6,16 @@ Shared by planlint/guard/wrappers.py (the `runs:` styles that unwrap commands) a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, NamedTuple
 
+from planlint.records import NamedTuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
     from planlint.guard.shell import Env, Reader
 
 
@@ -74,7 +78,8 @@ class Call(NamedTuple):
     env: Env
 
 
-Style = Callable[[Call], None]
+if TYPE_CHECKING:
+    Style = Callable[[Call], None]
 
 
 def skip_options(words: list[str], i: int, launcher: Launcher, stop_at_positional: bool = False) -> int:

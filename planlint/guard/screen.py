@@ -12,13 +12,13 @@ Each denial carries a `kind` (what sort of problem it is) so tests and logs can 
 from __future__ import annotations
 
 import shlex
-from typing import NamedTuple
 
 from planlint.guard.advice import guard_form
 from planlint.guard.classify import Classification, direct_delete
 from planlint.guard.shell import ShellLine, SimpleCommand, parse
 from planlint.guard.shellwords import mentions_iac
 from planlint.guard.trust import impostor_guard, touches_trust
+from planlint.records import NamedTuple
 
 AGENT_STOP = "Do not retry with other flags or tools; report this to the user and wait."
 
@@ -117,7 +117,6 @@ def _unresolved(line: ShellLine) -> str:
     """Why a program the line runs cannot be seen: not on PATH, no builtin, no function of the line, and
     given a verb that changes infrastructure (`tf destroy` with `tf` an alias of the agent's shell)."""
     from planlint.guard.destructive import catalogued
-    from planlint.guard.files import on_path
     from planlint.guard.tables import load_table
     from planlint.guard.wrappers import launchers, names_tool
 
@@ -129,6 +128,8 @@ def _unresolved(line: ShellLine) -> str:
         known = known or names_tool(name) or catalogued(name)  # classified by what they are, found or not
         if known or "/" in name or not verbs.intersection(command.argv[1:]):
             continue
+        from planlint.guard.files import on_path  # only for a program no table knows
+
         if not on_path(name):
             return (
                 f"`{name}` is not a program on PATH (an alias or function of the agent's shell, or a file the "

@@ -7,12 +7,11 @@ interpreter code by planlint/guard/code.py. A file planlint cannot read is refus
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from planlint.guard.launcher import launchers, skip_options
 from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
 from planlint.guard.shellwords import tool_basename
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
     from planlint.guard.launcher import Call
     from planlint.guard.shell import Reader

@@ -22,10 +22,10 @@ still judged.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
-
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename, word_value
+from planlint.records import NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -35,8 +35,9 @@ _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _PRODUCERS = frozenset(("echo", "printf", "cat"))
 
 
-# Records on the hook's path are NamedTuples (frozen, typed): importing `dataclasses` (inspect, ast, dis) and
-# building its classes would cost a hook call more than reading the line does.
+# Records on the hook's path are NamedTuples (frozen, typed; planlint/records.py builds them without `typing`):
+# importing `dataclasses` (inspect, ast, dis) and building its classes would cost a hook call more than
+# reading the line does.
 class SimpleCommand(NamedTuple):
     """One program invocation: its argv after wrappers, and the variables set in front of it.
 
@@ -57,7 +58,6 @@ class ShellLine(NamedTuple):
 
     commands: tuple[SimpleCommand, ...] = ()
     unverifiable: tuple[str, ...] = ()
-    mentions_iac: bool = False
     path_changed: bool = False  # PATH is set or changed somewhere in the line (`PATH=/tmp/x:$PATH; …`)
     functions: frozenset[str] = frozenset()  # names the line defines as functions or aliases
 
@@ -70,19 +70,32 @@ STDIN_COMPUTED = "\0computed"
 class Reader:
     """What one parse has found so far; wrappers (planlint/guard/wrappers.py) call back into it."""
 
-    __slots__ = ("commands", "cwd", "functions", "in_file", "mentions", "path_changed", "stdin", "unverifiable",
-                 "writes_file")  # fmt: skip
+    __slots__ = ("_line", "_mentions", "commands", "cwd", "functions", "in_file", "path_changed", "stdin",
+                 "unverifiable", "writes_file")  # fmt: skip
 
-    def __init__(self, *, mentions: bool = False) -> None:
+    def __init__(self, *, mentions: bool = False, line: str = "") -> None:
         self.commands: list[SimpleCommand] = []
         self.unverifiable: list[str] = []
-        self.mentions = mentions
+        self._mentions = mentions
+        self._line = line  # looked at by `mentions` when first asked: a plain line never asks
         self.stdin: str | None = STDIN_NONE  # of the command being peeled
         self.writes_file = False  # of the command being peeled
         self.cwd = "."
         self.in_file = False  # reading a file that names no infrastructure tool (see the module docstring)
         self.path_changed = False
         self.functions: set[str] = set()
+
+    @property
+    def mentions(self) -> bool:
+        """The line, or a file it runs that is being read, names an infrastructure tool (`mentions_iac`)."""
+        if self._line:
+            self._mentions = self._mentions or mentions_iac(self._line)
+            self._line = ""
+        return self._mentions
+
+    @mentions.setter
+    def mentions(self, value: bool) -> None:
+        self._mentions, self._line = value, ""
 
     def parse_into(self, text: str, depth: int, via: tuple[str, ...]) -> None:
         """Read `text` as a nested shell program (`bash -c TEXT`, `trap TEXT EXIT`, …)."""
@@ -119,7 +132,7 @@ _RESERVED = frozenset(("if", "then", "else", "elif", "fi", "case", "esac", "for"
 
 def parse(text: str) -> ShellLine:
     """Every simple command `text` would start, wrappers peeled, plus what cannot be verified."""
-    acc = Reader(mentions=mentions_iac(text))
+    acc = Reader(line=text)
     line = text.strip(" \t\n")
     words = line.split() if line and _PLAIN_CHARS.issuperset(line) else []
     if words and words[0] not in _RESERVED:
@@ -127,7 +140,7 @@ def parse(text: str) -> ShellLine:
     else:
         _parse_into(text, acc, depth=0, via=())
     unique = tuple(dict.fromkeys(acc.unverifiable))
-    return ShellLine(tuple(acc.commands), unique, acc.mentions, acc.path_changed, frozenset(acc.functions))
+    return ShellLine(tuple(acc.commands), unique, acc.path_changed, frozenset(acc.functions))
 
 
 def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -339,10 +352,10 @@ def _command(
 
 def _peel(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: Env) -> None:
     """Judge one simple command: a computed program name is unverifiable; a launcher is unwrapped."""
-    from planlint.guard.wrappers import ASSIGNMENT, unwrap
+    from planlint.guard.wrappers import is_assignment, unwrap
 
     env_list = list(env)
-    while words and ASSIGNMENT.match(words[0]):  # `sudo FOO=1 terraform …`
+    while words and is_assignment(words[0]):  # `sudo FOO=1 terraform …`
         name, _, value = words.pop(0).partition("=")
         env_list.append((name, value))
     env = tuple(env_list)

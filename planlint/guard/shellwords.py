@@ -9,21 +9,21 @@ quotes, ANSI-C quoting) and 3.5 "Shell Expansions" (brace expansion, filename ex
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
     from tree_sitter import Node
 
 # An IaC, cloud, cluster or database tool named anywhere in the text (decides whether an opaque construct
 # matters, and whether unreadable hook input fails closed).
-IAC_MENTION = re.compile(
-    r"(?<![\w.-])(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|cloudformation|aws|gcloud|gsutil"
+# (Compiled on first use, re caches it: a line of plain words is judged without asking.)
+_IAC_MENTION = (
+    r"(?i)(?<![\w.-])(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|cloudformation|aws|gcloud|gsutil"
     r"|bq|az|kubectl|helm|oc|eksctl|psql|mysql|mariadb|mongosh|mongo|sqlcmd|redis-cli|cqlsh|planlint)"
-    r"(?![a-zA-Z])",
-    re.IGNORECASE,
+    r"(?![a-zA-Z])"
 )
 GLOB_CHARS = frozenset("*?[")
-_BRACE = re.compile(r"\{[^{}]*(?:,|\.\.)[^{}]*\}")
+_BRACE = r"\{[^{}]*(?:,|\.\.)[^{}]*\}"  # compiled on first use (re caches it): only words with a `{` need it
 _ANSI_SIMPLE = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
     "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",
@@ -36,7 +36,7 @@ _DQ_ESCAPE = r"\\([$`\"\\\n])"  # compiled on first use (re caches it)
 
 def mentions_iac(text: str) -> bool:
     """True when `text` names an infrastructure, cloud, cluster or database tool anywhere."""
-    return bool(IAC_MENTION.search(text))
+    return re.search(_IAC_MENTION, text) is not None
 
 
 def is_dynamic(word: str) -> bool:
@@ -45,7 +45,12 @@ def is_dynamic(word: str) -> bool:
     Words planlint could not resolve keep their source text, so this looks for what makes them dynamic.
     A literal that merely contains such a character counts too: stricter, never laxer.
     """
-    return "$" in word or "`" in word or bool(GLOB_CHARS & set(word)) or bool(_BRACE.search(word))
+    return "$" in word or "`" in word or bool(GLOB_CHARS & set(word)) or _braces(word)
+
+
+def _braces(text: str) -> bool:
+    """A `{a,b}` or `{1..3}` in `text` (bash manual 3.5.1, Brace Expansion)."""
+    return "{" in text and re.search(_BRACE, text) is not None
 
 
 def unreadable_args(text: str) -> bool:
@@ -92,7 +97,7 @@ def word_value(node: Node) -> str | None:
         body = text[text.index('"') + 1 : -1]
         return re.sub(_DQ_ESCAPE, lambda m: "" if m.group(1) == "\n" else m.group(1), body)
     if kind == "concatenation":
-        if _BRACE.search(text) and _unquoted_braces(node):
+        if _braces(text) and _unquoted_braces(node):
             return None
         parts = [word_value(c) for c in node.children]
         return None if any(p is None for p in parts) else "".join(p or "" for p in parts)
@@ -102,11 +107,11 @@ def word_value(node: Node) -> str | None:
 def _unquoted_braces(node: Node) -> bool:
     """A `{a,b}` or `{1..3}` made of unquoted pieces: bash expands it into several words."""
     unquoted = "".join(_text(c) if c.type == "word" else "\0" for c in node.children)
-    return bool(_BRACE.search(unquoted))
+    return _braces(unquoted)
 
 
 def _unquoted(text: str) -> str | None:
-    if _BRACE.search(text):
+    if _braces(text):
         return None
     out: list[str] = []
     i = 0

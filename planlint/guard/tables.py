@@ -13,12 +13,13 @@ import json
 import os
 import zlib
 from functools import cache
-from typing import TYPE_CHECKING, Any
 
 from planlint.errors import RuleError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
 SCHEMAS = {
     "launchers": "launchers.schema.json",

@@ -15,15 +15,20 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Sequence
 from functools import lru_cache
 
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import tool_basename
 
-_TRUST_TEXT = re.compile(r"PLANLINT_TRUST_DIR|PLANLINT_APPROVER|planlint-approval")
-TRUST_PATH = re.compile(r"allowed_signers|\.config/planlint|planlint/(?:ledger|plans)|/etc/planlint")
-_WRITE_TO_TRUST = re.compile(r">\|?\s*\S*(?:" + TRUST_PATH.pattern + ")")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# Literal texts, looked for with `in` (the hook reads every line: no regex to compile for them).
+_TRUST_TEXT = ("PLANLINT_TRUST_DIR", "PLANLINT_APPROVER", "planlint-approval")
+TRUST_PATHS = ("allowed_signers", ".config/planlint", "planlint/ledger", "planlint/plans", "/etc/planlint")
+# A redirection into a trust path; it can only match where a trust path is named (compiled then, re caches it).
+_WRITE_TO_TRUST = r">\|?\s*\S*(?:" + "|".join(map(re.escape, TRUST_PATHS)) + ")"
 # Programs that only read the files they are given (reading trust files is harmless).
 _READERS = frozenset(
     ("cat", "grep", "egrep", "fgrep", "rg", "ag", "less", "more", "head", "tail", "ls", "stat", "wc", "file",
@@ -35,9 +40,9 @@ _FRONT_DOORS = frozenset(("guard", "check", "rules", "hook", "hooks", "diff", "-
 
 def touches_trust(text: str, commands: Sequence[SimpleCommand]) -> str:
     """Why the line touches what only humans may touch, or "" when it does not."""
-    if _TRUST_TEXT.search(text):
+    if any(literal in text for literal in _TRUST_TEXT):
         return "the line names planlint's approval signing or trust settings"
-    if _WRITE_TO_TRUST.search(text):
+    if names_trust_path(text) and re.search(_WRITE_TO_TRUST, text):
         return "the line redirects output into planlint's trust files"
     for command in commands:
         argv = _planlint_argv(command.argv)
@@ -50,9 +55,14 @@ def touches_trust(text: str, commands: Sequence[SimpleCommand]) -> str:
             if moved:
                 return f"`{moved[0]}=` in front of planlint moves where it looks for its trusted policy"
         name = tool_basename(command.argv[0]) if command.argv else ""
-        if name not in _READERS and any(TRUST_PATH.search(a) for a in command.argv[1:]):
+        if name not in _READERS and any(names_trust_path(a) for a in command.argv[1:]):
             return f"`{name}` would change planlint's trust files"
     return ""
+
+
+def names_trust_path(text: str) -> bool:
+    """True when `text` names one of planlint's trust files or directories."""
+    return any(path in text for path in TRUST_PATHS)
 
 
 def _planlint_argv(argv: tuple[str, ...]) -> tuple[str, ...] | None:

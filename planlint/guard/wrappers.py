@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import TYPE_CHECKING
 
-from planlint.guard.launcher import Call, Launcher, Style, launchers, skip_options
-from planlint.guard.scripts import code_style, read_stdin, script_style, shell_style
+from planlint.guard.launcher import Call, launchers, skip_options
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
+    from planlint.guard.launcher import Launcher, Style
     from planlint.guard.shell import Env, Reader
 
-__all__ = ["ASSIGNMENT", "STYLES", "TOOL_NAME", "launchers", "names_tool", "unwrap"]
+__all__ = ["STYLES", "TOOL_NAME", "is_assignment", "launchers", "names_tool", "unwrap"]
 
-ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = r"^[A-Za-z_][A-Za-z0-9_]*="  # compiled on first use (re caches it): only words with `=` need it
 TOOL_NAME = re.compile(
     r"^(?:terraform|tofu|opentofu|terragrunt|pulumi|cdk|cdktf|sam|aws|gcloud|az|kubectl|helm|planlint)"
     r"(?:[-_]?v?\d[\w.]*)?(?:\.exe)?$",
@@ -129,7 +129,7 @@ def _argv(call: Call) -> None:
     if i is None:
         return
     env_list = list(env)
-    while launcher.assignments and i < len(words) and ASSIGNMENT.match(words[i]):
+    while launcher.assignments and i < len(words) and is_assignment(words[i]):
         env_list.append(tuple(words[i].split("=", 1)))  # type: ignore[arg-type]
         i += 1
     i = skip_options(words, i, launcher) + launcher.positional
@@ -139,6 +139,8 @@ def _argv(call: Call) -> None:
     tail = words[after:] or list(launcher.default_command)
     if not tail:
         if launcher.interactive:
+            from planlint.guard.scripts import read_stdin
+
             read_stdin(acc, depth, via, tool_basename(words[0]))
         return
     before = len(acc.commands)
@@ -167,6 +169,8 @@ def _string(call: Call) -> None:
     if launcher.runs == "string" and i < len(words):
         acc.parse_into(" ".join(words[i:]), depth + 1, via)
     elif launcher.interactive and len(positional) <= launcher.positional + (tool_basename(words[0]) == "su"):
+        from planlint.guard.scripts import read_stdin
+
         read_stdin(acc, depth, via, tool_basename(words[0]))
 
 
@@ -227,6 +231,11 @@ def _copy(call: Call) -> None:
     acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file))
 
 
+def is_assignment(word: str) -> bool:
+    """`NAME=value`: a variable assignment where bash reads one, in front of a command."""
+    return "=" in word and re.match(_ASSIGNMENT, word) is not None
+
+
 def names_tool(word: str) -> bool:
     """A path to an infrastructure tool's binary, literal or computed (`$(which terraform)`)."""
     return bool(TOOL_NAME.match(tool_basename(word))) or (is_dynamic(word) and mentions_iac(word))
@@ -268,15 +277,34 @@ def _package_script(call: Call) -> None:
     package_script(call)
 
 
+# Shells, `source` and interpreters (planlint/guard/scripts.py) are imported when a line runs one.
+def _shell(call: Call) -> None:
+    from planlint.guard.scripts import shell_style
+
+    shell_style(call)
+
+
+def _code(call: Call) -> None:
+    from planlint.guard.scripts import code_style
+
+    code_style(call)
+
+
+def _script(call: Call) -> None:
+    from planlint.guard.scripts import script_style
+
+    script_style(call)
+
+
 STYLES: dict[str, Style] = {
     "argv": _argv,
     "after-dashdash": _after_dashdash,
     "string": _string,
     "string-only": _string,
     "none": _none,
-    "shell": shell_style,
-    "code": code_style,
-    "script": script_style,
+    "shell": _shell,
+    "code": _code,
+    "script": _script,
     "exec-options": _exec_options,
     "container": _container,
     "package-exec": _package_exec,

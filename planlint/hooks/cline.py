@@ -8,9 +8,12 @@ deny:  exit 0 with `{"cancel": true, "errorMessage": "…", "contextModification
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from planlint.hooks.contract import ConfigTarget, HookReply, command_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "cline"
 EVENT = "PreToolUse"

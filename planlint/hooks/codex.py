@@ -8,11 +8,13 @@ deny:  exit 0 with exactly `{"hookSpecificOutput": {"hookEventName", "permission
 
 from __future__ import annotations
 
-from typing import Any
-
 # Same wire shape as Claude Code: Claude's deny emits exactly the three keys Codex accepts (a test pins it).
 from planlint.hooks.claude import EVENT, MATCHER, command_of, deny, merge_claude_style, silent
 from planlint.hooks.contract import ConfigTarget
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "codex"
 CONFIG = ConfigTarget(project=".codex/hooks.json", user=".codex/hooks.json")

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import shlex
 import sys
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from planlint.guard.advice import guard_form
 from planlint.guard.screen import AGENT_STOP, guard_advice, screen_fail_closed
 from planlint.hooks import ADAPTERS
+from planlint.records import NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, Protocol
+
+    class Adapter(Protocol):
+        """One module under planlint/hooks/ per agent."""
+
+        AGENT: str
+        EVENT: str
+        CONFIG: ConfigTarget
+
+        def command_of(self, payload: dict[str, Any]) -> str | None: ...
+
+        def deny(self, reason: str) -> HookReply: ...
+
+        def silent(self) -> HookReply: ...
+
+        def merge_config(self, existing: dict[str, Any], hook_command: str) -> dict[str, Any]: ...
 
 
 class HookReply(NamedTuple):
@@ -38,24 +53,10 @@ def system_path(linux: str, macos: str) -> str:
     return macos if sys.platform == "darwin" else linux
 
 
-class Adapter(Protocol):
-    """One module under planlint/hooks/ per agent."""
-
-    AGENT: str
-    EVENT: str
-    CONFIG: ConfigTarget
-
-    def command_of(self, payload: dict[str, Any]) -> str | None: ...
-
-    def deny(self, reason: str) -> HookReply: ...
-
-    def silent(self) -> HookReply: ...
-
-    def merge_config(self, existing: dict[str, Any], hook_command: str) -> dict[str, Any]: ...
-
-
 def load_adapter(agent: str) -> Adapter:
-    return cast(Adapter, importlib.import_module(ADAPTERS[agent]))
+    name = ADAPTERS[agent]
+    __import__(name)  # importlib.import_module, without importing importlib (and warnings) on every call
+    return sys.modules[name]  # a module meets the protocol (ModuleType.__getattr__)
 
 
 def command_text(value: Any) -> str | None:
@@ -63,6 +64,8 @@ def command_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        import shlex  # argv lists only: not on every hook call
+
         return shlex.join(value)
     return None
 

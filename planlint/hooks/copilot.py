@@ -8,7 +8,6 @@ deny:  exit 0 with `{"permissionDecision": "deny", "permissionDecisionReason": "
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from planlint.hooks.contract import (
     ConfigTarget,
@@ -18,6 +17,10 @@ from planlint.hooks.contract import (
     section,
     tool_input_command,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "copilot"
 EVENT = "preToolUse"

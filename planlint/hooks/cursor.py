@@ -9,9 +9,12 @@ a crashed or timed-out hook blocks instead of allowing.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from planlint.hooks.contract import ConfigTarget, HookReply, append_once, command_text, event_list, section
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "cursor"
 EVENT = "beforeShellExecution"

@@ -8,7 +8,6 @@ Otherwise `{}`: Gemini parses stdout as JSON on exit 0, and an empty object deci
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from planlint.hooks.contract import (
     ConfigTarget,
@@ -19,6 +18,10 @@ from planlint.hooks.contract import (
     system_path,
     tool_input_command,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "gemini"
 EVENT = "BeforeTool"

@@ -6,8 +6,6 @@ deny:  exit 2; stderr is returned to the model as the reason. Otherwise: exit 0,
 
 from __future__ import annotations
 
-from typing import Any
-
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -16,6 +14,10 @@ from planlint.hooks.contract import (
     section,
     tool_input_command,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "kiro"
 EVENT = "preToolUse"

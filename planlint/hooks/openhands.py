@@ -8,10 +8,13 @@ deny:  exit 2 (the only code that blocks) with `{"decision": "deny", "reason": "
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from planlint.hooks.claude import merge_claude_style
 from planlint.hooks.contract import ConfigTarget, HookReply, tool_input_command
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 AGENT = "openhands"
 EVENT = "PreToolUse"

@@ -13,9 +13,13 @@ import json
 import re
 import shlex
 from functools import lru_cache
-from typing import Any, NamedTuple
 
 from planlint.guard.shellwords import mentions_iac
+from planlint.records import NamedTuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
+if TYPE_CHECKING:
+    from typing import Any
 
 # Compiled on first use (re caches them): only MCP tools need them.
 _CLOUD = r"(?i)aws|azure|gcp|gcloud|google|cloud|k8s|kube|helm|terraform|tofu|pulumi|cdk|cfn|db|sql"
