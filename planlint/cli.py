@@ -58,6 +58,13 @@ SUMMARIES: dict[str, str] = {
 }
 
 
+# Commands whose run decodes with msgspec: the command line imports it for them first, without
+# typing_extensions (planlint/msgspec_lean.py). hook, hooks, approve and doctor never decode with it.
+DECODES_WITH_MSGSPEC = frozenset(
+    ("check", "pre-commit", "rules", "diff", "guard", "gate", "config", "serve", "catalogue")
+)
+
+
 class UsageError(PlanlintError):
     """Bad command-line usage: printed as argparse does, the usage line then `PROG: error: MESSAGE`."""
 
@@ -88,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from planlint.cli_parser import command_parser, load_command
 
         command = next((a for a in args_list if not a.startswith("-")), None)
+        if command in DECODES_WITH_MSGSPEC:
+            from planlint.msgspec_lean import import_msgspec
+
+            import_msgspec()
         parser = build_parser(command if command in COMMANDS else None)
         args, extra = parser.parse_known_args(args_list)
         if extra:  # reported by the subcommand's parser, with its usage line, not planlint's

@@ -37,10 +37,12 @@ PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib", "typing", "importlib"
                                  "planlint.guard.scripts", "planlint.guard.files"}  # fmt: skip
 # `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
 # schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,
-# no Terraform source reader. (msgspec itself imports `inspect` through typing_extensions when installed.)
+# no Terraform source reader; msgspec is imported without typing_extensions (planlint/msgspec_lean.py),
+# which would bring `inspect`, `ast` and `dis`.
 CHECK_NEVER = frozenset(
-    ("yaml", "jsonschema", "dataclasses", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2", "planlint.guard")
-)
+    ("yaml", "jsonschema", "dataclasses", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2", "planlint.guard",
+     "typing_extensions", "inspect", "ast", "dis")
+)  # fmt: skip
 
 
 def _run(argv: list[str], stdin: str = "") -> tuple[int, str, set[str]]:
