@@ -91,6 +91,7 @@ def destructive_command(
     `stdin` is the text piped or redirected into the command (a database client's statements), or
     STDIN_COMPUTED when it is not known; `cwd` is where relative file names are opened.
     """
+    argv = program_argv(argv)
     if not argv:
         return None
     program = tool_basename(argv[0])
@@ -102,8 +103,15 @@ def destructive_command(
     positional, flags = _split(argv[1:], with_value)
     for entry in candidates:
         if entry.statements is not None:
-            texts = _sql_texts(argv[1:], entry.sql_options, with_value) + ([stdin] if stdin else [])
-            files = _sql_texts(argv[1:], entry.sql_file_options, with_value)
+            if entry.words and _match_words(entry.words, positional) is None:
+                continue
+            if entry.words:  # an AWS CLI call: a list (`--sqls A B`); a `file://` value is the file's text
+                values = _list_values(argv[1:], entry.sql_options)
+                files = [v.partition("://")[2] for v in values if v.startswith(_SCHEMES)]
+                texts = [v for v in values if not v.startswith(_SCHEMES)]
+            else:
+                texts = _sql_texts(argv[1:], entry.sql_options, with_value) + ([stdin] if stdin else [])
+                files = _sql_texts(argv[1:], entry.sql_file_options, with_value)
             unseen = _read_statements(texts, files, cwd)
             if unseen:
                 what = f"{entry.what}, unless {unseen} (which planlint cannot read) does not"
@@ -114,7 +122,7 @@ def destructive_command(
                 return DestructiveCommand(entry.id, program, entry.what, entry.source)
             continue
         matched = _match_words(entry.words, positional)
-        if matched is None or not all(group & flags for group in entry.flags):
+        if matched is None or not all(_given(group, flags) for group in entry.flags):
             continue
         what = entry.what if matched else f"{entry.what}, unless a word computed at run time says otherwise"
         return DestructiveCommand(entry.id, program, what, entry.source)
@@ -176,7 +184,81 @@ def opens_files(text: str) -> str:
 
 def reads_statements(program: str) -> bool:
     """True when `program` is a database client the catalogue reads statements for (psql, mysql, …)."""
-    return any(e.statements is not None for e in _catalogue()[1].get(tool_basename(program), ()))
+    entries = _catalogue()[1].get(tool_basename(program), ())
+    return any(e.statements is not None and not e.words for e in entries)
+
+
+_PYTHON = r"^(?:python|pypy)(?:\d+(?:\.\d+)*)?$"  # compiled on first use (re caches it)
+_SCHEMES = ("file://", "fileb://")
+
+
+def program_argv(argv: Sequence[str]) -> tuple[str, ...]:
+    """`argv` as the catalogued program it runs: `aws2 …` and `python3 -m awscli …` are `aws …` (the
+    table's `aliases`); anything else unchanged."""
+    if not argv:
+        return ()
+    names, modules = _aliases()
+    base = tool_basename(argv[0])
+    if base in names:
+        return (names[base], *argv[1:])
+    if not re.match(_PYTHON, base):
+        return tuple(argv)
+    i = 1
+    while i < len(argv) and argv[i].startswith("-") and argv[i] not in ("-", "--"):
+        word = argv[i]
+        if word.startswith("--"):  # --check-hash-based-pycs MODE; the other long options take none
+            i += 2 if word == "--check-hash-based-pycs" else 1
+            continue
+        for j, ch in enumerate(word[1:], start=1):  # -Im awscli, -mawscli, -W error -m awscli
+            if ch in "cmWX":
+                value, i = (
+                    (word[j + 1 :], i + 1)
+                    if word[j + 1 :]
+                    else (argv[i + 1] if i + 1 < len(argv) else "", i + 2)
+                )
+                if ch == "m":
+                    return (modules[value], *argv[i:]) if value in modules else tuple(argv)
+                if ch == "c":
+                    return tuple(argv)
+                break
+        else:
+            i += 1
+    return tuple(argv)
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """(executable name → program, python module → program) from the table's `aliases`."""
+    from planlint.guard.tables import load_table
+
+    names: dict[str, str] = {}
+    modules: dict[str, str] = {}
+    for alias in load_table("destructive").get("aliases", ()):
+        names.update(dict.fromkeys(alias.get("names", ()), alias["program"]))
+        if "python_module" in alias:
+            modules[alias["python_module"]] = alias["program"]
+    return names, modules
+
+
+def _list_values(args: Sequence[str], options: frozenset[str]) -> list[str]:
+    """The values of AWS CLI `options` in `args`: `--sql X`, `--sql=X`, and every word of a list `--sqls A B`."""
+    values: list[str] = []
+    taking = False
+    for word in args:
+        if word.startswith("--"):
+            name, eq, value = word.partition("=")
+            taking = name in options
+            values += [value] if taking and eq else []
+        elif taking:
+            values.append(word)
+    return values
+
+
+def _given(group: frozenset[str], flags: frozenset[str]) -> bool:
+    """One of `group` is among `flags`, also as a long prefix getopt_long would expand (`--clea`)."""
+    return bool(group & flags) or any(
+        f.startswith("--") and len(f) > 3 and any(g.startswith(f) for g in group) for f in flags
+    )
 
 
 def sql_includes(text: str) -> list[str]:

@@ -68,7 +68,7 @@ def screen(command_line: str) -> Screening:
                 f"showing it. Pass the flags explicitly to {guard_form('terraform …')}. " + AGENT_STOP,
                 kind="unverifiable",
             )
-    from planlint.guard.destructive import destructive_command
+    from planlint.guard.destructive import destructive_command, program_argv
 
     unresolved = _unresolved(line)
     if unresolved:
@@ -79,7 +79,7 @@ def screen(command_line: str) -> Screening:
             kind="unverifiable",
         )
     results: list[Classification] = []
-    for command in line.commands:
+    for command in (c._replace(argv=program_argv(c.argv)) for c in line.commands):  # python3 -m awscli
         verdict = direct_delete(command)
         if verdict is not None:
             return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
