@@ -20,6 +20,7 @@ from typing import Any, Literal
 import msgspec
 
 from planlint.errors import ConfigError, RuleError
+from planlint.rules_index import relative_name
 
 CLASSES = ("data", "crypto-identity", "network-foundation", "environment")
 Standing = Literal["stateful", "stateless", "unknown"]
@@ -137,9 +138,7 @@ def load_catalogue(directory: Path, documents: Iterable[tuple[Path, Any]]) -> Ca
     words: list[str] = []
     twins: list[tuple[str, Mapping[str, Any]]] = []
     for path, doc in documents:
-        origin = (
-            str(path.relative_to(directory.parent)) if path.is_relative_to(directory.parent) else str(path)
-        )
+        origin = relative_name(path, directory.parent) or str(path)
         if not isinstance(doc, dict) or not FILE_KEYS & set(doc):
             raise RuleError(
                 "catalogue file needs `types:`, `stateless:`, `kinds:`, `storage_words:` or `twins:`", origin

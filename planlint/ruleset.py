@@ -123,13 +123,13 @@ def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = Fa
     Built-in rules are validated against the schema by the test suite, not on every run: jsonschema
     costs more to import than the whole check of a small plan.
     """
-    from planlint.rules_index import load_index
+    from planlint.rules_index import load_index, relative_name
 
     builtin = builtin_rules_dir()
     index = load_index(builtin) or {}
 
     def document(path: Path) -> Any:
-        key = str(path.relative_to(builtin)) if path.is_relative_to(builtin) else None
+        key = relative_name(path, builtin)
         return index[key] if key in index else read_yaml(path)
 
     catalogue = load_catalogue(

@@ -8,7 +8,6 @@ infrastructure and its name says it changes something: unknown is asked about, n
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 import shlex
@@ -104,6 +103,8 @@ def _tools() -> tuple[dict[str, Any], ...]:
 def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
     """The command a tool call runs (empty when it runs none planlint knows of)."""
     mcp = name.startswith("mcp__")
+    if mcp:
+        import fnmatch  # imported for MCP names only (see below)
     for entry in _tools():
         names = entry["names"]
         # Every glob in the table is an MCP name: a shell tool (`Bash`) costs one lookup, not 30 regexes.
