@@ -201,7 +201,7 @@ def program_argv(argv: Sequence[str]) -> tuple[str, ...]:
     base = tool_basename(argv[0])
     if base in names:
         return (names[base], *argv[1:])
-    if not re.match(_PYTHON, base):
+    if not base.startswith(("python", "pypy")) or not re.match(_PYTHON, base):
         return tuple(argv)
     i = 1
     while i < len(argv) and argv[i].startswith("-") and argv[i] not in ("-", "--"):

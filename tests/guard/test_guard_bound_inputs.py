@@ -30,9 +30,10 @@ with open(os.environ['FAKE_CLI_LOG'], 'a') as log:
 """
 
 
-def _stubs(rig: Rig) -> Path:
+def _stubs(rig: Rig, names: tuple[str, ...] = ("psql", "mysql", "kubectl", "aws")) -> Path:
+    """The logging stand-ins `names` first on the rig's PATH; returns their log file."""
     bin_dir = Path(rig.env["PATH"].split(os.pathsep)[0])
-    for name in ("psql", "mysql", "kubectl", "aws"):
+    for name in names:
         (bin_dir / name).write_text(STUB)
         (bin_dir / name).chmod(0o755)
     log = rig.work.parent / "cli.jsonl"

@@ -8,25 +8,19 @@ arguments name when it runs.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from .test_guard_bound_inputs import STUB, _calls, _guard
+from .test_guard_bound_inputs import _calls, _guard
+from .test_guard_bound_inputs import _stubs as stubs
 from .test_guard_terraform import Rig, _approve, _trust, rig
 
 __all__ = ["rig"]
 
 
 def _stubs(rig: Rig) -> Path:
-    bin_dir = Path(rig.env["PATH"].split(os.pathsep)[0])
-    for name in ("aws", "pulumi", "sam"):
-        (bin_dir / name).write_text(STUB)
-        (bin_dir / name).chmod(0o755)
-    log = rig.work.parent / "cli.jsonl"
-    rig.env["FAKE_CLI_LOG"] = str(log)
-    return log
+    return stubs(rig, ("aws", "pulumi", "sam"))
 
 
 def test_update_stack_template_edited_after_approval_is_refused_and_the_copy_runs(rig: Rig) -> None:
@@ -112,3 +106,23 @@ def test_sam_delete_with_a_named_config_file_binds_it(rig: Rig) -> None:
     (rig.work / "samconfig.toml").write_text("version = 0.1\n")
     proc = _guard(rig, "--", "sam", "delete", "--no-prompts", "--config-file", "samconfig.toml")
     assert proc.returncode == 10 and "samconfig.toml (14 bytes, sha256 " in proc.stderr, proc.stderr
+
+
+def test_sam_sync_keeps_its_template_path_and_runs_the_bound_config_copy(rig: Rig) -> None:
+    """sam resolves CodeUri against the template's directory: the template stays where it is (configuration,
+    not bound); the named config file is bound and handed over as guard's copy."""
+    log = _stubs(rig)
+    keys = _trust(rig)
+    (rig.work / "template.yaml").write_text("Resources: {}\n")
+    (rig.work / "samconfig.toml").write_text("version = 0.1\n")
+    command = ("--", "sam", "sync", "--template", "template.yaml", "--config-file", "samconfig.toml")
+    refused = _guard(rig, *command)
+    assert refused.returncode == 10 and "samconfig.toml (14 bytes" in refused.stderr, refused.stderr
+    assert "template.yaml (" not in refused.stderr
+    approval = _approve(rig, refused.stderr, keys["alice"], "alice", "sync.json")
+    ran = _guard(rig, "--approval", str(approval), *command)
+    assert ran.returncode == 0, ran.stderr
+    (call,) = _calls(log)
+    argv = call["argv"]
+    assert isinstance(argv, list) and argv[:3] == ["sync", "--template", "template.yaml"]
+    assert argv[3] == "--config-file" and argv[4].endswith("/0-samconfig.toml") and argv[4].startswith("/")

@@ -5,7 +5,6 @@ real `planlint hook claude` entry point, with real files in a temp directory."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from .test_guard_terraform import make_trust
+from .test_hook_option_spellings import _answer
 
 ARN = "--resource-arn arn:aws:rds:eu-west-1:123456789012:cluster:prod --secret-arn arn:aws:secretsmanager:x"
 DENIED = [
@@ -55,16 +55,6 @@ QUIET = [
     "mysql -e 'SELECT deleted_at FROM users' prod",
     "psql -f report.sql prod",
 ]
-
-
-def _answer(command: str, cwd: Path) -> str:
-    event = {"tool_name": "Bash", "tool_input": {"command": command}, "hook_event_name": "PreToolUse"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "planlint", "hook", "claude", "--guard-account", "none"],
-        input=json.dumps(event), capture_output=True, text=True, cwd=cwd, timeout=60, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
 
 
 @pytest.fixture
