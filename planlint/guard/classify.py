@@ -74,6 +74,15 @@ _TF_STACKS_GROUP_PASS = {
 }
 _TF_STATE_PASS = frozenset(("list", "show", "pull", "identities"))
 _TF_WORKSPACE_PASS = frozenset(("list", "show", "select", "new"))
+# Terraform's nested commands (internal/command registrations in commands.go; OpenTofu the same): the
+# command whose last word TF_CLI_ARGS* follow, and whose name TF_CLI_ARGS_<sub>_<action> carries.
+_TF_NESTED = {
+    "state": frozenset(("list", "mv", "pull", "push", "replace-provider", "rm", "show", "identities")),
+    "workspace": frozenset(("delete", "list", "new", "select", "show")),
+    "env": frozenset(("delete", "list", "new", "select")),
+    "providers": frozenset(("lock", "mirror", "schema")),
+    "metadata": frozenset(("functions",)),
+}
 _TG_PASS = frozenset(
     ("catalog", "scaffold", "hclfmt", "hclvalidate", "graph-dependencies", "render-json", "render",
      "output-module-groups", "info", "find", "list", "dag", "hcl", "terragrunt-info", "validate-inputs")
@@ -170,12 +179,32 @@ def _unverifiable(tool: str, command: SimpleCommand, reason: str) -> Classificat
 
 
 def tf_cli_args(env: Sequence[tuple[str, str]], subcommand: str) -> list[str]:
-    """Arguments Terraform itself would add from TF_CLI_ARGS and TF_CLI_ARGS_<subcommand>."""
+    """Arguments Terraform itself would add from TF_CLI_ARGS and TF_CLI_ARGS_<subcommand> (`subcommand` as
+    Terraform names it: `state rm` reads TF_CLI_ARGS_state_rm, `force-unlock` TF_CLI_ARGS_force_unlock)."""
+    suffix = subcommand.replace("-", "_").replace(" ", "_")
+    names = ("TF_CLI_ARGS", f"TF_CLI_ARGS_{subcommand}", f"TF_CLI_ARGS_{suffix}")
     added: list[str] = []
     for name, value in env:
-        if name in ("TF_CLI_ARGS", f"TF_CLI_ARGS_{subcommand}"):
+        if name in names:
             added += shlex.split(value)
     return added
+
+
+def _tf_env_readings(env: Sequence[tuple[str, str]], sub: str, rest: list[str]) -> list[list[str]]:
+    """The subcommand's words with TF_CLI_ARGS* added, as Terraform adds them, then as planlint read them
+    before (after the first word, TF_CLI_ARGS_<first word>): a line gated under either reading is gated.
+
+    Terraform (main.go mergeEnvArgs; mitchellh/cli's nested subcommands) inserts TF_CLI_ARGS and
+    TF_CLI_ARGS_<sub>_<action> right after a nested command's last word: with TF_CLI_ARGS=-lock=false,
+    `terraform state rm x` runs `state rm -lock=false x`, and TF_CLI_ARGS_state is not read for it.
+    """
+    if not any(name.startswith("TF_CLI_ARGS") for name, _ in env):
+        return [rest]
+    if rest and rest[0] in _TF_NESTED.get(sub, ()):
+        real = [rest[0], *tf_cli_args(env, f"{sub} {rest[0]}"), *rest[1:]]
+    else:
+        real = [*tf_cli_args(env, sub), *rest]
+    return [real, [*tf_cli_args(env, sub), *rest]]
 
 
 def has_flag(args: Sequence[str], flag: str) -> bool:
@@ -206,8 +235,15 @@ def _terraform(tool: str, command: SimpleCommand) -> Classification:
         return Classification(kind, tool, command.argv, reason, sub, flow, chdir, command.env)
 
     # Terraform inserts TF_CLI_ARGS and TF_CLI_ARGS_<sub> right after the subcommand: with
-    # TF_CLI_ARGS_state="rm x", `terraform state list` runs `state rm x list`. Judge what will run.
-    rest = tf_cli_args(command.env, sub) + rest
+    # TF_CLI_ARGS_state="rm x", `terraform state` runs `state rm x`. Judge what will run.
+    verdicts = [_terraform_sub(tool, sub, words, make) for words in _tf_env_readings(command.env, sub, rest)]
+    return next((v for v in verdicts if v.gated), verdicts[0])
+
+
+def _terraform_sub(
+    tool: str, sub: str, rest: list[str], make: Callable[..., Classification]
+) -> Classification:
+    """The verdict on `terraform SUB REST…` (REST with the TF_CLI_ARGS* words already added)."""
     effective = rest
     if sub == "apply":
         if has_flag(effective, "-destroy"):

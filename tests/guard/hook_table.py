@@ -126,6 +126,12 @@ BYPASS_ATTEMPTS = [
     # TF_CLI_ARGS_<sub> is inserted after the subcommand: `state list` becomes `state rm … list`
     'TF_CLI_ARGS_state="rm aws_db_instance.main" terraform state list',
     'TF_CLI_ARGS_workspace="delete prod" terraform workspace list',
+    # … but after a nested command's last word, and then TF_CLI_ARGS_<sub>_<action> is the one read:
+    # `state rm -lock=false x` (tests/guard/test_guard_real_terraform.py runs these with real terraform)
+    "TF_CLI_ARGS=-lock=false terraform state rm aws_db_instance.main",
+    "TF_CLI_ARGS_state=list terraform state rm aws_db_instance.main",
+    "TF_CLI_ARGS=-force terraform workspace delete prod",
+    "TF_CLI_ARGS_workspace=list terraform workspace delete prod",
     'export TF_CLI_ARGS_apply="-auto-approve"',
     "declare -x TF_CLI_ARGS=-destroy",
 ]

@@ -77,10 +77,10 @@ class RealRig:
     def state(self) -> list[str]:
         return self.terraform("state", "list").split()
 
-    def guard(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def guard(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(self.trust), *args],
-            cwd=self.work, env=self.env, capture_output=True, text=True, timeout=120, check=False,
+            cwd=self.work, env={**self.env, **env}, capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
 
     def approve(self, refusal: str, approver: str, out: str) -> Path:
@@ -130,3 +130,17 @@ def test_guarded_destroy_needs_a_peer_approval_and_it_works_once(rig: RealRig) -
     rig.terraform("apply", "-auto-approve", "-input=false")
     reused = rig.guard("--approval", str(approval), "--", "terraform", "destroy")
     assert reused.returncode == 12 and sorted(rig.state()) == ["terraform_data.cache", "terraform_data.db"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"TF_CLI_ARGS": "-lock=false"}, {"TF_CLI_ARGS_state": "list"}, {"TF_CLI_ARGS_state_rm": "-lock=false"}],
+)
+def test_tf_cli_args_do_not_hide_state_surgery(rig: RealRig, env: dict[str, str]) -> None:
+    """Terraform puts TF_CLI_ARGS after a nested command's last word (`state rm -lock=false x`) and reads
+    TF_CLI_ARGS_state_rm, not TF_CLI_ARGS_state, for it: real terraform removes the object either way, so
+    guard must not read the line as `state -lock=false rm x` or `state list rm x` (a read) and run it."""
+    proc = rig.guard("--", "terraform", "state", "rm", "terraform_data.db", **env)
+    assert proc.returncode == 10, proc.stderr
+    assert "state rm is state surgery" in proc.stderr
+    assert sorted(rig.state()) == ["terraform_data.cache", "terraform_data.db"]
