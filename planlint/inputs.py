@@ -140,9 +140,19 @@ def _render_binary_plan(origin: str) -> bytes:
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"`{tool} show -json` failed to run: {exc}", origin) from None
     if done.returncode != 0:
-        first = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
-        raise InputError(f"`{tool} show -json` exited {done.returncode}: {first}", origin)
+        raise InputError(f"`{tool} show -json` exited {done.returncode}: {_tool_error(done.stderr)}", origin)
     return done.stdout
+
+
+def _tool_error(stderr: bytes) -> str:
+    """The line that says what went wrong in Terraform's/OpenTofu's diagnostics (`Error: …`), without
+    their colour codes and box drawing (`╷ │ ╵`); else the last line with text."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", stderr.decode(errors="replace"))
+    lines = [line.strip().lstrip("╷│╵").strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    return next((line for line in lines if line.startswith("Error:")), lines[-1] if lines else "no message")
 
 
 def looks_like_wrapper_output(data: bytes) -> bool:

@@ -244,3 +244,22 @@ def test_real_terraform_shape(shape: Shape, tmp_path: Path, capsys: pytest.Captu
         assert report["decision"] == "pass"
         assert all(f["enforcement"] == "info" for f in findings), findings
         assert shape.info_rules == {f["rule_id"] for f in findings}
+
+
+def test_a_damaged_saved_plan_is_refused_in_one_line_saying_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A saved plan cut short (a copy that did not finish): `terraform show -json` fails, and the refusal
+    names the file and Terraform's error, not the colour codes and box drawing around it (before: `╵`)."""
+    root = tmp_path / "tf"
+    root.mkdir()
+    _write(root, _data("db"), {})
+    _terraform(root, "init", "-input=false")
+    _terraform(root, "plan", "-input=false", "-out=tfplan")
+    damaged = root / "damaged.tfplan"
+    damaged.write_bytes((root / "tfplan").read_bytes()[:100])
+    assert main(["check", str(damaged)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    assert err.startswith(f"planlint: error: {damaged}: `terraform show -json` exited 1: Error: "), err
+    assert "\x1b" not in err and "╵" not in err, err
