@@ -140,6 +140,10 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/guard/test_guard_cloudformation.py",
         "tests/guard/test_guard_bound_inputs.py",
         "tests/guard/test_hook_option_spellings.py",
+        "tests/guard/test_guard_iac_inputs.py",
+        "tests/guard/test_guard_iac_input_clis.py",
+        "tests/guard/test_hook_data_deletes.py",
+        "tests/test_start_up_imports.py",  # the hook's path imports no `typing` (TYPE_CHECKING stays False)
     ),
 }
 TIMEOUT_S = 300
