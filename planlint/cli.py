@@ -92,17 +92,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             if args_list[1] in ADAPTERS:
                 return answer(args_list[1])
-        from planlint.cli_parser import command_parser, load_command
+        import gc
+
+        from planlint.cli_parser import load_command, parse_command_line
 
         command = next((a for a in args_list if not a.startswith("-")), None)
-        if command in DECODES_WITH_MSGSPEC:
-            from planlint.msgspec_lean import import_msgspec
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # start-up makes modules, classes and parsers, not garbage: no cyclic collections
+        try:
+            if command in DECODES_WITH_MSGSPEC:
+                from planlint.msgspec_lean import import_msgspec
 
-            import_msgspec()
-        parser = build_parser(command if command in COMMANDS else None)
-        args, extra = parser.parse_known_args(args_list)
-        if extra:  # reported by the subcommand's parser, with its usage line, not planlint's
-            command_parser(parser, args.command).error(f"unrecognized arguments: {' '.join(extra)}")
+                import_msgspec()
+            parser, args = parse_command_line(args_list)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         if args.command is None:
             parser.print_help()
             return 2

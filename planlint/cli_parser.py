@@ -51,6 +51,36 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def command_only_parser(name: str) -> argparse.ArgumentParser:
+    """`planlint NAME`'s own parser, the same as `build_parser(NAME)`'s sub-parser of NAME, built alone.
+
+    For a command line that starts with NAME (`planlint check PLAN`): planlint's own parser has nothing
+    to read before NAME, and a sub-parser takes every argument after it, so neither planlint's parser nor
+    the other commands' are needed (building them is most of argparse's share of a small check).
+    """
+    module = load_command(name)
+    parser = Parser(prog=f"planlint {name}", description=module.HELP)
+    module.add_arguments(parser)
+    return parser
+
+
+def parse_command_line(args: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser that read `args` and what it read (`command`: the command's name, or None).
+
+    Usage errors raise UsageError, printed with the usage line of the parser whose arguments they are.
+    """
+    if args and args[0] in COMMANDS:
+        parser = command_only_parser(args[0])
+        namespace, extra = parser.parse_known_args(args[1:], argparse.Namespace(command=args[0]))
+    else:
+        command = next((a for a in args if not a.startswith("-")), None)
+        parser = build_parser(command if command in COMMANDS else None)
+        namespace, extra = parser.parse_known_args(args)
+    if extra:  # reported by the subcommand's parser, with its usage line, not planlint's
+        command_parser(parser, namespace.command).error(f"unrecognized arguments: {' '.join(extra)}")
+    return parser, namespace
+
+
 def command_parser(parser: argparse.ArgumentParser, command: str | None) -> argparse.ArgumentParser:
     """The sub-parser of `command` (for its own usage line in errors), else `parser` itself."""
     for action in parser._actions:

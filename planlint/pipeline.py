@@ -36,19 +36,19 @@ def run_check(
     A directory in `paths` is a set of stacks (Terragrunt `--json-out-dir`, or one plan per stack),
     checked against Terragrunt's `run_report` when given (see planlint.stacks).
     """
-    from planlint.loaders import load_inputs
-    from planlint.ruleset import load_ruleset
-    from planlint.shapes import no_op_reader, values_reader
-
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
     # The rules are known before the plans are read, so each plan keeps only the attribute values a rule
     # can read and lets the rest of its file go as soon as it is loaded, and only counts the no-ops no
-    # rule can match.
-    ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
-    needs_values = values_reader(ruleset, policy)
-    no_op_matters = no_op_reader(ruleset, policy)
+    # rule can match. Building the rule set and the catalogue makes no garbage cycles either.
     with _no_cyclic_gc():
+        from planlint.loaders import load_inputs
+        from planlint.ruleset import load_ruleset
+        from planlint.shapes import no_op_reader, values_reader
+
+        ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
+        needs_values = values_reader(ruleset, policy)
+        no_op_matters = no_op_reader(ruleset, policy)
         if run_report is not None or any(p != "-" and Path(p).is_dir() for p in paths):
             from planlint.stacks import load_stacks
 
