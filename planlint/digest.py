@@ -17,11 +17,11 @@ item changes it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 
 from planlint.model import Finding
+from planlint.sha256 import sha256_hex
 
 DIGEST_VERSION = "pl1"
 
@@ -37,4 +37,4 @@ def destructive_digest(findings: Iterable[Finding]) -> str:
     """`pl1:` + sha256 hex over the gated findings (see module docstring for exactly what goes in)."""
     items = sorted(digest_item(f) for f in findings if f.gated and f.waived_by is None)
     canonical = json.dumps(items, separators=(",", ":"), ensure_ascii=False).encode()
-    return f"{DIGEST_VERSION}:{hashlib.sha256(canonical).hexdigest()}"
+    return f"{DIGEST_VERSION}:{sha256_hex(canonical)}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import re
 import sys
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from planlint.errors import InputError
+from planlint.sha256 import sha256_hex
 
 if TYPE_CHECKING:
     import threading
@@ -50,8 +50,9 @@ class Digest:
         self._hex = ""
         self._thread: threading.Thread | None = None
         if len(data) < HASH_IN_BACKGROUND_BYTES:
-            self._hex = hashlib.sha256(data).hexdigest()
+            self._hex = sha256_hex(data)
             return
+        import hashlib
         import threading
 
         def run() -> None:

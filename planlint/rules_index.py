@@ -10,7 +10,6 @@ Regenerate after editing rules/: `python -m planlint.rules_index` (a test fails 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+
+from planlint.sha256 import sha256_hex
 
 INDEX_NAME = "_index.json"
 
@@ -47,7 +48,7 @@ def relative_name(path: Path, root: Path) -> str | None:
 
 
 def _digest(files: list[Path], rules_dir: Path) -> dict[str, str]:
-    return {str(relative_name(p, rules_dir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return {str(relative_name(p, rules_dir)): sha256_hex(p.read_bytes()) for p in files}
 
 
 def load_index(rules_dir: Path) -> dict[str, Any] | None:
