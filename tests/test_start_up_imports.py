@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 
 PROBE = """
-import json, sys
+import sys
 from planlint.cli import main
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+modules = sorted(sys.modules)  # before this probe imports json to print them
+import json
+print(json.dumps({"code": code, "modules": modules}), file=sys.stderr)
 """
 
 # Never on the hook's path: dataclasses (it imports inspect, ast, dis, tokenize), PyYAML and jsonschema
@@ -32,9 +34,12 @@ HOOK_NEVER = frozenset(
 )  # fmt: skip
 # A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path; its
 # records are built without `typing` (planlint/records.py), its adapter found without `importlib` (and its
-# `warnings`), and the modules that read scripts and files are not loaded.
+# `warnings`), and the modules that read scripts and files are not loaded. The event and the command
+# tables' index are decoded without the `json` package (planlint/json_lean.py: only a refusal writes
+# JSON), and the index is not checked against the YAML files on each call (no `zlib`: a test does it);
+# `shlex` only words refusals and reads argv lists.
 PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib", "typing", "importlib", "warnings", "contextlib",
-                                 "planlint.guard.scripts", "planlint.guard.files"}  # fmt: skip
+                                 "planlint.guard.scripts", "planlint.guard.files", "json", "zlib", "shlex"}  # fmt: skip
 # `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
 # schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,
 # no Terraform source reader; msgspec is imported without typing_extensions (planlint/msgspec_lean.py),

@@ -14,7 +14,6 @@ Kinds, from harmless to refused:
 from __future__ import annotations
 
 import re
-import shlex
 
 from planlint.guard.shell import SimpleCommand
 from planlint.guard.shellwords import is_dynamic, tool_basename, unreadable_args
@@ -125,6 +124,8 @@ class Classification(NamedTuple):
         return self.kind in ("apply", "destroy", "approval", "unverifiable")
 
     def display(self) -> str:
+        import shlex  # a refusal's wording: not on a silent line's path
+
         prefix = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env if k.startswith("TF_CLI_ARGS"))
         text = shlex.join(self.argv)
         return f"{prefix} {text}" if prefix else text
@@ -186,6 +187,8 @@ def tf_cli_args(env: Sequence[tuple[str, str]], subcommand: str) -> list[str]:
     added: list[str] = []
     for name, value in env:
         if name in names:
+            import shlex  # only a line that sets TF_CLI_ARGS*
+
             added += shlex.split(value)
     return added
 
@@ -321,6 +324,8 @@ def _terragrunt(tool: str, command: SimpleCommand, args: list[str], chdir: str |
         else:
             target = [a for a in args if a not in _TG_MULTI_FLAGS]
         target = [a for a in target if a not in _TG_MULTI_FLAGS]
+        import shlex  # terragrunt's multi-unit commands only
+
         shown = shlex.join(command.argv[1:])
         single = (
             _terraform("terraform", SimpleCommand(("terraform", *target), command.env)) if target else None

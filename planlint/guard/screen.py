@@ -11,8 +11,6 @@ Each denial carries a `kind` (what sort of problem it is) so tests and logs can 
 
 from __future__ import annotations
 
-import shlex
-
 from planlint.guard.advice import guard_form
 from planlint.guard.classify import Classification, direct_delete
 from planlint.guard.shell import ShellLine, SimpleCommand, parse
@@ -128,6 +126,8 @@ def _unresolved(line: ShellLine) -> str:
         known = known or names_tool(name) or catalogued(name)  # classified by what they are, found or not
         if known or "/" in name or not verbs.intersection(command.argv[1:]):
             continue
+        import shlex  # shlex words refusals only: not on a silent line's path
+
         from planlint.guard.files import on_path  # only for a program no table knows
 
         if not on_path(name):
@@ -144,6 +144,8 @@ def _kind(gated: list[Classification]) -> str:
 
 
 def _impostor_message(impostor: str, inner: tuple[str, ...]) -> str:
+    import shlex
+
     return (
         f"planlint: blocked: `{impostor}` is not the installed planlint, so it would not judge "
         f"`{shlex.join(inner)}`. Run the installed one: {guard_form(shlex.join(inner))}. " + AGENT_STOP
@@ -154,6 +156,8 @@ _SAME_INPUT = " with the same standard input (guard reads it and binds it to the
 
 
 def _deny_message(gated: list[Classification]) -> str:
+    import shlex
+
     parts = []
     for c in gated:
         shown = c.display()

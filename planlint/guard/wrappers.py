@@ -9,7 +9,6 @@ which judges it like any other (recursively, for nested shells).
 from __future__ import annotations
 
 import re
-import shlex
 
 from planlint.guard.launcher import Call, launchers, skip_options
 from planlint.guard.shell import SimpleCommand
@@ -76,6 +75,8 @@ def _options(call: Call, start: int) -> int | None:
             else:
                 text, rest = (words[i + 1] if i + 1 < len(words) else ""), words[i + 2 :]
             split = option in ("-S", "--split-string")  # env runs the string with the words after it
+            import shlex  # a launcher's string option only: not on a plain line's path
+
             acc.parse_into(" ".join([text, *map(shlex.quote, rest)]) if split else text, depth + 1, via)
             return None
         if word in launcher.argv_options:

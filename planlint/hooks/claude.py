@@ -7,8 +7,7 @@ deny:  exit 0 with `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "perm
 
 from __future__ import annotations
 
-import json
-
+from planlint import json_lean
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -50,7 +49,7 @@ def deny(reason: str) -> HookReply:
             "permissionDecisionReason": reason,
         }
     }
-    return HookReply(stdout=json.dumps(output))
+    return HookReply(stdout=json_lean.dumps(output))
 
 
 def silent() -> HookReply:

@@ -7,8 +7,7 @@ deny:  exit 0 with `{"permissionDecision": "deny", "permissionDecisionReason": "
 
 from __future__ import annotations
 
-import json
-
+from planlint import json_lean
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -31,7 +30,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
     if "toolArgs" in payload:
         args = payload["toolArgs"]
         if isinstance(args, str):
-            args = json.loads(args)  # ValueError → the caller fails closed when IaC is mentioned
+            args = json_lean.loads(args)  # ValueError → the caller fails closed when IaC is mentioned
         if not isinstance(args, dict):
             return None
         return tool_input_command({"tool_input": args})
@@ -39,7 +38,9 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 
 def deny(reason: str) -> HookReply:
-    return HookReply(stdout=json.dumps({"permissionDecision": "deny", "permissionDecisionReason": reason}))
+    return HookReply(
+        stdout=json_lean.dumps({"permissionDecision": "deny", "permissionDecisionReason": reason})
+    )
 
 
 def silent() -> HookReply:

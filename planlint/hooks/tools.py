@@ -8,11 +8,10 @@ infrastructure and its name says it changes something: unknown is asked about, n
 
 from __future__ import annotations
 
-import json
 import re
-import shlex
 from functools import lru_cache
 
+from planlint import json_lean
 from planlint.guard.shellwords import mentions_iac
 from planlint.records import NamedTuple
 
@@ -89,7 +88,7 @@ def mcp_name(name: str, context: Any = None) -> str:
 
 def _object(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
-        value = json.loads(value)  # ValueError: the caller fails closed when infrastructure is named
+        value = json_lean.loads(value)  # ValueError: the caller fails closed when infrastructure is named
     return value if isinstance(value, dict) else {}
 
 
@@ -115,6 +114,8 @@ def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
             return ToolCommand(refuse=f"`{name}`: {entry['reason']}")
         if reads == "shell":
             return ToolCommand(text=_shell_text(args.get(entry["field"])))
+        import shlex  # argv and AWS API tools: not on a shell tool's path
+
         if reads == "argv":
             words = [str(args.get(f, "")) for f in entry["fields"]]
             return ToolCommand(text=shlex.join([entry["program"], *" ".join(words).split()]))
@@ -126,13 +127,16 @@ def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
             return ToolCommand(
                 refuse=f"`{name}` is an MCP tool planlint does not know, and it may change infrastructure"
             )
-        text = json.dumps(args)
+        text = json_lean.dumps(args)
         if mentions_iac(tool) and re.search(_MUTATING, text):
             return ToolCommand(refuse=f"`{name}` passes an infrastructure command planlint cannot read")
     return ToolCommand()
 
 
 def _shell_text(value: Any) -> str:
+    if isinstance(value, list):
+        import shlex  # an argv list only
+
     text = value if isinstance(value, str) else shlex.join(map(str, value)) if isinstance(value, list) else ""
     for key, char in _SPECIAL_KEYS.items():
         text = text.replace(key, char)
@@ -152,7 +156,7 @@ def aws_argv(args: dict[str, Any]) -> list[str]:
         if value is True:
             argv.append(flag)
         elif value not in (False, None):
-            argv += [flag, value if isinstance(value, str) else json.dumps(value)]
+            argv += [flag, value if isinstance(value, str) else json_lean.dumps(value)]
     for key, flag in (("region", "--region"), ("profile_name", "--profile")):
         if args.get(key):
             argv += [flag, str(args[key])]

@@ -49,3 +49,24 @@ def test_docs_are_generated_from_the_tables() -> None:
 def test_catalogue_ids_are_unique() -> None:
     ids = [e["id"] for e in read_yaml(commands_dir() / "destructive.yaml")["commands"]]
     assert len(ids) == len(set(ids))
+
+
+def test_without_a_readable_index_the_yaml_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook reads the shipped index as is (its freshness is test_index_is_fresh's job); an installation
+    whose index is missing or broken still gets the same tables, from the YAML."""
+    from planlint.guard import tables
+
+    for source in commands_dir().glob("*.yaml"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    shipped = {name: tables.load_table(name) for name in SCHEMAS}
+    for index_text in (None, '{"documents": ', "[]"):
+        if index_text is not None:
+            (tmp_path / INDEX_NAME).write_text(index_text, encoding="utf-8")
+        monkeypatch.setattr(tables, "_commands_dir", lambda: str(tmp_path))
+        tables.load_table.cache_clear()
+        tables._index.cache_clear()
+        try:
+            assert {name: tables.load_table(name) for name in SCHEMAS} == shipped
+        finally:
+            tables.load_table.cache_clear()
+            tables._index.cache_clear()
