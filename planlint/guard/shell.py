@@ -190,6 +190,8 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
         _pipeline([c for c in node.children if c.type not in ("|", "|&")], acc, depth, via, stdin)
     elif kind == "heredoc_body":
         _walk_children(node, acc, depth, via)  # only substitutions in it run
+    elif kind in _SUBSTITUTIONS:
+        _walk_children(node, acc, depth, via)
     else:
         for child in node.children:
             _walk(child, acc, depth, via, stdin)
@@ -198,11 +200,19 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
 def _walk_children(node: Node, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
     """Commands inside the substitutions of a word, an assignment or a heredoc (the node itself included)."""
     if node.type in _SUBSTITUTIONS:
+        stdin = _substitution_stdin(node)
         for child in node.children:
-            _walk(child, acc, depth, via, STDIN_NONE)
+            _walk(child, acc, depth, via, stdin)
         return
     for child in node.children:
         _walk_children(child, acc, depth, via)
+
+
+def _substitution_stdin(node: Node) -> str | None:
+    """What a substitution's commands read: `>(bash)` reads whatever the line writes into it, which is
+    computed at run time (`echo 'terraform destroy' > >(bash)`, `exec 3> >(sh)`); `$(…)` and `<(…)`
+    read the line's own standard input."""
+    return STDIN_COMPUTED if _text(node).startswith(">(") else STDIN_NONE
 
 
 def _pipeline(stages: list[Node], acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from planlint.guard.launcher import Call, launchers, skip_options
-from planlint.guard.shell import SimpleCommand
+from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
@@ -269,6 +269,7 @@ def _coproc(call: Call) -> None:
     args = words[1:]
     if len(args) > 1 and args[1] in ("{", "("):
         args = args[2:]
+    acc.stdin = STDIN_COMPUTED  # the coprocess reads what the line writes to ${COPROC[1]} at run time
     acc.peel(args, depth, via, env)
 
 

@@ -95,6 +95,35 @@ ATTACKS: list[Attack] = [
         ("node",),
     ),
     Attack("eval", 'eval "$(echo terraform destroy)"', "unverifiable", "terraform destroy"),
+    # a shell reading what the line writes into it later: an output process substitution or a coprocess
+    Attack(
+        "shell behind >(…)", "echo 'terraform destroy' > >(bash); sleep 1", "unverifiable", "terraform destroy"
+    ),
+    Attack(
+        "shell behind >(…)",
+        "exec 3> >(sh); echo 'terraform destroy' >&3; exec 3>&-; sleep 1",
+        "unverifiable",
+        "terraform destroy",
+    ),
+    Attack(
+        "shell behind >(…)",
+        "echo 'terraform destroy' | tee >(bash) >/dev/null; sleep 1",
+        "unverifiable",
+        "terraform destroy",
+    ),
+    Attack(
+        "shell as coprocess",
+        "coproc bash; echo 'terraform destroy' >&${COPROC[1]}; sleep 1",
+        "unverifiable",
+        "terraform destroy",
+    ),
+    Attack(
+        "shell as coprocess",
+        'coproc S { sh; }; echo \'terraform destroy\' >&"${S[1]}"; sleep 1',
+        "unverifiable",
+        "terraform destroy",
+    ),
+    Attack("harmless", "terraform plan > >(tee plan.log); sleep 1", "", "terraform plan"),
     # launchers
     Attack("launcher", "setsid -w terraform destroy", "destroy", "terraform destroy"),
     Attack("launcher", "setsid terraform destroy", "destroy", "terraform destroy"),
