@@ -40,6 +40,20 @@ DENIED = [
     "psql -c 'DELETE FROM users' prod",
     "psql -f purge.sql prod",
     "psql prod < purge.sql",
+    # AWS data services' deletes that passed before (aws-fsx-delete … aws-dynamodb-partiql-delete)
+    "aws fsx delete-file-system --file-system-id fs-0123456789abcdef0",
+    "aws memorydb delete-cluster --cluster-name prod",
+    "aws lightsail delete-relational-database --relational-database-name prod --skip-final-snapshot",
+    "aws timestream-write delete-database --database-name prod",
+    "aws keyspaces delete-keyspace --keyspace-name prod",
+    "aws dsql delete-cluster --identifier abcdefghijklmnopqrstuvwxyz",
+    "aws neptune-graph delete-graph --graph-identifier g-0123456789 --skip-snapshot",
+    "aws s3control delete-bucket --account-id 123456789012 --bucket arn:aws:s3-outposts:x",
+    "aws s3tables delete-table-bucket --table-bucket-arn arn:aws:s3tables:eu-west-1:123456789012:bucket/prod",
+    "aws s3 sync ./empty s3://prod-data --delete",
+    "aws dynamodb execute-statement --statement \"DELETE FROM users WHERE pk = 'a'\"",
+    "aws dynamodb batch-execute-statement --statements '[{\"Statement\": \"DELETE FROM users WHERE pk = 1\"}]'",
+    "aws dynamodb execute-statement --statement file://purge.sql",
 ]
 QUIET = [
     "python3 -m awscli s3 ls",
@@ -54,6 +68,9 @@ QUIET = [
     "pg_restore -d prod backup.dump",
     "mysql -e 'SELECT deleted_at FROM users' prod",
     "psql -f report.sql prod",
+    "aws s3 sync ./site s3://prod-site",
+    "aws fsx describe-file-systems",
+    "aws dynamodb execute-statement --statement \"SELECT * FROM users WHERE pk = 'deleted'\"",
 ]
 
 
