@@ -12,9 +12,9 @@ token -> type: same class, or stateless when the twin is). The file shape is
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
@@ -128,8 +128,11 @@ def object_kind(catalogue: Catalogue, resource_type: str, before: Any, after: An
     return None
 
 
-def load_catalogue(directory: Path, documents: Iterable[tuple[Path, Any]]) -> Catalogue:
+def load_catalogue(
+    directory: str | os.PathLike[str], documents: Iterable[tuple[str | os.PathLike[str], Any]]
+) -> Catalogue:
     """Build the catalogue from already-parsed YAML documents of `directory`'s catalogue files."""
+    rules_dir = os.path.dirname(os.path.normpath(directory))  # as Path(directory).parent
     entries: dict[str, CatalogueEntry] = {}
     stateless: dict[str, str] = {}
     kind_types: dict[str, tuple[str, ...]] = {}
@@ -138,7 +141,7 @@ def load_catalogue(directory: Path, documents: Iterable[tuple[Path, Any]]) -> Ca
     words: list[str] = []
     twins: list[tuple[str, Mapping[str, Any]]] = []
     for path, doc in documents:
-        origin = relative_name(path, directory.parent) or str(path)
+        origin = relative_name(path, rules_dir) or os.fspath(path)
         if not isinstance(doc, dict) or not FILE_KEYS & set(doc):
             raise RuleError(
                 "catalogue file needs `types:`, `stateless:`, `kinds:`, `storage_words:` or `twins:`", origin
@@ -159,7 +162,7 @@ def load_catalogue(directory: Path, documents: Iterable[tuple[Path, Any]]) -> Ca
         _add_twins(mapping, origin, entries, stateless)
     clash = sorted(set(entries) & set(stateless))
     if clash:
-        raise RuleError(f"types both stateful and stateless: {', '.join(clash[:5])}", str(directory))
+        raise RuleError(f"types both stateful and stateless: {', '.join(clash[:5])}", os.fspath(directory))
     return Catalogue(entries, stateless, kind_types, kinds, stateless_kinds, tuple(words))
 
 

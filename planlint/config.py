@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -51,7 +51,9 @@ class Waiver(msgspec.Struct, frozen=True):
 
 class Policy(msgspec.Struct, frozen=True):
     origin: str | None = None
-    rule_dirs: tuple[Path, ...] = ()
+    # the policy's `rule_dirs` under the policy file's directory, as pathlib spells them (text: a run
+    # without a policy file never imports pathlib, see planlint.rules_index)
+    rule_dirs: tuple[str, ...] = ()
     rules: Mapping[str, RuleOverride] = msgspec.field(default_factory=dict)
     approval: ApprovalSettings = msgspec.field(default_factory=ApprovalSettings)
     protect: Patterns = msgspec.field(default_factory=Patterns)  # any destroy/replace of these needs approval
@@ -73,7 +75,9 @@ class Policy(msgspec.Struct, frozen=True):
 DEFAULT_POLICY = Policy()
 
 
-def load_policy(path: str | Path) -> Policy:
+def load_policy(path: str | os.PathLike[str]) -> Policy:
+    from pathlib import Path  # a policy file brings PyYAML and jsonschema: pathlib is the least of it
+
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -85,7 +89,7 @@ def load_policy(path: str | Path) -> Policy:
 
 
 def parse_policy(
-    text: str, origin: str, base_dir: Path | None = None, today: datetime.date | None = None
+    text: str, origin: str, base_dir: str | os.PathLike[str] | None = None, today: datetime.date | None = None
 ) -> Policy:
     """Parse and validate policy text (from a file, or from the PR's base commit via the API).
 
@@ -103,10 +107,12 @@ def parse_policy(
         doc = {}
     validate_policy_document(doc, origin)
     approval = doc.get("approval") or {}
-    base = base_dir if base_dir is not None else Path()
+    from pathlib import Path
+
+    base = Path(base_dir) if base_dir is not None else Path()
     return Policy(
         origin=origin,
-        rule_dirs=tuple(base / d for d in doc.get("rule_dirs") or ()),
+        rule_dirs=tuple(str(base / d) for d in doc.get("rule_dirs") or ()),
         rules={
             k: RuleOverride(v.get("enforcement"), v.get("severity"))
             for k, v in (doc.get("rules") or {}).items()
@@ -165,6 +171,8 @@ def _policy_loader() -> Any:
 
 
 def config_schema() -> dict[str, Any]:
+    from pathlib import Path
+
     schema: dict[str, Any] = json.loads(
         (Path(__file__).resolve().parent / "schemas" / "config.schema.json").read_text(encoding="utf-8")
     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planlint.config import DEFAULT_POLICY, Policy, load_policy
 from planlint.model import Plan, Verdict
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from planlint.ruleset import RuleSet
 
 
@@ -49,7 +51,7 @@ def run_check(
         ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
         needs_values = values_reader(ruleset, policy)
         no_op_matters = no_op_reader(ruleset, policy)
-        if run_report is not None or any(p != "-" and Path(p).is_dir() for p in paths):
+        if run_report is not None or any(p != "-" and os.path.isdir(p) for p in paths):
             from planlint.stacks import load_stacks
 
             plans = load_stacks(paths, input_format, run_report, needs_values, no_op_matters)
@@ -102,5 +104,5 @@ def judge(
     return evaluate(plans, ruleset, policy)
 
 
-def _rule_dirs(policy: Policy, rule_dirs: Sequence[str | Path]) -> list[Path]:
-    return [*policy.rule_dirs, *(Path(d) for d in rule_dirs)]
+def _rule_dirs(policy: Policy, rule_dirs: Sequence[str | Path]) -> list[str | Path]:
+    return [*policy.rule_dirs, *rule_dirs]

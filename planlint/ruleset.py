@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
-from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -15,6 +15,9 @@ from planlint.blast_radius import PlanCondition, parse_condition
 from planlint.catalogue import Catalogue, load_catalogue
 from planlint.errors import RuleError
 from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Severity
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ID_PATTERN = re.compile(r"^PL[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -107,51 +110,80 @@ class RuleSet(msgspec.Struct, frozen=True):
         return next((r for r in self.rules if r.id == rule_id), None)
 
 
-def builtin_rules_dir() -> Path:
+def builtin_rules_path() -> str:
     """`planlint/rules` inside an installed wheel, or the repository's `rules/` in a source checkout."""
-    # Not importlib.resources: it imports zipfile, lzma and bz2, a tenth of a small check's time.
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "rules", package.parent / "rules"):
-        if (candidate / "catalogue").is_dir():
+    # Not importlib.resources: it imports zipfile, lzma and bz2, a tenth of a small check's time. Not
+    # pathlib either (planlint.rules_index says why).
+    package = os.path.dirname(os.path.realpath(__file__))
+    for candidate in (os.path.join(package, "rules"), os.path.join(os.path.dirname(package), "rules")):
+        if os.path.isdir(os.path.join(candidate, "catalogue")):
             return candidate
     raise RuleError("built-in rules not found: the installation is broken (reinstall planlint)")
 
 
-def load_ruleset(extra_dirs: Sequence[Path] = (), *, validate_builtin: bool = False) -> RuleSet:
+def builtin_rules_dir() -> Path:
+    """`builtin_rules_path()` as a Path."""
+    from pathlib import Path
+
+    return Path(builtin_rules_path())
+
+
+def load_ruleset(
+    extra_dirs: Sequence[str | os.PathLike[str]] = (), *, validate_builtin: bool = False
+) -> RuleSet:
     """Built-in rules and catalogue, plus rule files from `extra_dirs` (always schema-validated).
 
     Built-in rules are validated against the schema by the test suite, not on every run: jsonschema
     costs more to import than the whole check of a small plan.
     """
-    from planlint.rules_index import load_index, relative_name
+    from planlint.rules_index import catalogue_names, load_index, relative_name
 
-    builtin = builtin_rules_dir()
+    builtin = builtin_rules_path()
     index = load_index(builtin) or {}
 
-    def document(path: Path) -> Any:
+    def document(path: str | os.PathLike[str]) -> Any:
         key = relative_name(path, builtin)
         return index[key] if key in index else read_yaml(path)
 
     catalogue = load_catalogue(
-        builtin / "catalogue", ((p, document(p)) for p in catalogue_files(builtin / "catalogue"))
+        os.path.join(builtin, "catalogue"),
+        ((path, document(path)) for path in (os.path.join(builtin, n) for n in catalogue_names(builtin))),
     )
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
-    for directory, validate in [(builtin, validate_builtin), *((Path(d), True) for d in extra_dirs)]:
+    for path, stem, validate in _rule_files(builtin, extra_dirs, validate_builtin):
+        rule = parse_rule(document(path), path, validate=validate)
+        if stem != rule.id:
+            raise RuleError(f"rule id {rule.id} must live in a file named {rule.id}.yaml", path)
+        for seen, key in ((rules, rule.id), (names, rule.name)):
+            if key in seen:
+                raise RuleError(f"duplicate rule {key} (also in {seen[key].path})", path)
+        rules[rule.id] = rule
+        names[rule.name] = rule
+    return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+
+
+def _rule_files(
+    builtin: str, extra_dirs: Sequence[str | os.PathLike[str]], validate_builtin: bool
+) -> Iterator[tuple[str, str, bool]]:
+    """(path, file name without `.yaml`, validate against the schema) of every rule file, directory by
+    directory: the built-in rules, then each of `extra_dirs` (checked when its turn comes)."""
+    from planlint.rules_index import rule_names
+
+    for name in rule_names(builtin):
+        yield os.path.join(builtin, name), name.removesuffix(".yaml"), validate_builtin
+    if not extra_dirs:
+        return
+    from pathlib import Path
+
+    for extra in extra_dirs:
+        directory = Path(extra)
         if not directory.is_dir():
             raise RuleError("rule directory does not exist", str(directory))
-        if directory != builtin:
+        if directory != Path(builtin):
             _refuse_unread_files(directory)
         for path in sorted(directory.glob("PL*.yaml")):
-            rule = parse_rule(document(path), str(path), validate=validate)
-            if path.stem != rule.id:
-                raise RuleError(f"rule id {rule.id} must live in a file named {rule.id}.yaml", str(path))
-            for seen, key in ((rules, rule.id), (names, rule.name)):
-                if key in seen:
-                    raise RuleError(f"duplicate rule {key} (also in {seen[key].path})", str(path))
-            rules[rule.id] = rule
-            names[rule.name] = rule
-    return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+            yield str(path), path.stem, True
 
 
 def _refuse_unread_files(directory: Path) -> None:
@@ -165,21 +197,14 @@ def _refuse_unread_files(directory: Path) -> None:
         raise RuleError("holds no rule files (PL<number>.yaml)", str(directory))
 
 
-def catalogue_files(directory: Path) -> list[Path]:
-    """The stateful catalogue files, the known-stateless lists (`stateless/`), then Pulumi twins (`pulumi/`)."""
-    return [
-        *sorted(directory.glob("*.yaml")),
-        *sorted((directory / "stateless").glob("*.yaml")),
-        *sorted((directory / "pulumi").glob("*.yaml")),
-    ]
-
-
-def read_yaml(path: Path) -> Any:
+def read_yaml(path: str | os.PathLike[str]) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+        return yaml.load(text, Loader=loader)
     except OSError as exc:
         raise RuleError(f"cannot read: {exc.strerror or exc}", str(path)) from None
     except yaml.YAMLError as exc:
@@ -191,6 +216,8 @@ def read_yaml(path: Path) -> Any:
 
 
 def rule_schema() -> dict[str, Any]:
+    from pathlib import Path
+
     schema: dict[str, Any] = json.loads(
         (Path(__file__).resolve().parent / "schemas" / "rule.schema.json").read_text(encoding="utf-8")
     )

@@ -8,20 +8,22 @@ slower per byte, so buffers from `SMALL_BYTES` on, and interpreters built withou
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 SMALL_BYTES = 1 << 20
 
 
 def _builtin() -> Callable[[bytes], str] | None:
-    for name in ("_sha2", "_sha256"):
-        try:
-            module = __import__(name)
-        except ImportError:
-            continue
-        constructor = module.sha256
-        return lambda data: str(constructor(data).hexdigest())
-    return None
+    # Named by version: a failed import would search every sys.path entry first.
+    try:
+        if sys.version_info >= (3, 12):
+            from _sha2 import sha256 as constructor
+        else:
+            from _sha256 import sha256 as constructor  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return lambda data: str(constructor(data).hexdigest())
 
 
 _BUILTIN = _builtin()

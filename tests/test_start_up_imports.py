@@ -43,10 +43,11 @@ PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib", "typing", "importlib"
 # `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
 # schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,
 # no Terraform source reader; msgspec is imported without typing_extensions (planlint/msgspec_lean.py),
-# which would bring `inspect`, `ast` and `dis`; small buffers are hashed without OpenSSL (planlint/sha256.py).
+# which would bring `inspect`, `ast` and `dis`; small buffers are hashed without OpenSSL (planlint/sha256.py);
+# files and the rules directory are read by path text, without pathlib (and its urllib.parse and ipaddress).
 CHECK_NEVER = frozenset(
     ("yaml", "jsonschema", "dataclasses", "httpx", "rich", "tree_sitter", "cfnlint", "hcl2", "planlint.guard",
-     "typing_extensions", "inspect", "ast", "dis", "hashlib", "_hashlib")
+     "typing_extensions", "inspect", "ast", "dis", "hashlib", "_hashlib", "pathlib", "urllib.parse", "ipaddress")
 )  # fmt: skip
 
 
