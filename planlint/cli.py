@@ -74,6 +74,17 @@ class UsageError(PlanlintError):
         self.usage = usage
 
 
+def load_command(name: str) -> Command:
+    """The module of one command (planlint/commands/NAME.py), imported now.
+
+    By `__import__`, not `importlib.import_module`: importing importlib (and its `warnings`) would cost a
+    small check more than finding the module does.
+    """
+    __import__(COMMANDS[name])
+    module: Command = sys.modules[COMMANDS[name]]  # a module satisfies the Protocol
+    return module
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The whole command line's parser; only `command`'s own module is imported (see planlint.cli_parser)."""
     from planlint.cli_parser import build_parser as build
@@ -94,9 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return answer(args_list[1])
         import gc
 
-        from planlint.cli_parser import load_command, parse_command_line
+        from planlint.cli_quick import quick_parse
 
         command = next((a for a in args_list if not a.startswith("-")), None)
+        parser: argparse.ArgumentParser | None = None
         gc_was_enabled = gc.isenabled()
         gc.disable()  # start-up makes modules, classes and parsers, not garbage: no cyclic collections
         try:
@@ -104,11 +116,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from planlint.msgspec_lean import import_msgspec
 
                 import_msgspec()
-            parser, args = parse_command_line(args_list)
+            # A plain `planlint check …` line is read without argparse; anything else by argparse
+            args = quick_parse(args_list)  # type: ignore[assignment]  # an argparse.Namespace look-alike
+            if args is None:
+                from planlint.cli_parser import parse_command_line
+
+                parser, args = parse_command_line(args_list)
         finally:
             if gc_was_enabled:
                 gc.enable()
         if args.command is None:
+            assert parser is not None  # only argparse reads a line without a command
             parser.print_help()
             return 2
         return load_command(args.command).run(args)

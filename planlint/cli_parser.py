@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from planlint import __version__
-from planlint.cli import COMMANDS, SUMMARIES, UsageError
-
-if TYPE_CHECKING:
-    from planlint.cli import Command
+from planlint.cli import COMMANDS, SUMMARIES, UsageError, load_command
 
 
 class Parser(argparse.ArgumentParser):
@@ -26,11 +22,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, prog=self.prog, usage=self.format_usage())
-
-
-def load_command(name: str) -> Command:
-    """The module of one command (planlint/commands/NAME.py), imported now."""
-    return cast("Command", importlib.import_module(COMMANDS[name]))
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planlint.decision import exit_code
@@ -14,6 +11,8 @@ from planlint.errors import ConfigError
 from planlint.loaders import INPUT_FORMATS
 
 if TYPE_CHECKING:
+    import argparse
+
     from planlint.model import Verdict
 
 HELP = (
@@ -130,16 +129,24 @@ def report(verdict: Verdict, args: argparse.Namespace) -> int:
 
         text = f"Decision: {DECISION_TEXT[verdict.decision]}\n"
     else:
-        width = shutil.get_terminal_size().columns if to_tty else None
+        width = _terminal_width() if to_tty else None
         from planlint.report.wording import run_context
 
         color = wants_color(args.color, to_tty)
         text = render(args.format, verdict, color=color, width=width, context=run_context(os.environ))
     if args.output:
+        from pathlib import Path
+
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return exit_code(verdict.decision)
+
+
+def _terminal_width() -> int:
+    import shutil  # not at the top: with bz2 and lzma, ~2 ms of a small check that writes to a file or pipe
+
+    return shutil.get_terminal_size().columns
 
 
 def wants_color(choice: str, to_tty: bool) -> bool:
