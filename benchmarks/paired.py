@@ -5,8 +5,10 @@
     python -m compileall -q /tmp/before/planlint /tmp/after/planlint
     python benchmarks/paired.py --before /tmp/before --after /tmp/after --pairs 5 -- check PLAN --format json
     python benchmarks/paired.py ... --stdin benchmarks/out/hook-claude-event.json -- hook claude
+    python benchmarks/paired.py ... --console-script --stdin ... -- hook claude   # `planlint hook claude`
 
-Each pair runs `python -m planlint ARGS` with PYTHONPATH set to one build, then the other (the order flips
+Each pair runs `python -m planlint ARGS` (with `--console-script`: the `planlint` console script beside the
+interpreter, as agents' hooks run it) with PYTHONPATH set to one build, then the other (the order flips
 every pair), from a neutral directory; wall time, peak RSS and CPU come from `os.wait4` of exactly that
 child. Prints one JSON line: medians per build, the median of the after/before wall-time ratios, and
 whether every run printed the same report.
@@ -26,12 +28,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-def run_once(build: Path, args: Sequence[str], stdin: Path | None) -> tuple[float, int, float, bytes]:
+def run_once(
+    build: Path, args: Sequence[str], stdin: Path | None, script: bool = False
+) -> tuple[float, int, float, bytes]:
     env = dict(os.environ, PYTHONPATH=str(build))
+    command = (
+        [str(Path(sys.executable).parent / "planlint")] if script else [sys.executable, "-m", "planlint"]
+    )
     with Path(stdin or os.devnull).open("rb") as feed, tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "planlint", *args],
+            [*command, *args],
             stdin=feed,
             stdout=out,
             stderr=subprocess.DEVNULL,
@@ -54,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--after", type=Path, required=True, help="directory holding the new planlint/")
     ap.add_argument("--pairs", type=int, default=5)
     ap.add_argument("--stdin", type=Path, help="file fed to every run's stdin (default: empty)")
+    ap.add_argument(
+        "--console-script",
+        action="store_true",
+        help="run the `planlint` console script beside this interpreter instead of `python -m planlint`",
+    )
     ap.add_argument("args", nargs="+", help="planlint's arguments (after --)")
     options = ap.parse_args(argv)
     builds = {"before": options.before, "after": options.after}
@@ -63,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for pair in range(options.pairs):
         walls = {}
         for name in list(builds) if pair % 2 == 0 else list(reversed(builds)):
-            wall, rss, cpu, report = run_once(builds[name], options.args, options.stdin)
+            wall, rss, cpu, report = run_once(
+                builds[name], options.args, options.stdin, options.console_script
+            )
             samples[name].append((wall, rss, cpu))
             reports.add(report)
             walls[name] = wall

@@ -98,10 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if len(args_list) == 2 and args_list[0] == "hook":
             # An agent calls this before every tool use: answer without building argparse's parsers.
-            from planlint.commands.hook import answer
             from planlint.hooks import ADAPTERS
 
             if args_list[1] in ADAPTERS:
+                from planlint.hooks.contract import answer  # not planlint.commands.hook: two modules fewer
+
                 return answer(args_list[1])
         import gc
 

@@ -117,6 +117,30 @@ def run_hook(agent: str, stdin_text: str) -> HookReply:
     return adapter.deny(screening.reason) if screening.deny else adapter.silent()
 
 
+def answer(agent: str, guard_account: str | None = None) -> int:
+    """Answer one pre-tool-use call of `agent` (a key of ADAPTERS) from stdin; the exit code the agent reads.
+
+    `planlint hook AGENT` alone reaches this without argparse (planlint.cli.main): an agent runs it before
+    every tool use, so its start-up is paid on every call.
+    """
+    from planlint.guard import advice
+
+    advice.configure(guard_account)
+    text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    try:
+        reply = run_hook(agent, text)
+    except Exception as exc:  # a crashing hook must never turn into "allow": fail closed, one line
+        problem = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        reply = load_adapter(agent).deny(
+            f"planlint: blocked: the hook failed ({problem}). {guard_advice('<command>')} " + AGENT_STOP
+        )
+    if reply.stdout:
+        sys.stdout.write(reply.stdout + "\n")
+    if reply.stderr:
+        sys.stderr.write(reply.stderr + "\n")
+    return reply.exit_code
+
+
 def _payload(stdin_text: str) -> dict[str, Any]:
     """The hook input as a JSON object; ValueError (one line) when it is empty, not JSON or not an object."""
     if not stdin_text.strip():
