@@ -8,7 +8,8 @@ scanner of the `_json` accelerator (CPython `Lib/json/scanner.py` `c_make_scanne
 same whitespace (`[ \\t\\n\\r]*`, `Lib/json/decoder.py` `WHITESPACE`) around the value, so a document
 decodes to the same objects. Anything it does not decode (invalid JSON, a BOM, extra data, a missing
 accelerator) goes to `json.loads` itself, which raises its own error with its own message: the hook's
-refusals read the same either way (tests/test_json_lean.py compares both).
+refusals read the same either way (tests/test_json_lean.py compares both, in this process and in a fresh
+interpreter that has not imported `json`).
 
 `dumps` is `json.dumps`, imported on first use: only a refusal writes JSON.
 """
@@ -54,7 +55,11 @@ def loads(text: str) -> Any:
         start = len(text) - len(text.lstrip(_WHITESPACE))
         try:
             value, end = _scan(text, start)
-        except (StopIteration, ValueError):  # json.loads words the error
+        # json.loads words the error. The scanner raises json.decoder.JSONDecodeError only when that module
+        # is loaded (CPython 3.11 Modules/_json.c `raise_errmsg` looks it up in sys.modules, and without it
+        # returns NULL with no exception set: SystemError); with it unloaded, the hook's path, that is
+        # how an invalid document ends here.
+        except (StopIteration, ValueError, SystemError):
             pass
         else:
             if not text[end:].strip(_WHITESPACE):

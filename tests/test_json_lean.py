@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +63,39 @@ def test_loads_matches_json_loads(text: str) -> None:
     assert _outcome(json_lean.loads, text) == _outcome(json.loads, text)
 
 
+# The hook's own process has not imported `json` when it decodes: the C scanner then words errors differently.
+FRESH = """
+import json_probe_texts, sys
+from planlint import json_lean
+assert "json" not in sys.modules
+outcomes = []
+for text in json_probe_texts.TEXTS:
+    for name in [m for m in sys.modules if m == "json" or m.startswith("json.")]:
+        del sys.modules[name]  # as in the hook, whatever an earlier fallback imported
+    try:
+        outcomes.append(["value", json_lean.loads(text)])
+    except Exception as exc:
+        outcomes.append(["error", [type(exc).__name__, str(exc)]])
+import json
+print(json.dumps(outcomes))
+"""
+
+
+def test_loads_in_a_fresh_interpreter_matches_json_loads(tmp_path: Path) -> None:
+    texts = [*VALID[:3], *INVALID, '{"tool_name": "Bash", "tool_input": {"command": "terraform pl\n']
+    (tmp_path / "json_probe_texts.py").write_text(f"TEXTS = {texts!r}\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True
+    )
+    expected = [list(_outcome(json.loads, text)) for text in texts]
+    for row in expected:
+        if row[0] == "value":
+            row[1] = json.loads(row[1])
+        else:
+            row[1] = list(row[1])
+    assert json.loads(result.stdout) == expected
+
+
 def test_errors_are_json_decode_errors_with_json_positions() -> None:
     with pytest.raises(json.JSONDecodeError) as caught:
         json_lean.loads('{"tool_name": "Bash", "tool_input": ')
@@ -85,3 +121,21 @@ def test_any_document_and_any_cut_of_it_decode_alike(value: Any, space: str, cut
     assert _outcome(json_lean.loads, text) == _outcome(json.loads, text)
     truncated = text[: len(text) * cut // 40]  # a truncated event must fail the same way
     assert _outcome(json_lean.loads, truncated) == _outcome(json.loads, truncated)
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        ('{"tool_name": "Bash", "tool_input": {"command": "terraform pl\n', "Invalid control character at"),
+        ('{"tool_name": "Bash", "tool_input": {"command": "terraform destroy"}', "Expecting ',' delimiter"),
+        ("{'tool_name': 'Bash'}", "Expecting property name enclosed in double quotes"),
+    ],
+)
+def test_the_hook_refuses_an_unreadable_event_with_json_s_reason(event: str, problem: str) -> None:
+    """The whole command line, as an agent runs it: a truncated or invalid event is refused, named as such."""
+    result = subprocess.run(
+        [sys.executable, "-m", "planlint", "hook", "claude"],
+        input=event, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    reason = json.loads(result.stdout)["hookSpecificOutput"]["permissionDecisionReason"]
+    assert reason.startswith(f"planlint: blocked: the claude hook input could not be read ({problem}")
