@@ -147,7 +147,7 @@ def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> Non
     if depth > MAX_DEPTH:
         acc.unverifiable.append("shell nesting too deep to follow")
         return
-    source = text.encode("utf-8", errors="surrogateescape")
+    source = _unglue_backslash_lines(text).encode("utf-8", errors="surrogateescape")
     from planlint.guard.bash_grammar import bash_parser  # plain lines never load the grammar
 
     root = bash_parser().parse(source).root_node
@@ -155,6 +155,25 @@ def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> Non
         where = _first_error(root)
         acc.unverifiable.append(f"bash syntax planlint cannot read with certainty (near {where!r})")
     _walk(root, acc, depth, via, stdin=STDIN_NONE)
+
+
+def _unglue_backslash_lines(text: str) -> str:
+    """`text` with a space before every backslash that starts a line (after a newline bash does not escape).
+
+    tree-sitter-bash reads `ls` + newline + `\\terraform destroy` as one command, `ls` with the words
+    `\nterraform destroy` (and a heredoc's first line that starts with a backslash as words of the line),
+    where bash runs `ls`, then `terraform destroy`. A leading blank changes nothing for bash, and the
+    grammar then reads the line as its own command.
+    """
+    if "\n\\" not in text:
+        return text
+    parts = text.split("\n")
+    for i in range(1, len(parts)):
+        before = parts[i - 1]
+        escaped = (len(before) - len(before.rstrip("\\"))) % 2 == 1  # a backslash-newline joins the lines
+        if parts[i].startswith("\\") and not escaped:
+            parts[i] = " " + parts[i]
+    return "\n".join(parts)
 
 
 def _first_error(node: Node) -> str:

@@ -97,7 +97,10 @@ ATTACKS: list[Attack] = [
     Attack("eval", 'eval "$(echo terraform destroy)"', "unverifiable", "terraform destroy"),
     # a shell reading what the line writes into it later: an output process substitution or a coprocess
     Attack(
-        "shell behind >(…)", "echo 'terraform destroy' > >(bash); sleep 1", "unverifiable", "terraform destroy"
+        "shell behind >(…)",
+        "echo 'terraform destroy' > >(bash); sleep 1",
+        "unverifiable",
+        "terraform destroy",
     ),
     Attack(
         "shell behind >(…)",
@@ -119,11 +122,23 @@ ATTACKS: list[Attack] = [
     ),
     Attack(
         "shell as coprocess",
-        'coproc S { sh; }; echo \'terraform destroy\' >&"${S[1]}"; sleep 1',
+        "coproc S { sh; }; echo 'terraform destroy' >&\"${S[1]}\"; sleep 1",
         "unverifiable",
         "terraform destroy",
     ),
     Attack("harmless", "terraform plan > >(tee plan.log); sleep 1", "", "terraform plan"),
+    # a line that starts with a backslash: tree-sitter-bash glued it to the line before as more words
+    Attack(
+        "line starting with a backslash", "echo starting\n\\terraform destroy", "destroy", "terraform destroy"
+    ),
+    Attack("line starting with a backslash", "X=1\n\n\\terraform destroy", "destroy", "terraform destroy"),
+    Attack(
+        "line starting with a backslash", "bash <<'E'\n\\terraform destroy\nE", "destroy", "terraform destroy"
+    ),
+    Attack(
+        "line starting with a backslash", "sh <<E\n\\terraform destroy\nE", "destroy", "terraform destroy"
+    ),
+    Attack("backslash-newline", "terr\\\n\\aform destroy", "destroy", "terraform destroy"),
     # launchers
     Attack("launcher", "setsid -w terraform destroy", "destroy", "terraform destroy"),
     Attack("launcher", "setsid terraform destroy", "destroy", "terraform destroy"),
@@ -153,6 +168,8 @@ ATTACKS: list[Attack] = [
     Attack("launcher", "nix-shell -p terraform --run 'terraform destroy'", "destroy", None),
     Attack("launcher", "ssh -o ProxyCommand='terraform destroy' host true", "destroy", None),
     Attack("launcher", "git -c core.sshCommand='terraform destroy' fetch", "destroy", None),
+    Attack("launcher", "git -c filter.x.clean='terraform destroy' add .", "destroy", None),
+    Attack("launcher", "git -c merge.ours.driver='terraform destroy' merge main", "destroy", None),
     Attack("package script", "npm run cdk -- destroy", "unverifiable", None),
     Attack("package script", "yarn cdk destroy", "approval", None),
     Attack("package script", "pnpm exec cdk destroy", "approval", None),
