@@ -51,6 +51,7 @@ class _Entry(NamedTuple):
     sql_options: frozenset[str]
     sql_file_options: frozenset[str]
     statements: str | None  # a regex, compiled on first use (re caches it): most lines run no SQL client
+    computed: tuple[str, ...]  # regexes: client commands whose statements or shell commands are computed
     what: str
     source: str
 
@@ -75,6 +76,7 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
             frozenset(item.get("sql_options", [])),
             frozenset(item.get("sql_file_options", [])),
             r"(?i)\b(?:" + "|".join(map(re.escape, statements)) + r")\b" if statements else None,
+            tuple(item.get("computed", ())),
             item["what"],
             item["source"],
         )
@@ -115,6 +117,10 @@ def destructive_command(
             unseen = _read_statements(texts, files, cwd)
             if unseen:
                 what = f"{entry.what}, unless {unseen} (which planlint cannot read) does not"
+                return DestructiveCommand(entry.id, program, what, entry.source)
+            computed = next((m.group(0) for c in entry.computed for t in texts if (m := re.search(c, t))), "")
+            if computed:
+                what = f"{entry.what}, unless what {computed.strip()[:40]!r} runs (decided when it runs) does not"
                 return DestructiveCommand(entry.id, program, what, entry.source)
             if any(
                 "$" in t or "`" in t or re.search(entry.statements, t) for t in texts

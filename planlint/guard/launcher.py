@@ -40,6 +40,7 @@ class Launcher(NamedTuple):
     stdin_args: bool = False
     default_command: tuple[str, ...] = ()
     interactive: bool = False
+    local_bin: str = ""
 
 
 def _launcher(entry: dict[str, Any]) -> Launcher:

@@ -211,13 +211,22 @@ def _container(call: Call) -> None:
 
 
 def _package_exec(call: Call) -> None:
-    _launcher, words, start, acc, depth, via, env = call
+    """`npx aws-cdk deploy` runs `cdk deploy`; `npx eslint` runs the project's node_modules/.bin/eslint
+    when there is one (the agent can write it): that file is read like `./x.sh`."""
+    launcher, words, start, acc, depth, via, env = call
     i = _options(call, start)
     if i is None or i >= len(words):
         return
     word = words[i]
     package = (word.rsplit("@", 1)[0] or word) if word.startswith("@") else tool_basename(word).split("@")[0]
-    acc.peel([_NPX_PACKAGES.get(package, package), *words[i + 1 :]], depth, via, env)
+    program = _NPX_PACKAGES.get(package, package)
+    if launcher.local_bin and "/" not in program:
+        from planlint.guard.files import UNKNOWN_DIR, resolve
+
+        local = f"./{launcher.local_bin}/{program}"
+        if acc.cwd != UNKNOWN_DIR and resolve(local, acc.cwd).exists():
+            program = local
+    acc.peel([program, *words[i + 1 :]], depth, via, env)
 
 
 def _copy(call: Call) -> None:
