@@ -153,6 +153,10 @@ def classify(command: SimpleCommand) -> Classification:
         return _unverifiable(tool, command, "its arguments arrive from a pipe (xargs) at run time")
     dynamic = [a for a in argv[1:] if is_dynamic(a)]
     dynamic += [v for k, v in command.env if k.startswith("TF_CLI_ARGS") and unreadable_args(v)]
+    if dynamic and tool in ("terraform", "tofu", "terragrunt"):
+        from planlint.guard.tf_address import computed_words  # `logs[0]` may be an address, not a glob
+
+        dynamic = computed_words(argv[1:], command.env)
     if dynamic:
         return _unverifiable(tool, command, f"argument {dynamic[0]!r} is computed at run time")
     if tool == "pulumi":

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from planlint.errors import ConfigError
 from planlint.guard.classify import Classification, has_flag, tf_cli_args
+from planlint.guard.tf_address import VALUE_FLAGS
 
 # Apply-only flags that `plan` rejects; the saved plan applies without a prompt anyway.
 _APPLY_ONLY = ("-auto-approve", "-backup", "-state-out")
@@ -75,12 +76,6 @@ def split_command(c: Classification) -> tuple[list[str], list[str]]:
     return argv[:index], argv[index + 1 :]
 
 
-# Flags Terraform also accepts with their value as the next argument (`-var x=1`, `-target aws_db.x`).
-_VALUE_FLAGS = frozenset(
-    ("var", "var-file", "target", "replace", "parallelism", "lock-timeout", "state", "state-out", "backup")
-)
-
-
 def split_flags(args: list[str]) -> tuple[list[str], list[str]]:
     """(flags with their values, positional arguments); apply-only flags are dropped."""
     flags: list[str] = []
@@ -93,7 +88,7 @@ def split_flags(args: list[str]) -> tuple[list[str], list[str]]:
             i += 1
             continue
         pair = [arg]
-        if "=" not in arg and arg.lstrip("-") in _VALUE_FLAGS and i + 1 < len(args):
+        if "=" not in arg and arg.lstrip("-") in VALUE_FLAGS and i + 1 < len(args):
             pair.append(args[i + 1])
         i += len(pair)
         if not arg.startswith(_APPLY_ONLY):

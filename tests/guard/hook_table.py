@@ -52,6 +52,8 @@ DESTRUCTIVE = [
     "pulumi cancel --yes",
     "pulumi up --remote",
     "pulumi --diff preview up",
+    "terraform import 'aws_s3_bucket.logs[0]' my-bucket",
+    "terraform state rm 'module.x.aws_db_instance.db[\"a\"]'",
 ]
 
 BYPASS_ATTEMPTS = [
@@ -134,6 +136,8 @@ BYPASS_ATTEMPTS = [
     "TF_CLI_ARGS_workspace=list terraform workspace delete prod",
     'export TF_CLI_ARGS_apply="-auto-approve"',
     "declare -x TF_CLI_ARGS=-destroy",
+    # an instance key is an address, a pattern is not: Terraform would be handed `aws_s3_bucket.*`
+    "TF_CLI_ARGS_plan='-target=aws_s3_bucket.*' terraform plan",
 ]
 
 HARMLESS = [
@@ -184,6 +188,11 @@ HARMLESS = [
     'echo "terraform destroy" > notes.txt',
     'TF_CLI_ARGS_plan="-lock=false" terraform plan',
     "cp terraform.tfvars.example terraform.tfvars",
+    # resource addresses with instance keys (developer.hashicorp.com/terraform/cli/state/resource-addressing)
+    "TF_CLI_ARGS_plan='-target=aws_s3_bucket.logs[0]' terraform plan",
+    "terraform state show 'module.x.aws_db_instance.db[\"a\"]'",
+    "terraform plan -replace='aws_db_instance.db[0]'",
+    "planlint guard -- terraform import 'aws_s3_bucket.logs[0]' my-bucket",
 ]
 
 TABLE: list[tuple[str, str]] = (

@@ -144,3 +144,86 @@ def test_tf_cli_args_do_not_hide_state_surgery(rig: RealRig, env: dict[str, str]
     assert proc.returncode == 10, proc.stderr
     assert "state rm is state surgery" in proc.stderr
     assert sorted(rig.state()) == ["terraform_data.cache", "terraform_data.db"]
+
+
+_INDEXED = (
+    'resource "terraform_data" "logs" {\n  count = 2\n  input = "v"\n}\n'
+    'module "x" {\n  source = "./mod"\n}\n'
+)
+_KEYED = 'resource "terraform_data" "db" {\n  for_each = toset(["a", "b"])\n  input    = each.key\n}\n'
+
+
+@pytest.fixture()
+def indexed(rig: RealRig) -> RealRig:
+    """The rig with `count` instances and a module's `for_each` instances (addresses with index keys)."""
+    (rig.work / "mod").mkdir()
+    (rig.work / "mod" / "main.tf").write_text(_KEYED)
+    rig.write(_INDEXED)
+    rig.terraform("init", "-input=false")
+    rig.terraform("apply", "-auto-approve", "-input=false")
+    return rig
+
+
+_INDEXED_STATE = [
+    'module.x.terraform_data.db["a"]',
+    'module.x.terraform_data.db["b"]',
+    "terraform_data.logs[0]",
+    "terraform_data.logs[1]",
+]
+
+
+@pytest.mark.parametrize("address", ["terraform_data.logs[0]", 'module.x.terraform_data.db["a"]'])
+def test_state_rm_of_an_indexed_address_is_bound_to_an_approval_not_refused_as_a_glob(
+    indexed: RealRig, address: str
+) -> None:
+    """`[0]` and `["a"]` are instance keys, not shell patterns: guard asks for an approval of exactly this
+    command (exit 10) instead of refusing the address as computed (exit 13), and the approved command
+    removes exactly that instance."""
+    refused = indexed.guard("--", "terraform", "state", "rm", address)
+    assert refused.returncode == 10, refused.stderr
+    assert sorted(indexed.state()) == _INDEXED_STATE
+    approval = indexed.approve(refused.stderr, "alice", "rm.json")
+    done = indexed.guard("--approval", str(approval), "--", "terraform", "state", "rm", address)
+    assert done.returncode == 0, done.stderr
+    assert sorted(indexed.state()) == sorted(set(_INDEXED_STATE) - {address})
+
+
+def test_import_to_an_indexed_address_is_bound_to_an_approval(indexed: RealRig) -> None:
+    indexed.terraform("state", "rm", "terraform_data.logs[1]")
+    refused = indexed.guard("--", "terraform", "import", "terraform_data.logs[1]", "adopted-id")
+    assert refused.returncode == 10 and "import writes a real object into state" in refused.stderr
+    approval = indexed.approve(refused.stderr, "alice", "import.json")
+    done = indexed.guard(
+        "--approval", str(approval), "--", "terraform", "import", "terraform_data.logs[1]", "adopted-id"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "adopted-id" in indexed.terraform("state", "show", "terraform_data.logs[1]")
+
+
+def test_target_and_replace_take_indexed_addresses(indexed: RealRig) -> None:
+    """`-target=ADDR[2]` and `-replace ADDR["b"]` are read as the addresses they are, and planned: the
+    targeted plan is refused for what it is (incomplete, planlint judges whole plans: exit 2), the
+    replacement of a stateful resource is judged (exit 10); neither is refused as computed (exit 13)."""
+    indexed.write(_INDEXED.replace("count = 2", "count = 3"))
+    targeted = indexed.guard("--", "terraform", "apply", "-auto-approve", "-target=terraform_data.logs[2]")
+    assert targeted.returncode == 2 and "the plan is incomplete" in targeted.stderr, targeted.stderr
+    replaced = indexed.guard("--", "terraform", "apply", "-replace", 'module.x.terraform_data.db["b"]')
+    assert replaced.returncode == 10 and "REFUSED (exit 10)" in replaced.stderr, replaced.stderr
+    assert 'module.x.terraform_data.db["b"]' in replaced.stderr
+    assert sorted(indexed.state()) == _INDEXED_STATE
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["state", "rm", "terraform_data.logs[*]"],
+        ["state", "rm", "terraform_data.*"],
+        ["state", "rm", "module.x.terraform_data.db[?]"],
+        ["import", "terraform_data.logs[1]", "id-[1]"],
+        ["apply", "-target=terraform_data.logs[$I]"],
+    ],
+)
+def test_a_real_pattern_next_to_an_address_is_still_refused(indexed: RealRig, argv: list[str]) -> None:
+    proc = indexed.guard("--", "terraform", *argv)
+    assert proc.returncode == 13 and "is computed at run time" in proc.stderr, proc.stderr
+    assert sorted(indexed.state()) == _INDEXED_STATE
