@@ -21,11 +21,10 @@ if TYPE_CHECKING:
 
 ALIASES = {"update": "up", "down": "destroy", "dn": "destroy", "pre": "preview"}
 # Commands that change neither infrastructure nor state. `config` and `new` edit project files the next
-# (guarded) `up` reads; `import` only adopts existing resources into state (like `terraform import`).
+# (guarded) `up` reads.
 PASS = frozenset(
     ("preview", "whoami", "login", "logout", "version", "about", "logs", "config", "new", "plugin", "schema",
-     "gen-completion", "gen-markdown", "convert", "import", "install", "package", "template", "console",
-     "org", "help")
+     "gen-completion", "gen-markdown", "convert", "install", "package", "template", "console", "org", "help")
 )  # fmt: skip
 # Command groups: the subcommands that only read. Any other subcommand needs an approval of the command.
 GROUP_PASS = {
@@ -45,7 +44,15 @@ APPROVAL = {
     "do": "do changes resources directly, outside a preview",
     "neo": "neo lets Pulumi's AI agent act on stacks",
     "insights": "insights changes scan and account settings in Pulumi Cloud",
+    # pulumi.com/docs/iac/cli/commands/pulumi_import: "Import resources into an existing stack"; like
+    # `terraform import`, which is approval-bound too.
+    "import": "import adopts existing resources into the stack's state, where the next update may change or "
+    "delete them",
 }
+# Commands whose `--preview-only` run previews and changes nothing (refresh.go, import.go: "Only show a
+# preview of the import, but don't perform the import itself"). `destroy --preview-only` is read apart:
+# with `--remove` it still removes the stack.
+PREVIEW_ONLY = frozenset(("refresh", "import"))
 
 
 def classify_pulumi(tool: str, command: SimpleCommand) -> Classification:
@@ -55,11 +62,12 @@ def classify_pulumi(tool: str, command: SimpleCommand) -> Classification:
     def make(kind: Kind, reason: str, sub: str = "", flow: Flow = "") -> Classification:
         return Classification(kind, tool, argv, reason, sub, flow, env=command.env)
 
-    try:
-        found = tokens(argv[1:])
+    cobra = cobra_words(argv[1:])
+    try:  # with the flags of the command cobra finds (`import -f FILE`)
+        found = tokens(argv[1:], ALIASES.get(cobra[0], cobra[0]) if cobra else "")
     except ArgumentError as exc:
         return make("unverifiable", str(exc))
-    words, cobra = command_words(found), cobra_words(argv[1:])
+    words = command_words(found)
     if words[:1] != cobra[:1]:
         return make("unverifiable", "a flag before the subcommand leaves it unclear which command Pulumi runs; "
                     "put flags after the subcommand")  # fmt: skip
@@ -86,8 +94,8 @@ def classify_pulumi(tool: str, command: SimpleCommand) -> Classification:
                 return make("approval", "destroy --remove removes the stack, even with --preview-only", sub)
             return make("pass", "destroy --preview-only only previews", sub)
         return make("destroy", "destroy deletes every resource in the stack", sub, "pulumi")
-    if sub == "refresh" and is_on(found, "preview-only"):
-        return make("pass", "refresh --preview-only only previews", sub)
+    if sub in PREVIEW_ONLY and is_on(found, "preview-only"):
+        return make("pass", f"{sub} --preview-only only previews", sub)
     if sub in APPROVAL:
         return make("approval", APPROVAL[sub], sub)
     return make("unverifiable", f"planlint does not know the pulumi subcommand {sub!r}", sub)

@@ -9,7 +9,7 @@ with an optional value (`--refresh`, `-r`) never takes the next word.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 SHORT = {
@@ -27,6 +27,11 @@ VALUE = frozenset(
      "remote-git-auth-ssh-private-key", "remote-git-auth-ssh-private-key-path", "remote-git-auth-username",
      "remote-git-branch", "remote-git-commit", "remote-git-repo-dir", "remote-pre-run-command")
 )  # fmt: skip
+# Flags a command registers with a meaning of its own (`pkg/cmd/pulumi/operations/import.go`): in `import`,
+# `-f` is `--file` and `-o` is `--out`, and these take a value. A value flag missing here would let its
+# value (`--out --preview-only`) be read as a flag of its own.
+COMMAND_SHORT = {"import": {"f": "file", "o": "out"}}
+COMMAND_VALUE = {"import": frozenset(("file", "out", "parent", "provider", "properties", "from"))}
 OPTIONAL_VALUE = frozenset(("refresh", "suppress-permalink", "attach-debugger"))  # NoOptDefVal flags
 # Root (persistent) flags that take no value: the only flags cobra skips without a value when it looks
 # for the subcommand; any other flag before the subcommand takes the next word (cobra `stripFlags`).
@@ -54,8 +59,11 @@ class ArgumentError(ValueError):
     """A command line planlint will not guess the meaning of."""
 
 
-def tokens(args: Sequence[str]) -> list[Token]:
-    """Split Pulumi arguments (without the program name) into flags with their values and positionals."""
+def tokens(args: Sequence[str], command: str = "") -> list[Token]:
+    """Split Pulumi arguments (without the program name) into flags with their values and positionals;
+    `command` (`import`, …) adds the flags only that command registers (COMMAND_SHORT, COMMAND_VALUE)."""
+    short_names = {**SHORT, **COMMAND_SHORT.get(command, {})}
+    with_value = VALUE | COMMAND_VALUE.get(command, frozenset())
     found: list[Token] = []
     i = 0
     while i < len(args):
@@ -65,7 +73,7 @@ def tokens(args: Sequence[str]) -> list[Token]:
             break
         if word.startswith("--") and len(word) > 2:
             name, eq, value = word[2:].partition("=")
-            if eq or name not in VALUE:
+            if eq or name not in with_value:
                 found.append(Token(name, (word,), value if eq else None))
                 i += 1
                 continue
@@ -75,7 +83,8 @@ def tokens(args: Sequence[str]) -> list[Token]:
             i += 2
             continue
         if word.startswith("-") and len(word) > 1:
-            short, consumed = _shorts(word, args[i + 1] if i + 1 < len(args) else None)
+            following = args[i + 1] if i + 1 < len(args) else None
+            short, consumed = _shorts(word, following, short_names, with_value)
             found += short
             i += 1 + consumed
             continue
@@ -84,21 +93,23 @@ def tokens(args: Sequence[str]) -> list[Token]:
     return found
 
 
-def _shorts(word: str, following: str | None) -> tuple[list[Token], int]:
+def _shorts(
+    word: str, following: str | None, short_names: Mapping[str, str], with_value: frozenset[str]
+) -> tuple[list[Token], int]:
     """`-yf`, `-sprod`, `-s prod`, `-r=false`: the flags, and how many following words were consumed."""
     found: list[Token] = []
     letters = word[1:]
     j = 0
     while j < len(letters):
         letter = letters[j]
-        name = SHORT.get(letter)
+        name = short_names.get(letter)
         if name is None:
             raise ArgumentError(f"unknown short flag -{letter} in {word!r}")
         rest = letters[j + 1 :]
         if rest.startswith("="):
             found.append(Token(name, (word,), rest[1:]))
             return found, 0
-        if name in VALUE:
+        if name in with_value:
             if rest:
                 found.append(Token(name, (word,), rest))
                 return found, 0

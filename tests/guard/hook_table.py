@@ -53,6 +53,9 @@ DESTRUCTIVE = [
     "pulumi up --remote",
     "pulumi --diff preview up",
     "terraform import 'aws_s3_bucket.logs[0]' my-bucket",
+    # pulumi import adopts existing resources into the stack's state, like terraform import
+    "pulumi import aws:s3/bucket:Bucket logs my-bucket --yes",
+    "pulumi import -f resources.json -y",
     "terraform state rm 'module.x.aws_db_instance.db[\"a\"]'",
 ]
 
@@ -138,6 +141,9 @@ BYPASS_ATTEMPTS = [
     "declare -x TF_CLI_ARGS=-destroy",
     # an instance key is an address, a pattern is not: Terraform would be handed `aws_s3_bucket.*`
     "TF_CLI_ARGS_plan='-target=aws_s3_bucket.*' terraform plan",
+    # import's -o/--out take a value: `--preview-only` here is the file name, and the import runs
+    "pulumi import --out --preview-only aws:s3/bucket:Bucket logs my-bucket --yes",
+    "pulumi import -f --preview-only --yes",
 ]
 
 HARMLESS = [
@@ -193,6 +199,7 @@ HARMLESS = [
     "terraform state show 'module.x.aws_db_instance.db[\"a\"]'",
     "terraform plan -replace='aws_db_instance.db[0]'",
     "planlint guard -- terraform import 'aws_s3_bucket.logs[0]' my-bucket",
+    "pulumi import --preview-only aws:s3/bucket:Bucket logs my-bucket",
 ]
 
 TABLE: list[tuple[str, str]] = (

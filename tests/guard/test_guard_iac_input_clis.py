@@ -126,3 +126,24 @@ def test_sam_sync_keeps_its_template_path_and_runs_the_bound_config_copy(rig: Ri
     argv = call["argv"]
     assert isinstance(argv, list) and argv[:3] == ["sync", "--template", "template.yaml"]
     assert argv[3] == "--config-file" and argv[4].endswith("/0-samconfig.toml") and argv[4].startswith("/")
+
+
+def test_pulumi_import_is_bound_to_an_approval_and_its_preview_runs(rig: Rig) -> None:
+    """`pulumi import` adopts existing resources into the stack's state (pulumi.com/docs/iac/cli/commands/
+    pulumi_import), as `terraform import` writes state: an approval of the exact command, with its
+    `--file` bound, before it runs; `--preview-only` changes nothing and runs untouched."""
+    log = _stubs(rig)
+    keys = _trust(rig)
+    adopt = ("--", "pulumi", "import", "aws:s3/bucket:Bucket", "logs", "my-bucket", "--yes", "-s", "prod")
+    refused = _guard(rig, *adopt)
+    assert refused.returncode == 10 and "import adopts existing resources" in refused.stderr, refused.stderr
+    assert not _calls(log)
+    approval = _approve(rig, refused.stderr, keys["alice"], "alice", "i.json")
+    assert _guard(rig, "--approval", str(approval), *adopt).returncode == 0
+    assert [c["argv"][:3] for c in _calls(log)] == [["import", "aws:s3/bucket:Bucket", "logs"]]
+    (rig.work / "resources.json").write_text('{"resources": []}\n')
+    by_file = _guard(rig, "--", "pulumi", "import", "--file", "resources.json", "--yes")
+    assert by_file.returncode == 10 and "resources.json (18 bytes, sha256 " in by_file.stderr, by_file.stderr
+    preview = _guard(rig, "--", "pulumi", "import", "--preview-only", "aws:s3/bucket:Bucket", "logs", "b")
+    assert preview.returncode == 0, preview.stderr
+    assert len(_calls(log)) == 2

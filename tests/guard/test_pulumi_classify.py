@@ -35,6 +35,17 @@ CASES = [
     ("pulumi state upgrade", "pass", "state"),
     ("pulumi refresh --yes", "approval", "refresh"),
     ("pulumi refresh --preview-only", "pass", "refresh"),
+    # import adopts existing resources into the stack's state (like terraform import); its preview does not
+    ("pulumi import aws:s3/bucket:Bucket logs my-bucket", "approval", "import"),
+    ("pulumi import --file resources.json --yes --protect=false", "approval", "import"),
+    ("pulumi import --preview-only aws:s3/bucket:Bucket logs my-bucket", "pass", "import"),
+    ("pulumi import -o gen.ts --preview-only -f resources.json", "pass", "import"),
+    ("pulumi import --preview-only=false -f resources.json", "approval", "import"),
+    # import's value flags (-f/--file, -o/--out, --parent, --provider, --properties, --from) take the next
+    # word, `--preview-only` included: then the import runs
+    ("pulumi import -f --preview-only", "approval", "import"),
+    ("pulumi import --from --preview-only terraform state.json", "approval", "import"),
+    ("pulumi import --parent --preview-only aws:s3/bucket:Bucket logs b", "approval", "import"),
     ("pulumi cancel --yes", "approval", "cancel"),
     ("pulumi watch", "approval", "watch"),
     ("pulumi env rm org/prod", "approval", "env"),
