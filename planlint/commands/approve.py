@@ -6,7 +6,6 @@ import argparse
 import os
 import re
 import secrets
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -93,6 +92,5 @@ def run(args: argparse.Namespace) -> int:
     signature = sshsig.sign(canonical_bytes(record), Path(args.key).expanduser())
     output = Path(args.output or f"approval-{args.digest.split(':', 1)[1][:12]}.json")
     write_approval(output, record, signature)
-    print(f"approval written to {output} (single use, expires {record.expires_at})", file=sys.stderr)
-    print(output)
+    print(f"approval written to {output} (single use, expires {record.expires_at})")
     return 0

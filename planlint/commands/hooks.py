@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import shlex
-import sys
 from pathlib import Path
 
 from planlint.hooks import ADAPTERS
@@ -54,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if args.managed:
         seal_managed(written)
     prove_hook_answers(args.agent, str(written) if args.agent == "cline" else command, project)
-    print(f"{'installed in' if changed else 'already installed in'} {written}", file=sys.stderr)
-    print(f"checked: the installed hook denies a test `terraform destroy` ({command})", file=sys.stderr)
-    print(f"next: {AFTER_INSTALL[args.agent]}", file=sys.stderr)
+    # A success is reported on stdout; errors (raised above) reach stderr through cli.main.
+    print(f"{'installed in' if changed else 'already installed in'} {written}")
+    print(f"checked: the installed hook denies a test `terraform destroy` ({command})")
+    print(f"next: {AFTER_INSTALL[args.agent]}")
     return 0

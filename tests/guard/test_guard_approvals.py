@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import threading
 from datetime import datetime, timedelta, timezone
@@ -93,10 +94,15 @@ def test_valid_approval_verifies_once_then_is_refused_as_reused(trust: dict[str,
         consume(policy.ledger, record.nonce, "again")
 
 
-def test_approve_command_writes_a_record_that_verifies(trust: dict[str, Path]) -> None:
+def test_approve_command_writes_a_record_that_verifies(
+    trust: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     out = trust["tmp"] / "cli.json"
     argv = ["approve", DIGEST, "--scope", SCOPE, "--requester", "bob", "--approver", "alice"]
     assert main([*argv, "--key", str(trust["alice"]), "--expires", "30m", "-o", str(out)]) == 0
+    printed, err = capsys.readouterr()  # the success on stdout, one line; stderr stays for errors
+    assert re.fullmatch(rf"approval written to {re.escape(str(out))} \(single use, expires \S+\)\n", printed)
+    assert err == ""
     document = json.loads(out.read_text())
     assert document["signature"].startswith("-----BEGIN SSH SIGNATURE-----")
     record = check_approval(out, _expected(), load_policy(str(trust["dir"])))

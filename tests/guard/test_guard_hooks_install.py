@@ -66,6 +66,20 @@ def test_merges_into_existing_config_and_is_idempotent(tmp_path: Path, agent: st
     assert target.read_text() == before  # a second install changes nothing
 
 
+def test_success_is_reported_on_stdout_and_nothing_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _install(tmp_path, "claude") == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"installed in {tmp_path / '.claude' / 'settings.json'}"
+    assert lines[1].startswith("checked: the installed hook denies a test `terraform destroy`")
+    assert lines[2].startswith("next: ") and err == ""
+    assert _install(tmp_path, "claude") == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("already installed in ") and err == ""
+
+
 @pytest.mark.parametrize("agent", JSON_AGENTS)
 def test_creates_a_config_that_routes_shell_calls_to_the_hook(tmp_path: Path, agent: str) -> None:
     assert _install(tmp_path, agent) == 0
