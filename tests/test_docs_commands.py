@@ -114,3 +114,18 @@ def test_docs_and_examples_pin_refs_that_exist() -> None:
     for path in files:
         for ref in PINNED.findall(path.read_text(encoding="utf-8")):
             assert ref == "main" or ref in tags or re.fullmatch(r"[0-9a-f]{40}", ref), (path.name, ref)
+
+
+# The variables that point the tests at ../shared's data when the clone is not next to it.
+SHARED_DATA_VARIABLES = ("PLANLINT_CORPUS", "PLANLINT_CASES")
+
+
+def test_readme_set_up_is_two_commands_and_says_how_to_point_the_tests_at_the_corpus() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    commands = [line for line in section.splitlines() if line.startswith("    python3 -m venv .venv && ")]
+    assert len(commands) == 2, commands
+    tests_text = "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "tests").rglob("*.py")))
+    for name in SHARED_DATA_VARIABLES:
+        assert f'os.environ.get("{name}"' in tests_text, name  # the tests really read it
+        assert f"`{name}=" in section, name

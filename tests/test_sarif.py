@@ -17,10 +17,12 @@ from planlint.model import SourceLocation, Verdict
 from planlint.pipeline import run_check
 from planlint.report import REPORTERS
 from planlint.report import sarif as sarif_report
+from tests.conftest import CORPUS
 from tests.fixtures.report import synthetic_verdicts as synthetic
 
 REPO = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# ../shared/schemas, or the schemas beside PLANLINT_CORPUS (README, "Set up")
+SARIF_SCHEMA = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
 # Real plans with many findings of several rules, Terraform and CloudFormation.
 CORPUS_INPUTS: tuple[tuple[str, ...], ...] = (
     ("terraform/snyk-cli/tf-plan-destroy.json",),
