@@ -14,7 +14,8 @@ from typing import Any
 from planlint import __version__
 from planlint.errors import ConfigError, GateError, InputError, PlanlintError, RuleError
 from planlint.model import ENFORCEMENTS
-from planlint.report.wording import DECISION_TEXT, next_steps
+from planlint.report.next_steps import next_steps
+from planlint.report.wording import DECISION_TEXT
 
 ERROR_KINDS: tuple[tuple[type[PlanlintError], str], ...] = (
     (InputError, "input"),

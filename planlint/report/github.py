@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Finding, Verdict
+from planlint.report.next_steps import next_steps
 from planlint.report.rules_meta import plan_wide_rule_ids
 from planlint.report.wording import (
     DECISION_TEXT,
     ENFORCEMENT_TEXT,
     explanation,
-    next_steps,
     plan_counts_text,
     sentence,
     short_digest,

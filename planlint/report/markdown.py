@@ -18,6 +18,7 @@ from planlint.model import Finding, Plan, SourceLocation, Verdict
 from planlint.report.links import ReportLinks, links_from_environment
 from planlint.report.markdown_approval import ApprovalState, approval_lines
 from planlint.report.markdown_text import cell, code, inline, link
+from planlint.report.next_steps import next_steps
 from planlint.report.rows import ResourceRow, resource_rows
 from planlint.report.rules_meta import plan_wide_rule_ids
 from planlint.report.stacks_markdown import is_many_stacks, stacks_sections
@@ -28,7 +29,6 @@ from planlint.report.wording import (
     action_text,
     counts_text,
     forced_by,
-    next_steps,
     origin_text,
     short_digest,
     split_revision,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from planlint import __version__
 from planlint.model import ENFORCEMENTS, Finding, Plan, Verdict
+from planlint.report.next_steps import next_steps
 from planlint.report.rows import ResourceRow, blocks, per_input, resource_rows
 from planlint.report.wording import (
     BIDI_CONTROLS,
@@ -20,7 +21,6 @@ from planlint.report.wording import (
     action_text,
     forced_by,
     location_text,
-    next_steps,
     origin_text,
     plan_counts_text,
     sentence,

@@ -11,6 +11,7 @@ from io import StringIO
 from typing import TYPE_CHECKING
 
 from planlint.model import Plan, Verdict
+from planlint.report.next_steps import next_steps
 from planlint.report.rows import ResourceRow, per_input, resource_rows
 from planlint.report.text import (
     DECISION_STYLE,
@@ -29,7 +30,6 @@ from planlint.report.wording import (
     RunContext,
     action_text,
     location_text,
-    next_steps,
     origin_text,
     plan_counts_text,
     why,
