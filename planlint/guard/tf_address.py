@@ -116,6 +116,9 @@ def _env_args_computed(text: str) -> bool:
     """`shellwords.unreadable_args`, with `-target`/`-replace` addresses read as the literals they are."""
     if not unreadable_args(text):
         return False
-    words = shlex.split(text)  # unreadable_args has split it: it is well formed
+    try:
+        words = shlex.split(text)
+    except ValueError:  # an unclosed quote: Terraform refuses it, and nothing here is read as an address
+        return True
     options = _option_addresses(words)
     return is_dynamic(" ".join(w for i, w in enumerate(words) if i not in options))

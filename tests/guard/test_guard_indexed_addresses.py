@@ -65,6 +65,14 @@ def test_a_pattern_or_a_word_terraform_does_not_read_as_an_address_is_still_comp
     assert classification.kind == "unverifiable" and "computed at run time" in classification.reason
 
 
-def test_tf_cli_args_pattern_is_still_computed() -> None:
-    env = (("TF_CLI_ARGS_plan", "-target=aws_s3_bucket.* -target=aws_s3_bucket.logs[0]"),)
-    assert classify(SimpleCommand(("terraform", "plan"), env)).kind == "unverifiable"
+@pytest.mark.parametrize(
+    "value",
+    [
+        "-target=aws_s3_bucket.* -target=aws_s3_bucket.logs[0]",
+        "-target='aws_s3_bucket.logs[0]",  # an unclosed quote cannot be split into words at all
+        '-var="x=1 -target=aws_s3_bucket.logs[0]',
+    ],
+)
+def test_tf_cli_args_pattern_or_unclosed_quote_is_still_computed(value: str) -> None:
+    classification = classify(SimpleCommand(("terraform", "plan"), (("TF_CLI_ARGS_plan", value),)))
+    assert classification.kind == "unverifiable" and "computed at run time" in classification.reason
