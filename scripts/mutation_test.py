@@ -52,6 +52,20 @@ _CFN_TESTS = (
     "tests/test_cfn_execution_status.py",
     *_LOADER_TESTS,
 )
+_TERRAFORM_TESTS = (
+    "tests/test_loader_terraform.py",
+    "tests/test_loader_terraform_destroy_mode.py",
+    "tests/test_loader_terraform_removed_module.py",
+    "tests/test_loader_opentofu_tool.py",
+    "tests/test_counted_no_ops.py",
+    "tests/test_values_asked_twice.py",
+    "tests/test_plan_buffers.py",
+    "tests/test_plan_section_shapes.py",
+    "tests/test_input_detection.py",
+    "tests/test_security_core.py",
+    *_LOADER_TESTS,
+    "tests/test_real_terraform.py",
+)
 _APPROVAL_TESTS = (
     "tests/guard/test_approval_boundaries.py",
     "tests/guard/test_approval_record_shapes.py",
@@ -73,19 +87,20 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_cli.py",
         *_CFN_TESTS,
     ),
-    "planlint/loaders/terraform.py": (
-        "tests/test_loader_terraform.py",
-        "tests/test_loader_terraform_destroy_mode.py",
-        "tests/test_loader_terraform_removed_module.py",
-        "tests/test_loader_opentofu_tool.py",
-        "tests/test_counted_no_ops.py",
-        "tests/test_values_asked_twice.py",
-        "tests/test_plan_buffers.py",
-        "tests/test_plan_section_shapes.py",
-        "tests/test_input_detection.py",
-        "tests/test_security_core.py",
-        *_LOADER_TESTS,
-        "tests/test_real_terraform.py",
+    "planlint/loaders/terraform.py": _TERRAFORM_TESTS,
+    # split out of terraform.py: its attribute values (redaction) and its plan-level facts
+    "planlint/loaders/terraform_values.py": tuple(
+        dict.fromkeys(("tests/test_values_asked_twice.py", "tests/test_plan_buffers.py", *_TERRAFORM_TESTS))
+    ),
+    "planlint/loaders/terraform_facts.py": tuple(
+        dict.fromkeys(
+            (
+                "tests/test_loader_terraform_destroy_mode.py",
+                "tests/test_loader_terraform_removed_module.py",
+                "tests/test_loader_opentofu_tool.py",
+                *_TERRAFORM_TESTS,
+            )
+        )
     ),
     "planlint/loaders/cloudformation.py": _CFN_TESTS,
     "planlint/loaders/cfn_change.py": _CFN_TESTS,

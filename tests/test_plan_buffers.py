@@ -22,7 +22,7 @@ import pytest
 from planlint import inputs
 from planlint.inputs import HASH_IN_BACKGROUND_BYTES, read_input
 from planlint.loaders import load_inputs, terraform
-from planlint.loaders.terraform import PlanValues
+from planlint.loaders.terraform_values import PlanValues
 from planlint.model import ResourceChange
 from planlint.pipeline import judge, run_check
 from planlint.report import REPORTERS

@@ -6,16 +6,20 @@ asks for them, and are redacted with the plan's own sensitivity masks when they 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
-from planlint.blast_radius import module_call_path
 from planlint.errors import InputError
+from planlint.loaders.terraform_facts import (
+    is_destroy_mode,
+    is_opentofu,
+    removed_module_calls,
+    tool_of,
+)
+from planlint.loaders.terraform_values import PlanValues, keep_or_release, utf8_error_at
 from planlint.model import (
-    REDACTED,
     Action,
     NoOpTest,
     Plan,
@@ -23,9 +27,7 @@ from planlint.model import (
     ReplaceOrder,
     ResourceChange,
     ResourceMode,
-    Values,
 )
-from planlint.redact import redact
 
 SUPPORTED_MAJOR_VERSIONS = ("0", "1")
 ABSENT = msgspec.Raw(b"")  # msgspec cannot make Raw optional; an empty Raw means "key not present"
@@ -59,35 +61,6 @@ class RawResourceChange(msgspec.Struct, gc=False):
     action_reason: str | None = None
 
 
-class PlannedResource(msgspec.Struct, gc=False):
-    mode: str = "managed"
-
-
-class PlannedModule(msgspec.Struct, gc=False):
-    resources: list[PlannedResource] = []
-    child_modules: list[PlannedModule] = []
-
-
-class PlannedValues(msgspec.Struct, gc=False):
-    """`planned_values`: the state after apply. Only which modes its resources have is decoded."""
-
-    root_module: PlannedModule | None = None
-
-
-class ConfigModule(msgspec.Struct, gc=False):
-    module_calls: dict[str, ModuleCall] = {}
-
-
-class ModuleCall(msgspec.Struct, gc=False):
-    module: ConfigModule | None = None
-
-
-class Configuration(msgspec.Struct, gc=False):
-    """`configuration`: only the tree of module call names is decoded."""
-
-    root_module: ConfigModule | None = None
-
-
 class DeferredChange(msgspec.Struct, gc=False):
     resource_change: RawResourceChange
     reason: str = "unknown"
@@ -109,7 +82,7 @@ class Document(msgspec.Struct):
     complete: bool | None = None
     applyable: bool | None = None
     errored: bool | None = None
-    planned_values: msgspec.Raw = ABSENT  # decoded only to tell a destroy-mode plan (PlannedValues)
+    planned_values: msgspec.Raw = ABSENT  # decoded only to tell a destroy-mode plan (terraform_facts)
     configuration: msgspec.Raw = ABSENT
     prior_state: msgspec.Raw = ABSENT
     # Not a plan, but we want to say what it is:
@@ -188,17 +161,8 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, origin: str) -> Any
         raise InputError("JSON nested too deeply to be a plan", origin) from None
 
 
-def _utf8_error_at(data: bytes) -> int | None:
-    """Byte offset of the first invalid UTF-8 sequence in ``data``, or None when it is all valid."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start
-    return None
-
-
 def _decode_problem(data: bytes, exc: Exception) -> str:
-    bad_at = _utf8_error_at(data)
+    bad_at = utf8_error_at(data)
     if bad_at is not None:
         return f"not valid UTF-8 at byte {bad_at}"
     text = str(exc)
@@ -292,14 +256,14 @@ def load_terraform(
             continue
         record = _change(rc, origin, "resource_changes", position, None)
         if needs_values is not None:
-            _keep_or_release(record, needs_values)
+            keep_or_release(record, needs_values)
         records.append(record)
     changes = tuple(records)
     del records
     return Plan(
         origin=origin,
         format="terraform",
-        tool="opentofu" if any(map(_is_opentofu, no_op_providers)) else _tool(changes),
+        tool="opentofu" if any(map(is_opentofu, no_op_providers)) else tool_of(changes),
         tool_version=doc.terraform_version,
         format_version=doc.format_version,
         changes=changes,
@@ -307,8 +271,8 @@ def load_terraform(
             complete=True,
             applyable=doc.applyable,
             errored=False,
-            destroy_mode=_is_destroy_mode(changes, doc.planned_values, origin),
-            removed_module_calls=_removed_module_calls(changes, doc.configuration, origin),
+            destroy_mode=is_destroy_mode(changes, doc.planned_values, origin),
+            removed_module_calls=removed_module_calls(changes, doc.configuration, origin),
             drift_count=len(doc.resource_drift or ()),
             outputs_deleted=tuple(
                 sorted(name for name, oc in (doc.output_changes or {}).items() if "delete" in oc.actions)
@@ -408,110 +372,10 @@ def _change(
         previous_address=rc.previous_address,
         deposed=rc.deposed,
         deferred=deferred_reason,
-        values=PlanValues(change, rc.address, origin),
+        values=PlanValues(
+            (change.before, change.before_sensitive, change.after, change.after_sensitive), rc.address, origin
+        ),
     )
-
-
-class PlanValues(Values):
-    """Values kept as raw JSON slices of the plan until a rule reads them; redacted on decode.
-
-    The slices point into the whole input buffer: `keep()` copies them out and `release()` drops them, so
-    that once every change of a plan has done one or the other the buffer is freed (see `load_terraform`).
-    """
-
-    __slots__ = ("_address", "_fields", "_origin", "_raws")
-
-    def __init__(self, change: Change, address: str, origin: str) -> None:
-        self._before = self._after = Values._UNSET  # Values.__init__, without the call (32k per big plan)
-        self._raws: tuple[msgspec.Raw, msgspec.Raw, msgspec.Raw, msgspec.Raw] | None = (
-            change.before,
-            change.before_sensitive,
-            change.after,
-            change.after_sensitive,
-        )
-        self._address = address
-        self._origin = origin
-        # side -> the top-level attributes decoded so far by `fields`: a rule set's keys, decoded once
-        self._fields: dict[str, dict[str, Any]] | None = None
-
-    def keep(self) -> None:
-        """Copy the slices out of the input buffer (they no longer keep it alive)."""
-        if self._raws is not None:
-            before, before_mask, after, after_mask = self._raws
-            self._raws = (before.copy(), before_mask.copy(), after.copy(), after_mask.copy())
-
-    def release(self) -> None:
-        """Drop the slices: no rule can read this change's values (reading them now is a bug and raises)."""
-        self._raws = None
-
-    def _raw(self, side: Literal["before", "after"]) -> tuple[msgspec.Raw, msgspec.Raw]:
-        if self._raws is None:
-            raise RuntimeError(f"{self._address}: attribute values were released before a rule read them")
-        before, before_mask, after, after_mask = self._raws
-        return (before, before_mask) if side == "before" else (after, after_mask)
-
-    def _json(self, raw: msgspec.Raw, type: Any = Any) -> Any:
-        """Decode a slice; bytes the first pass skipped unchecked (bad UTF-8) fail closed, naming the change."""
-        try:
-            return msgspec.json.decode(raw, type=type)
-        except msgspec.ValidationError as exc:
-            if type is not Any:
-                raise  # the caller asked for a shape (an object) and handles "not that shape"
-            problem = str(exc)  # e.g. a number out of range (1e400)
-        except (UnicodeDecodeError, msgspec.DecodeError):
-            bad_at = _utf8_error_at(bytes(raw))
-            problem = "not valid JSON" if bad_at is None else f"not valid UTF-8 (byte {bad_at} of the value)"
-        raise InputError(f"{self._address}: attribute values cannot be decoded: {problem}", self._origin)
-
-    def _decode(self, side: Literal["before", "after"]) -> Any:
-        value, mask = self._raw(side)
-        try:
-            return redact(self._json(value), self._json(mask))  # an absent mask reads as `false`
-        except RecursionError:
-            return REDACTED  # nested beyond any real provider schema: show nothing rather than crash
-
-    def fields(self, side: Literal["before", "after"], keys: tuple[str, ...]) -> dict[str, Any]:
-        # Rules that test a few attributes of every update of a type (deletion_protection, force_destroy)
-        # decode only those: msgspec skips the other members without building them. The engine asks for
-        # the union of its rules' keys first, so each side is decoded once per change.
-        decoded = self._before if side == "before" else self._after
-        if decoded is not Values._UNSET:
-            return super().fields(side, keys)
-        known = self._fields.get(side) if self._fields is not None else None
-        if known is not None and all(map(known.__contains__, keys)):
-            return known  # the engine asks for its rules' union of keys first, then for some of them
-        value, mask = self._raw(side)
-        try:
-            found = self._json(value, _some_fields(keys))
-        except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
-            return super().fields(side, keys)
-        sensitive = self._json(mask)
-        result = dict(zip(keys, msgspec.structs.astuple(found), strict=True))
-        for key, item in result.items():
-            if item is not None:  # most of a rule set's keys are absent from any one resource
-                result[key] = redact(item, sensitive.get(key) if isinstance(sensitive, dict) else sensitive)
-        if self._fields is None:
-            self._fields = {}
-        self._fields[side] = result if known is None else {**known, **result}
-        return result
-
-
-def _keep_or_release(change: ResourceChange, needed: Callable[[ResourceChange], bool]) -> None:
-    """Copy out the values of a change `needed` says a rule may read, drop the others': then no record
-    holds a slice of the input buffer, and it is freed with the input."""
-    values = change.values
-    if isinstance(values, PlanValues):
-        if needed(change):
-            values.keep()
-        else:
-            values.release()
-
-
-@functools.cache
-def _some_fields(keys: tuple[str, ...]) -> type[msgspec.Struct]:
-    """A struct that decodes the JSON object members `keys` and skips every other member."""
-    names = {f"f{i}": key for i, key in enumerate(keys)}  # field name -> the JSON member it decodes
-    return msgspec.defstruct("SomeFields", [(n, Any, None) for n in names], rename=names)
 
 
 def _path_text(path: Sequence[str | int]) -> str:
@@ -526,80 +390,3 @@ def _path_text(path: Sequence[str | int]) -> str:
         else:
             text += f".{step}" if text else step
     return text
-
-
-def _tool(changes: Sequence[ResourceChange]) -> str:
-    return "opentofu" if any(_is_opentofu(c.provider) for c in changes) else "terraform"
-
-
-def _is_opentofu(provider: str | None) -> bool:
-    return provider is not None and provider.startswith("registry.opentofu.org/")
-
-
-def _is_destroy_mode(changes: Sequence[ResourceChange], planned_values: msgspec.Raw, origin: str) -> bool:
-    """`plan -destroy` (`terraform destroy`, `tofu destroy`), told from what the plan JSON records.
-
-    The JSON has no mode field. A destroy-mode plan (checked on Terraform 1.11 output; OpenTofu builds
-    `planned_values` the same way) plans a state with no managed resource left in `planned_values`,
-    while its deletes carry no `action_reason`: a normal plan that deletes things because the
-    configuration dropped them says why (delete_because_no_resource_config, ..._no_module,
-    ..._count_index). Forgets (`removed` with `destroy = false`), reads, imports and no-ops in the same
-    plan do not change that. Plans without `planned_values` (hand-made, or cut down) fall back to: every
-    managed change that does something deletes, for no reason of its own.
-    """
-    deletes = [c for c in changes if c.mode == "managed" and c.actions == ("delete",) and c.deposed is None]
-    if not any(c.reason is None for c in deletes):
-        # Every delete says why (or there is none): not destroy mode, whatever planned_values holds, so
-        # its megabytes (a quarter of a big plan) are not read again; but it must still be an object.
-        if planned_values and bytes(memoryview(planned_values)[:1]) != b"{":
-            raise InputError("planned_values is not an object of modules and resources", origin)
-        return False
-    if not planned_values:
-        acting = [c for c in changes if c.mode == "managed" and not _KEEPS_OBJECTS.issuperset(c.actions)]
-        return all(c.actions == ("delete",) and c.reason is None for c in acting)
-    try:
-        planned = msgspec.json.decode(planned_values, type=PlannedValues)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        raise InputError("planned_values is not an object of modules and resources", origin) from None
-    return planned.root_module is None or not _keeps_managed(planned.root_module)
-
-
-def _removed_module_calls(
-    changes: Sequence[ResourceChange], configuration: msgspec.Raw, origin: str
-) -> tuple[str, ...]:
-    """Module calls (`module.a.module.b`, no instance keys) that the configuration no longer declares.
-
-    Terraform 1.11 gives the resources of a removed module call `delete_because_no_resource_config`, not
-    `delete_because_no_module` (that one is for a module instance whose count/for_each key went away), so a
-    removed module is told from the configuration's module calls. Empty when the plan has no configuration.
-    """
-    candidates = {
-        module_call_path(c.module)
-        for c in changes
-        if c.module and c.reason == "delete_because_no_resource_config" and "delete" in c.actions
-    }
-    if not candidates or not configuration:
-        return ()
-    try:
-        config = msgspec.json.decode(configuration, type=Configuration)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        raise InputError("configuration is not an object of modules and module calls", origin) from None
-    declared: set[str] = set()
-    pending = [("", config.root_module)]
-    while pending:
-        prefix, module = pending.pop()
-        for name, call in (module.module_calls if module else {}).items():
-            path = f"{prefix}module.{name}"
-            declared.add(path)
-            pending.append((f"{path}.", call.module))
-    return tuple(sorted(c for c in candidates if c not in declared))
-
-
-# Actions that leave every real object as it is: they neither make nor stop a teardown.
-_KEEPS_OBJECTS = frozenset(("no-op", "read", "forget", "import", "move"))
-
-
-def _keeps_managed(module: PlannedModule) -> bool:
-    return any(r.mode == "managed" for r in module.resources) or any(
-        _keeps_managed(m) for m in module.child_modules
-    )
