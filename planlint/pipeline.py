@@ -14,6 +14,7 @@ from planlint.model import Plan, Verdict
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from planlint.inputs import ReadAhead
     from planlint.ruleset import RuleSet
 
 
@@ -38,6 +39,10 @@ def run_check(
     A directory in `paths` is a set of stacks (Terragrunt `--json-out-dir`, or one plan per stack),
     checked against Terragrunt's `run_report` when given (see planlint.stacks).
     """
+    stacks = run_report is not None or any(p != "-" and os.path.isdir(p) for p in paths)
+    # A big first plan file is read on a second thread while the rules load (the kernel copies it with
+    # the GIL released): what reading it raises is raised where it is loaded, after the rules' errors.
+    ahead = _read_ahead(paths[0]) if paths and not stacks and paths[0] != "-" else None
     if policy is None:
         policy = load_policy(config_path) if config_path is not None else DEFAULT_POLICY
     # The rules are known before the plans are read, so each plan keeps only the attribute values a rule
@@ -51,12 +56,12 @@ def run_check(
         ruleset = load_ruleset(_rule_dirs(policy, rule_dirs))
         needs_values = values_reader(ruleset, policy)
         no_op_matters = no_op_reader(ruleset, policy)
-        if run_report is not None or any(p != "-" and os.path.isdir(p) for p in paths):
+        if stacks:
             from planlint.stacks import load_stacks
 
             plans = load_stacks(paths, input_format, run_report, needs_values, no_op_matters)
         else:
-            plans = load_inputs(paths, input_format, needs_values, no_op_matters) if paths else []
+            plans = load_inputs(paths, input_format, needs_values, no_op_matters, ahead) if paths else []
     if source is not None or base_source is not None or base_ref is not None:
         from planlint.source.attach import with_source
 
@@ -68,6 +73,12 @@ def run_check(
         plans = locate_change_sets(plans, [read_template(t) for t in templates])
     with _no_cyclic_gc():
         return judge(plans, policy, rule_dirs, ruleset=ruleset)
+
+
+def _read_ahead(origin: str) -> ReadAhead | None:
+    from planlint.inputs import read_ahead
+
+    return read_ahead(origin)
 
 
 @contextmanager

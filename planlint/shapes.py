@@ -1,4 +1,5 @@
-"""Which rules can match a change, decided once per change shape (platform, type, mode, kind, actions).
+"""Which rules can match a change, decided once per change shape (platform, type, mode, kind, actions,
+reason).
 
 A 100k-change plan has a few hundred shapes, so most changes cost one dict lookup. The same index
 says which changes a rule may read the attribute values of (`values_reader`), which lets a loader
@@ -16,15 +17,17 @@ from planlint.config import DEFAULT_POLICY, Policy
 from planlint.model import ACTIONS, NoOpTest, ResourceChange
 from planlint.ruleset import Match, Rule, RuleSet
 
-ShapeKey = tuple[str, str, str, str | None, tuple[str, ...]]
+ShapeKey = tuple[str, str, str, str | None, tuple[str, ...], str | None]
 
 
 class Shape(NamedTuple):
     """What every change of one shape shares: its classification and the rules that can match it."""
 
     classification: Classification
-    rules: list[Rule]  # by id; their static checks (platform, actions, type/catalogue) already hold
-    attribute_keys: tuple[str, ...]  # union of these rules' attribute keys: each side decoded once
+    rules: list[Rule]  # by id; their static checks (platform, actions, type/catalogue, reason) already hold
+    # union of the attribute keys of the rules whose static checks other than the reason hold: each side is
+    # decoded once, for the same keys whatever the reason
+    attribute_keys: tuple[str, ...]
 
 
 class Shapes:
@@ -40,13 +43,14 @@ class Shapes:
     def of(self, change: ResourceChange) -> Shape:
         """The shape of `change` (a kind-judged type's kind is read from its values)."""
         kind = change_kind(self.catalogue, change) if change.type in self.catalogue.kind_types else None
-        key = (change.platform, change.type, change.mode, kind, change.actions)
+        key = (change.platform, change.type, change.mode, kind, change.actions, change.reason)
         shape = self._cache.get(key)
         if shape is None:
             classification = self.catalogue.classify(change.type, mode=change.mode, kind=kind)
             by_id = {r.id: r for a in change.actions for r in self._by_action[a]}
             rules = [by_id[i] for i in sorted(by_id) if _static_match(by_id[i], change, classification)]
             keys = dict.fromkeys(k for r in rules for k in r.match.attribute_keys)
+            rules = [r for r in rules if _reason_match(r.match, change.reason)]
             shape = self._cache[key] = Shape(classification, rules, tuple(keys))
         return shape
 

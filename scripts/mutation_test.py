@@ -88,7 +88,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         *_CFN_TESTS,
     ),
     "planlint/loaders/terraform.py": _TERRAFORM_TESTS,
-    # split out of terraform.py: its attribute values (redaction) and its plan-level facts
+    # split out of terraform.py: its changes one at a time, their attribute values (redaction), plan facts
+    "planlint/loaders/terraform_changes.py": _TERRAFORM_TESTS,
     "planlint/loaders/terraform_values.py": tuple(
         dict.fromkeys(("tests/test_values_asked_twice.py", "tests/test_plan_buffers.py", *_TERRAFORM_TESTS))
     ),

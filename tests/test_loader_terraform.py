@@ -170,7 +170,42 @@ def _rc(address: str, actions: list[str], rtype: str = "aws_db_instance", **extr
         (_plan({"address": 3, "type": "x", "change": {"actions": []}}), "resource_changes"),
     ],
 )
-def test_untrustworthy_plans_are_refused(tmp_path: Path, doc: Any, words: str) -> None:
+def test_untrustworthy_plans_are_refused(tmp_path: Path, decoding: str, doc: Any, words: str) -> None:
+    with pytest.raises(InputError, match=words):
+        load_inputs([_write(tmp_path, doc)])
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        # the first change that cannot be trusted is named, by its place in resource_changes
+        (
+            _plan(
+                _rc("aws_db_instance.a", ["no-op"]),
+                _rc("aws_db_instance.b", ["delete"]),
+                _rc("aws_db_instance.c", ["purge"]),
+                _rc("aws_db_instance.d", ["delete"], mode="transient"),
+            ),
+            r"resource_changes\[2\] \(aws_db_instance.c\): unknown action list \['purge'\]",
+        ),
+        # what is wrong with the whole document is said first, as when changes were judged after decoding
+        (
+            _plan(
+                _rc("aws_db_instance.a", ["purge"]), {"address": 3, "type": "x", "change": {"actions": []}}
+            ),
+            r"not a valid Terraform plan: .*resource_changes\[1\]\.address",
+        ),
+        (_plan(_rc("aws_db_instance.a", ["purge"]), errored=True), "errored"),
+        (_plan(_rc("aws_db_instance.a", ["purge"]), complete=False), "incomplete"),
+        (_plan(_rc("aws_db_instance.a", ["purge"]), format_version="2.0"), "unsupported plan format_version"),
+    ],
+    ids=["first-bad-change", "json-path", "errored", "incomplete", "version"],
+)
+def test_which_refusal_a_plan_with_several_problems_gets(
+    tmp_path: Path, decoding: str, doc: Any, words: str
+) -> None:
+    """Synthetic: judging each change as it is decoded keeps the order of the checks: the document's own
+    problems first, then the first change that cannot be trusted."""
     with pytest.raises(InputError, match=words):
         load_inputs([_write(tmp_path, doc)])
 
@@ -369,11 +404,15 @@ def test_invalid_utf8_fails_closed_in_structure_and_in_values(
     assert "aws_db_instance.a: attribute values cannot be decoded: not valid UTF-8" in capsys.readouterr().err
 
 
-@pytest.fixture(params=["whole", "each change"])
+@pytest.fixture(params=["while decoding", "after decoding"])
 def decoding(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Decode the test's plan whole, or one change at a time as a big plan is."""
-    if request.param == "each change":
-        monkeypatch.setattr(terraform, "DECODE_EACH_CHANGE_BYTES", 0)
+    """Judge the test's plan's changes as each is decoded (what `check` does), or once the whole document
+    is decoded (a document decoded without a `Listing`)."""
+    if request.param == "after decoding":
+        decode = terraform.decode_document
+        monkeypatch.setattr(
+            terraform, "decode_document", lambda data, origin, listing=None: decode(data, origin)
+        )
     return str(request.param)
 
 
@@ -399,7 +438,7 @@ def test_a_change_that_does_not_decode_is_named_by_its_place_in_the_whole_plan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], decoding: str, bad: dict[str, Any], message: str
 ) -> None:
     """Synthetic: after two no-ops the run only counts, the refusal names the bad change by its JSON path
-    in the whole document, whether the plan is decoded whole or (a big one) one change at a time."""
+    in the whole document, whether the changes are judged as they are decoded or after."""
     doc = _plan(_rc("aws_db_instance.a", ["no-op"]), _rc("aws_db_instance.b", ["no-op"]), bad)
     path = _write(tmp_path, json.dumps(doc).replace("Infinity", "1e400").encode())
     assert main(["check", path]) == 2

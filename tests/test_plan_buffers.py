@@ -1,5 +1,5 @@
 """A plan's input buffer is let go once the plan is loaded: only the values a rule can read are kept.
-A big plan's changes are decoded one at a time, and that never changes a report either.
+Each change is judged as soon as it is decoded, and that never changes a report either.
 
 Judging with the buffers released must give exactly the verdict of judging with every value kept, on
 every real plan of the corpus; a rule of the policy's own that reads no-op changes' values still sees
@@ -16,12 +16,12 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from planlint import inputs
 from planlint.inputs import HASH_IN_BACKGROUND_BYTES, read_input
 from planlint.loaders import load_inputs, terraform
+from planlint.loaders.terraform_changes import Listing
 from planlint.loaders.terraform_values import PlanValues
 from planlint.model import ResourceChange
 from planlint.pipeline import judge, run_check
@@ -153,15 +153,20 @@ def test_a_big_input_is_hashed_beside_the_decode(tmp_path: Path) -> None:
     assert raw.sha256 == raw.digest.hexdigest()  # asked again: the same answer, no second hash
 
 
-def test_decoding_each_change_apart_never_changes_a_report(
+def test_judging_each_change_as_it_is_decoded_never_changes_a_report(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Plans from DECODE_EACH_CHANGE_BYTES on keep each change's raw JSON and decode it when it is judged;
-    every corpus plan's report is the same as decoded whole (the threshold lowered to 0 for the second run)."""
+    """`check` judges each of `resource_changes` as soon as it is decoded and empties it; every corpus
+    plan's report is the same when the whole document is decoded first and its changes judged after."""
     plans = _plans(corpus)
-    whole = [REPORTERS["json"](run_check([str(p)])) for p in plans]
-    monkeypatch.setattr(terraform, "DECODE_EACH_CHANGE_BYTES", 0)
-    doc = terraform.decode_document(plans[0].read_bytes(), str(plans[0]))
-    assert doc.resource_changes and type(doc.resource_changes[0]) is msgspec.Raw
-    for path, report in zip(plans, whole, strict=True):
+    while_decoding = [REPORTERS["json"](run_check([str(p)])) for p in plans]
+    listing = Listing(str(plans[0]))
+    doc = terraform.decode_document(plans[0].read_bytes(), str(plans[0]), listing)
+    assert doc.resource_changes and listing.seen == len(doc.resource_changes)
+    emptied = {(rc.address, rc.type, rc.name, rc.mode, rc.change.actions) for rc in doc.resource_changes}
+    assert emptied == {("", "", "", "", ())}  # only the structs are left, not what they held
+    assert {rc.provider_name for rc in doc.resource_changes} == {None}
+    decode = terraform.decode_document
+    monkeypatch.setattr(terraform, "decode_document", lambda data, origin, listing=None: decode(data, origin))
+    for path, report in zip(plans, while_decoding, strict=True):
         assert REPORTERS["json"](run_check([str(path)])) == report, path

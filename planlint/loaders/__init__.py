@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from planlint.errors import InputError
-from planlint.inputs import RawInput, head, looks_like_wrapper_output, read_input
+from planlint.inputs import RawInput, ReadAhead, head, looks_like_wrapper_output, read_input
 from planlint.loaders.json_text import loads_strict
 from planlint.model import NoOpTest, Plan, ResourceChange
 
@@ -23,6 +23,7 @@ def load_inputs(
     input_format: str | None = None,
     needs_values: Callable[[ResourceChange], bool] | None = None,
     no_op_matters: NoOpTest | None = None,
+    ahead: ReadAhead | None = None,
 ) -> list[Plan]:
     """Load every input; CloudFormation root and nested child change sets are linked across files.
 
@@ -30,7 +31,7 @@ def load_inputs(
     `planlint.shapes.values_reader`), each Terraform plan lets its input buffer go as soon as it is
     loaded, keeping only those changes' values: many plans never sit in memory at once. With
     `no_op_matters` (`planlint.shapes.no_op_reader`), Terraform no-ops no rule can match are counted,
-    not recorded (`Plan.counted_no_ops`).
+    not recorded (`Plan.counted_no_ops`). `ahead`: one of `origins` already being read on a second thread.
     """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise InputError(f"unknown --input-format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
@@ -40,7 +41,7 @@ def load_inputs(
     change_sets: list[tuple[str, dict[str, Any], str]] = []
     templates: list[RawInput] = []
     for origin in origins:
-        raw = read_input(origin)
+        raw = read_input(origin, ahead)
         kind, plan, parsed = _load_one(raw, input_format, needs_values, no_op_matters)
         if kind == "cloudformation":
             change_sets.append((raw.origin, parsed, raw.sha256))
@@ -82,6 +83,7 @@ def _load_one(
     no_op_matters: NoOpTest | None = None,
 ) -> tuple[str, Plan | None, Any]:
     from planlint.loaders import terraform
+    from planlint.loaders.terraform_changes import Listing
 
     text_start = head(raw.data, 1)
     if input_format == "cloudformation-template" or (
@@ -99,8 +101,9 @@ def _load_one(
                          raw.origin)  # fmt: skip
     if input_format == "cloudformation":
         return "cloudformation", None, _parse_json(raw)
+    listing = Listing(raw.origin, no_op_matters, needs_values)
     try:
-        doc = terraform.decode_document(raw.data, raw.origin)
+        doc = terraform.decode_document(raw.data, raw.origin, listing)
     except InputError:
         from planlint.loaders.pulumi import streaming_events_reason
 
@@ -109,14 +112,7 @@ def _load_one(
             raise
         raise InputError(reason, raw.origin) from None
     if doc is not None and terraform.is_plan(doc) and input_format in (None, "terraform"):
-        plan = terraform.load_terraform(
-            doc,
-            raw.data,
-            raw.origin,
-            raw.digest.hexdigest,
-            no_op_matters=no_op_matters,
-            needs_values=needs_values,
-        )
+        plan = terraform.load_terraform(doc, raw.origin, raw.digest.hexdigest, listing)
         return "terraform", plan, None
     reason = terraform.not_a_plan_reason(doc) if doc is not None else None
     if reason is not None:

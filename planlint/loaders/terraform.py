@@ -1,33 +1,27 @@
 """Terraform / OpenTofu `show -json` plans (format_version 0.1 to 1.x) into the change model.
 
-Only the fields rules read are decoded (msgspec structs); attribute values stay raw bytes until a rule
-asks for them, and are redacted with the plan's own sensitivity masks when they are decoded.
+Only the fields rules read are decoded (msgspec structs), in one pass that judges each of
+`resource_changes` as soon as it is decoded (`terraform_changes.Listing`); attribute values stay raw bytes
+until a rule asks for them, and are redacted with the plan's own sensitivity masks when they are decoded
+(`terraform_values`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import msgspec
 
 from planlint.errors import InputError
+from planlint.loaders.terraform_changes import DECODING, Listing, change_record
 from planlint.loaders.terraform_facts import (
     is_destroy_mode,
     is_opentofu,
     removed_module_calls,
     tool_of,
 )
-from planlint.loaders.terraform_values import PlanValues, keep_or_release, utf8_error_at
-from planlint.model import (
-    Action,
-    NoOpTest,
-    Plan,
-    PlanFacts,
-    ReplaceOrder,
-    ResourceChange,
-    ResourceMode,
-)
+from planlint.loaders.terraform_values import utf8_error_at
+from planlint.model import Plan, PlanFacts, ResourceChange
 
 SUPPORTED_MAJOR_VERSIONS = ("0", "1")
 ABSENT = msgspec.Raw(b"")  # msgspec cannot make Raw optional; an empty Raw means "key not present"
@@ -61,6 +55,24 @@ class RawResourceChange(msgspec.Struct, gc=False):
     action_reason: str | None = None
 
 
+class ListedChange(RawResourceChange, gc=False):
+    """One of `resource_changes`. While `decode_document` decodes with a `Listing`, it is judged as soon as
+    msgspec has built it, then emptied: only this ~100-byte struct stays in the list, not the ~1 KB of its
+    strings, slices and `change`, so a plan never holds every decoded change at once."""
+
+    def __post_init__(self) -> None:
+        listing = DECODING.get()
+        if listing is not None:
+            listing.add(self)
+            self.change = _EMPTIED
+            self.address = self.type = self.name = self.mode = ""
+            self.module_address = self.index = self.deposed = None
+            self.provider_name = self.previous_address = self.action_reason = None
+
+
+_EMPTIED = Change(actions=())
+
+
 class DeferredChange(msgspec.Struct, gc=False):
     resource_change: RawResourceChange
     reason: str = "unknown"
@@ -75,7 +87,7 @@ class Document(msgspec.Struct):
 
     format_version: str | None = None
     terraform_version: str | None = None
-    resource_changes: list[RawResourceChange] | None = None
+    resource_changes: list[ListedChange] | None = None
     deferred_changes: list[DeferredChange] | None = None
     resource_drift: list[msgspec.Raw] | None = None
     output_changes: dict[str, OutputChange] | None = None
@@ -92,65 +104,19 @@ class Document(msgspec.Struct):
     serial: int | None = None
 
 
-# Action lists Terraform and OpenTofu write -> normalised actions and replace order. Sources: Terraform's
-# internal/command/jsonplan (`actionString`; CreateThenForget since 1.7) and OpenTofu's (ForgetThenCreate
-# since 1.12: `lifecycle { destroy = false }` plus a forced replacement). Nothing else is accepted.
-ACTION_LISTS: dict[tuple[str, ...], tuple[tuple[Action, ...], ReplaceOrder | None]] = {
-    ("no-op",): (("no-op",), None),
-    ("create",): (("create",), None),
-    ("read",): (("read",), None),
-    ("update",): (("update",), None),
-    ("delete",): (("delete",), None),
-    ("delete", "create"): (("replace",), "delete_first"),
-    ("create", "delete"): (("replace",), "create_first"),
-    ("forget",): (("forget",), None),
-    ("create", "forget"): (("create", "forget"), None),  # Terraform: new object first, old one kept
-    ("forget", "create"): (("create", "forget"), None),  # OpenTofu: old object kept, then new one created
-}
-# `mode` of a resource change: "ephemeral" is OpenTofu's (ephemeral resources, never stored in state).
-RESOURCE_MODES: dict[str, ResourceMode] = {"managed": "managed", "data": "data", "ephemeral": "ephemeral"}
-# Action lists a data source or an ephemeral resource can carry. Neither owns an object to delete, update or
-# replace: Terraform's planner only ever reads a data source (internal/terraform/node_resource_plan_instance.go
-# `planDataSource`; an orphaned one is dropped from state with no change, node_resource_plan_orphan.go) and
-# ephemeral resources are never in state. Checked on Terraform 1.11.4: a destroy plan and a plan with the data
-# block removed carry no change for it. Anything else in such a change is an edited plan hiding a change
-# behind a mode the rules treat as stateless.
-_MODE_NOUNS = {"data": "a data source", "ephemeral": "an ephemeral resource"}
-_NON_MANAGED_ACTIONS: frozenset[tuple[str, ...]] = frozenset({("read",), ("no-op",)})
-
-
-class _EachChangeDocument(Document):
-    """A big document: each of `resource_changes` kept as its raw JSON (checked to be JSON, not decoded),
-    for `load_terraform` to decode one at a time."""
-
-    resource_changes: list[msgspec.Raw] | None = None  # type: ignore[assignment]
-
-
-# Decoded whole, a plan holds ~1 KB per change on top of its bytes until its changes are judged (the
-# structs, six to eight strings and four raw slices each): 100 MB at 100k changes. From this size on (~40k
-# changes, 40 MB: more than the interpreter and its imports) the changes are decoded one at a time
-# instead, never all at once, which costs ~15 % more decoding (their JSON is parsed twice).
-DECODE_EACH_CHANGE_BYTES = 1 << 28
-
 _decoder = msgspec.json.Decoder(Document)
-_each_change_decoder = msgspec.json.Decoder(_EachChangeDocument)
-_change_decoder = msgspec.json.Decoder(RawResourceChange)
 
 
-def decode_document(data: bytes, origin: str) -> Document:
+def decode_document(data: bytes, origin: str, listing: Listing | None = None) -> Document:
     """One pass over the bytes; errors name the JSON path msgspec reports.
 
-    From `DECODE_EACH_CHANGE_BYTES` on, `resource_changes` holds each change's raw JSON, decoded by
-    `load_terraform`, which names a change that does not decode as this function would.
+    With `listing`, each of `resource_changes` is judged by it as soon as it is decoded and then emptied
+    (see `ListedChange`): pass the same listing to `load_terraform`. Without one (to tell what a document
+    is), the changes are decoded whole and judged by `load_terraform`.
     """
-    big = len(data) >= DECODE_EACH_CHANGE_BYTES
-    doc: Document = _decode(_each_change_decoder if big else _decoder, data, origin)
-    return doc
-
-
-def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, origin: str) -> Any:
+    token = DECODING.set(listing)
     try:
-        return decoder.decode(data)
+        doc: Document = _decoder.decode(data)
     except msgspec.ValidationError as exc:
         raise InputError(f"not a valid Terraform plan: {exc}", origin) from None
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
@@ -159,6 +125,11 @@ def _decode(decoder: msgspec.json.Decoder[Any], data: bytes, origin: str) -> Any
         raise InputError(_decode_problem(data, exc), origin) from None
     except RecursionError:
         raise InputError("JSON nested too deeply to be a plan", origin) from None
+    finally:
+        DECODING.reset(token)
+    if listing is not None:
+        listing.while_decoding = True
+    return doc
 
 
 def _decode_problem(data: bytes, exc: Exception) -> str:
@@ -195,24 +166,15 @@ def not_a_plan_reason(doc: Document) -> str | None:
 
 
 def load_terraform(
-    doc: Document,
-    data: bytes,
-    origin: str,
-    sha256: str | Callable[[], str],
-    *,
-    no_op_matters: NoOpTest | None = None,
-    needs_values: Callable[[ResourceChange], bool] | None = None,
+    doc: Document, origin: str, sha256: str | Callable[[], str], listing: Listing | None = None
 ) -> Plan:
-    """Normalise a decoded plan document (`decode_document(data)`); refuse plans that cannot be trusted.
+    """Normalise a decoded plan document (`decode_document`); refuse plans that cannot be trusted.
 
-    Consumes `doc.resource_changes`: each change is judged for a record and dropped before the next (a
-    big plan's raw JSON is decoded first, one change at a time: see `decode_document`). `sha256` may be
-    a callable, asked for last (it may still be computing on another thread). With `no_op_matters` (see
-    `planlint.shapes.no_op_reader`), a managed no-op it says no rule can match is validated like any
-    change, then counted in `Plan.counted_no_ops` instead of recorded. With `needs_values`
-    (`planlint.shapes.values_reader`), each record's attribute values are copied out of `data` if a rule
-    may read them and dropped if not, so `data` can go once this returns;
-    without it they stay slices of `data`.
+    `listing`: the one `decode_document` judged `doc`'s changes with as it decoded them (see
+    `terraform_changes.Listing`: which no-ops are only counted, which values are kept). Without one,
+    or when the document was decoded without it, the changes are judged here, every one recorded with
+    its values left as slices of the input. Consumes `doc.resource_changes`. `sha256` may be a callable,
+    asked for last (it may still be computing on another thread).
     """
     version = doc.format_version or ""
     if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:
@@ -221,7 +183,7 @@ def load_terraform(
             origin,
         )
     deferred = [
-        _change(d.resource_change, origin, "deferred_changes", i, d.reason)
+        change_record(d.resource_change, origin, "deferred_changes", i, d.reason)
         for i, d in enumerate(doc.deferred_changes or ())
     ]
     if doc.errored:
@@ -232,38 +194,20 @@ def load_terraform(
         )
     if doc.complete is False or deferred:
         raise InputError(_incomplete_message(deferred), origin)
-    # decoded changes, or (a big plan's: `_EachChangeDocument`) each change's raw JSON
-    pending: list[RawResourceChange | msgspec.Raw] = doc.resource_changes or []  # type: ignore[assignment]
+    if listing is None:
+        listing = Listing(origin)
+    if not listing.while_decoding:
+        for rc in doc.resource_changes or ():
+            listing.add(rc)
     doc.resource_changes = None
-    pending.reverse()  # popped from the end: each change goes as soon as it is judged
-    decode = _change_decoder.decode
-    records: list[ResourceChange] = []
-    no_ops = 0
-    no_op_providers: set[str | None] = set()
-    for position in range(len(pending)):
-        item = pending.pop()
-        try:
-            rc = item if isinstance(item, RawResourceChange) else decode(item)
-        except (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-            raise _undecodable(data, origin, position, exc) from None
-        if (
-            no_op_matters is not None
-            and _plain_no_op(rc)
-            and not no_op_matters(rc.type, rc.address, rc.module_address, rc.action_reason)
-        ):
-            no_ops += 1
-            no_op_providers.add(rc.provider_name)
-            continue
-        record = _change(rc, origin, "resource_changes", position, None)
-        if needs_values is not None:
-            keep_or_release(record, needs_values)
-        records.append(record)
-    changes = tuple(records)
-    del records
+    if listing.error is not None:
+        raise listing.error
+    changes = tuple(listing.records)
+    listing.records.clear()
     return Plan(
         origin=origin,
         format="terraform",
-        tool="opentofu" if any(map(is_opentofu, no_op_providers)) else tool_of(changes),
+        tool="opentofu" if any(map(is_opentofu, listing.no_op_providers)) else tool_of(changes),
         tool_version=doc.terraform_version,
         format_version=doc.format_version,
         changes=changes,
@@ -279,32 +223,7 @@ def load_terraform(
             ),
         ),
         input_sha256=sha256 if isinstance(sha256, str) else sha256(),
-        counted_no_ops=no_ops,
-    )
-
-
-def _undecodable(data: bytes, origin: str, position: int, exc: BaseException) -> InputError:
-    """The error for resource_changes[position], whose raw JSON does not decode: the one decoding the
-    whole document at once gives (its JSON path or byte offset in the file), found by doing that."""
-    try:
-        _decode(_decoder, data, origin)
-    except InputError as error:
-        return error
-    return InputError(f"resource_changes[{position}] does not decode: {exc}", origin)  # not expected
-
-
-_NO_OP = ("no-op",)
-
-
-def _plain_no_op(rc: RawResourceChange) -> bool:
-    """A managed change that does nothing: a no-op that is neither moved, imported nor deposed (what
-    `_change` would record as a managed ("no-op",) change; every check it makes on one holds)."""
-    return (
-        rc.change.actions == _NO_OP
-        and rc.mode == "managed"
-        and rc.deposed is None
-        and rc.change.importing is None
-        and (rc.previous_address is None or rc.previous_address == rc.address)
+        counted_no_ops=listing.no_ops,
     )
 
 
@@ -320,73 +239,3 @@ def _incomplete_message(deferred: Sequence[ResourceChange]) -> str:
         if destructive:
             message += f", including destructive ones: {', '.join(destructive[:5])}"
     return message + ". Plan without -target/-exclude (resolve any deferral first) and judge that plan"
-
-
-def _change(
-    rc: RawResourceChange, origin: str, section: str, position: int, deferred_reason: str | None
-) -> ResourceChange:
-    change = rc.change
-    key = change.actions
-    try:
-        actions, order = ACTION_LISTS[key]
-    except KeyError:
-        raise InputError(
-            f"{section}[{position}] ({rc.address}): unknown action list {list(key)}; planlint will not guess "
-            "what it does",
-            origin,
-        ) from None
-    extra: list[Action] = []
-    if rc.previous_address is not None and rc.previous_address != rc.address:
-        extra.append("move")
-    if change.importing is not None:
-        extra.append("import")
-    if extra:
-        actions = tuple(sorted(a for a in (*actions, *extra) if a != "no-op")) or ("no-op",)
-    mode = RESOURCE_MODES.get(rc.mode)
-    if mode is None:
-        raise InputError(
-            f"{section}[{position}] ({rc.address}): unknown resource mode {rc.mode!r}; planlint will not guess "
-            "what it is",
-            origin,
-        )
-    if mode != "managed" and key not in _NON_MANAGED_ACTIONS:
-        raise InputError(
-            f"{section}[{position}] ({rc.address}): actions {list(key)} on {_MODE_NOUNS[mode]}, which Terraform "
-            "only ever reads; the plan was edited or is not Terraform's",
-            origin,
-        )
-    address = rc.address if rc.deposed is None else f"{rc.address} (deposed {rc.deposed})"
-    return ResourceChange(
-        address=address,
-        type=rc.type,
-        platform="terraform",
-        actions=actions,
-        replace_order=order,
-        reason=rc.action_reason,
-        replace_paths=tuple(_path_text(p) for p in change.replace_paths) if change.replace_paths else (),
-        module=rc.module_address,
-        name=rc.name,
-        index=rc.index,
-        mode=mode,
-        provider=rc.provider_name,
-        previous_address=rc.previous_address,
-        deposed=rc.deposed,
-        deferred=deferred_reason,
-        values=PlanValues(
-            (change.before, change.before_sensitive, change.after, change.after_sensitive), rc.address, origin
-        ),
-    )
-
-
-def _path_text(path: Sequence[str | int]) -> str:
-    """["tags", "Name"] -> tags.Name; ["tags", "a-b"] -> tags["a-b"]; ["ebs_block_device", 0, "size"] ->
-    ebs_block_device[0].size (HCL's traversal syntax: a key that is not an identifier is indexed)."""
-    text = ""
-    for step in path:
-        if isinstance(step, int):
-            text += f"[{step}]"
-        elif text and not step.isidentifier():
-            text += f'["{step}"]'
-        else:
-            text += f".{step}" if text else step
-    return text

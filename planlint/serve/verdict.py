@@ -33,16 +33,18 @@ class RunJudgement:
 def judge_run(data: bytes, request: RunTaskRequest, settings: ServerSettings) -> RunJudgement:
     """Load the plan, evaluate it under the server's policy, and weigh approval of its destructive digest."""
     from planlint.loaders import terraform
+    from planlint.loaders.terraform_changes import Listing
     from planlint.pipeline import judge
 
     origin = f"plan JSON of {request.run_id or 'the run'}"
-    doc = terraform.decode_document(data, origin)
+    listing = Listing(origin)  # each change judged as it is decoded: never all held at once
+    doc = terraform.decode_document(data, origin, listing)
     if not terraform.is_plan(doc):
         reason = terraform.not_a_plan_reason(doc)
         raise InputError(
             reason or "is not a Terraform plan (no format_version with resource_changes)", origin
         )
-    plan = terraform.load_terraform(doc, data, origin, hashlib.sha256(data).hexdigest())
+    plan = terraform.load_terraform(doc, origin, hashlib.sha256(data).hexdigest(), listing)
     verdict = judge([plan], settings.policy, settings.rules)
     if verdict.decision != "approval_required":
         status: Status = "passed" if verdict.decision in ("pass", "approved") else "failed"
