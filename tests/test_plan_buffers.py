@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from planlint import inputs
+from planlint.errors import ConfigError, InputError
 from planlint.inputs import HASH_IN_BACKGROUND_BYTES, read_input
 from planlint.loaders import load_inputs, terraform
 from planlint.loaders.terraform_changes import Listing
@@ -151,6 +152,39 @@ def test_a_big_input_is_hashed_beside_the_decode(tmp_path: Path) -> None:
     raw = read_input(str(path))
     assert raw.sha256 == hashlib.sha256(data).hexdigest()
     assert raw.sha256 == raw.digest.hexdigest()  # asked again: the same answer, no second hash
+
+
+def test_a_big_first_plan_is_read_ahead_with_the_same_bytes_and_digest(tmp_path: Path) -> None:
+    """Synthetic: from HASH_IN_BACKGROUND_BYTES on, `check` reads its first plan on a second thread."""
+    data = json.dumps({"padding": "x" * HASH_IN_BACKGROUND_BYTES}).encode()
+    path = tmp_path / "big.json"
+    path.write_bytes(data)
+    small = tmp_path / "small.json"
+    small.write_bytes(data[:1000])
+    assert inputs.read_ahead(str(small)) is None  # read when loaded, no thread
+    assert inputs.read_ahead(str(tmp_path / "missing.json")) is None  # its error is said when loaded
+    ahead = inputs.read_ahead(str(path))
+    assert ahead is not None
+    raw = read_input(str(path), ahead)
+    assert raw.data == data and raw.sha256 == hashlib.sha256(data).hexdigest()
+    with pytest.raises(RuntimeError, match="already taken"):  # taken once: it does not keep the buffer
+        ahead.result()
+
+
+def test_what_reading_ahead_raises_is_raised_where_the_plan_is_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Synthetic: a big file of only whitespace is refused as empty, read ahead or not, and a problem
+    found before the plans are loaded (a missing policy file) is still the one reported."""
+    path = tmp_path / "blank.json"
+    path.write_bytes(b" " * (HASH_IN_BACKGROUND_BYTES + 1))
+    with pytest.raises(InputError, match="empty input") as ahead:
+        run_check([str(path)])
+    with pytest.raises(InputError, match="empty input") as loaded:
+        load_inputs([str(path)])
+    assert str(ahead.value) == str(loaded.value)
+    with pytest.raises(ConfigError):
+        run_check([str(path)], config_path=tmp_path / "missing.yml")
 
 
 def test_judging_each_change_as_it_is_decoded_never_changes_a_report(
