@@ -13,6 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
+import pytest
+
+from planlint.loaders.terraform_values import PlanValues
+
 PLAN = {
     "format_version": "1.2",
     "terraform_version": "1.11.4",
@@ -65,3 +70,20 @@ def test_a_side_asked_for_its_kind_then_for_its_rules_keys_keeps_every_key(tmp_p
     assert proc.returncode == 1, proc.stderr
     gated = [(f["rule_id"], f["address"]) for f in json.loads(proc.stdout)["findings"]]
     assert gated == [("PL952", "kubernetes_manifest.web")]
+
+
+def test_a_side_decoded_whole_answers_its_fields_without_the_raw_slices() -> None:
+    """Synthetic: once a side is decoded whole, its fields come from that decode and that side is never
+    decoded again; with the slices dropped, decoding again would raise."""
+    raws = (
+        msgspec.Raw(b'{"a": 1, "b": 2}'),
+        msgspec.Raw(b"false"),
+        msgspec.Raw(b"null"),
+        msgspec.Raw(b"false"),
+    )
+    values = PlanValues(raws, "aws_db_instance.a", "synthetic.json")
+    assert values.before() == {"a": 1, "b": 2}
+    values.release()
+    assert values.fields("before", ("a", "c")) == {"a": 1, "c": None}
+    with pytest.raises(RuntimeError, match="released"):
+        values.fields("after", ("a",))

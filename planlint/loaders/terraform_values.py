@@ -92,7 +92,8 @@ class PlanValues(Values):
         except (msgspec.ValidationError, RecursionError):  # not an object (null: a deleted side)
             return super().fields(side, keys)
         sensitive = self._json(mask)
-        result = dict(zip(keys, msgspec.structs.astuple(found), strict=True))
+        decoded_keys = msgspec.structs.astuple(found)  # one per key, in `keys`' order (`_some_fields`)
+        result = {key: decoded_keys[i] for i, key in enumerate(keys)}
         for key, item in result.items():
             if item is not None:  # most of a rule set's keys are absent from any one resource
                 result[key] = redact(item, sensitive.get(key) if isinstance(sensitive, dict) else sensitive)
