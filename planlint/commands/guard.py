@@ -44,7 +44,14 @@ def run(args: argparse.Namespace) -> int:
         github_pr=args.github_pr,
         trust_dir=args.trust_dir,
     )
-    return guard(command, options, dict(os.environ), Path.cwd())
+    from planlint.guard.envvars import guard_environment
+
+    # Every program guard starts inherits this process's environment (git for the scope, ssh-keygen, the
+    # tools): the variables the caller could use to choose what they run go before anything starts.
+    env = dict(os.environ)
+    for name in guard_environment(env)[1]:
+        del os.environ[name]
+    return guard(command, options, env, Path.cwd())
 
 
 def _setup(argv: list[str]) -> int:

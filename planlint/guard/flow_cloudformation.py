@@ -57,7 +57,7 @@ def create_change_set(ctx: Context) -> tuple[str | None, int]:
     """Run the deploy with `--no-execute-changeset`: (change set ARN, exit code). No ARN and no "no changes"
     message is a failure to plan, never a success."""
     argv = [*ctx.classification.argv, "--no-execute-changeset"]
-    proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(argv, cwd=ctx.cwd, env=ctx.env, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
     sys.stderr.write(output)
     match = ARN.search(output)
@@ -88,7 +88,7 @@ def describe(ctx: Context, arn: str, globals_: list[str], stack: str | None = No
             argv += ["--stack-name", stack]
         if token:
             argv += ["--next-token", token]
-        proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(argv, cwd=ctx.cwd, env=ctx.env, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise InputError(f"describe-change-set failed: {proc.stderr.strip()}", origin=arn)
         try:
@@ -141,7 +141,7 @@ def create_cdk_change_sets(ctx: Context) -> tuple[list[str], int]:
     """
     name = f"planlint-{secrets.token_hex(6)}"
     argv = [*ctx.classification.argv, "--no-execute", "--change-set-name", name]
-    proc = subprocess.run(argv, cwd=ctx.cwd, capture_output=True, text=True, check=False)
+    proc = subprocess.run(argv, cwd=ctx.cwd, env=ctx.env, capture_output=True, text=True, check=False)
     output = proc.stdout + proc.stderr
     sys.stderr.write(output)
     if proc.returncode != 0:
@@ -217,7 +217,7 @@ def run_cloudformation(ctx: Context) -> int:
     for arn in roots:
         sys.stderr.write(f"planlint guard: executing the judged change set {arn}\n")
         argv = ["aws", *globals_, "cloudformation", "execute-change-set", "--change-set-name", arn]
-        executed = subprocess.run(argv, cwd=ctx.cwd, check=False).returncode
+        executed = subprocess.run(argv, cwd=ctx.cwd, env=ctx.env, check=False).returncode
         if executed != 0:
             return executed
     return code

@@ -49,6 +49,7 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     """Run `argv` under guard; returns the tool's exit code, or a documented refusal code (10+)."""
     if not argv:
         raise ConfigError("nothing to guard: use `planlint guard -- terraform apply …`")
+    env = tool_environment(env)
     tf_env = tuple((k, v) for k, v in env.items() if k.startswith("TF_CLI_ARGS"))
     try:
         stdin = _statements_input(argv)
@@ -72,7 +73,7 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         return refuse(Refusal(outcome.UNRUNNABLE, f"guard will not run {c.argv[0]!r}: {unheld}", ctx.shown,
                                detail="Run the tool installed by the operator, by its name."))  # fmt: skip
     if c.kind == "pass":
-        return subprocess.run(list(argv), cwd=cwd, check=False).returncode
+        return subprocess.run(list(argv), cwd=cwd, env=env, check=False).returncode
     try:
         if binds_inputs(c):
             return _approval_bound_with_inputs(ctx)
@@ -80,6 +81,19 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     except TrustError as exc:
         return refuse(Refusal(outcome.UNRUNNABLE, "the trusted policy cannot be used, so nothing that changes "
                                "infrastructure runs", ctx.shown, detail=f"reason: {exc}"))  # fmt: skip
+
+
+def tool_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without the variables that would let the caller change what a tool guard starts runs
+    (rules/commands/env_commands.yaml: `GIT_SSH_COMMAND`, `BASH_ENV`, `TF_CLI_CONFIG_FILE`, `LD_PRELOAD`, …);
+    the names removed are said once on stderr. Trust rule 6: guard's own environment decides nothing."""
+    from planlint.guard.envvars import guard_environment
+
+    kept, removed = guard_environment(env)
+    if removed:
+        sys.stderr.write(f"planlint guard: not passing {', '.join(removed)} to the tools it runs (the caller's "
+                         "environment must not choose programs guard runs)\n")  # fmt: skip
+    return kept
 
 
 def _gated(ctx: Context) -> int:
@@ -258,15 +272,17 @@ def _approval_bound(ctx: Context, inputs: BoundInputs | None = None) -> int:
     if not ok:
         return code
     if inputs is None:
-        return subprocess.run(list(c.argv), cwd=ctx.cwd, check=False).returncode
+        return subprocess.run(list(c.argv), cwd=ctx.cwd, env=ctx.env, check=False).returncode
     from planlint.guard.terraform import private_dir
 
     directory = private_dir(trust.work_dir)
     try:
         argv = inputs.run_argv(c.argv, directory)
         if inputs.stdin is not None:
-            return subprocess.run(argv, cwd=ctx.cwd, input=inputs.stdin, check=False).returncode
-        return subprocess.run(argv, cwd=ctx.cwd, stdin=subprocess.DEVNULL, check=False).returncode
+            return subprocess.run(argv, cwd=ctx.cwd, env=ctx.env, input=inputs.stdin, check=False).returncode
+        return subprocess.run(
+            argv, cwd=ctx.cwd, env=ctx.env, stdin=subprocess.DEVNULL, check=False
+        ).returncode
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 

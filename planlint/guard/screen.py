@@ -83,7 +83,7 @@ def screen(command_line: str) -> Screening:
             return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
         guarded = impostor_guard(command)
         if guarded is None:
-            results.append(_after_path_change(classify_probed(command), line))
+            results.append(_set_by(_after_path_change(classify_probed(command), line), command))
             continue
         inner, impostor = guarded
         if (
@@ -109,6 +109,14 @@ def _after_path_change(verdict: Classification, line: ShellLine) -> Classificati
         return verdict
     reason = f"PATH is changed in this line, so `{verdict.argv[0]}` may not be the real {verdict.tool}"
     return verdict._replace(kind="unverifiable", reason=reason)
+
+
+def _set_by(verdict: Classification, command: SimpleCommand) -> Classification:
+    """Name the variable whose value runs the command (`GIT_PAGER='terraform destroy' git log`)."""
+    setter = next((v for v in command.via if v.isupper()), None) if command.via else None
+    if setter is None or not verdict.gated:
+        return verdict
+    return verdict._replace(reason=f"{verdict.reason}; it is the value of {setter}, which the line sets")
 
 
 def _unresolved(line: ShellLine) -> str:

@@ -70,8 +70,8 @@ STDIN_COMPUTED = "\0computed"
 class Reader:
     """What one parse has found so far; wrappers (planlint/guard/wrappers.py) call back into it."""
 
-    __slots__ = ("_line", "_mentions", "commands", "cwd", "functions", "in_file", "path_changed", "stdin",
-                 "unverifiable", "writes_file")  # fmt: skip
+    __slots__ = ("_line", "_mentions", "commands", "cwd", "env_judged", "exported", "functions", "in_file",
+                 "path_changed", "stdin", "unverifiable", "writes_file")  # fmt: skip
 
     def __init__(self, *, mentions: bool = False, line: str = "") -> None:
         self.commands: list[SimpleCommand] = []
@@ -84,6 +84,10 @@ class Reader:
         self.in_file = False  # reading a file that names no infrastructure tool (see the module docstring)
         self.path_changed = False
         self.functions: set[str] = set()
+        self.exported: dict[
+            str, str
+        ] = {}  # variables of env_commands.yaml the line set (planlint/guard/envvars.py)
+        self.env_judged: set[tuple[str, str, str]] = set()
 
     @property
     def mentions(self) -> bool:
@@ -194,13 +198,18 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
         acc.path_changed |= any(w.startswith("PATH=") or w == "PATH" for w in words[1:])
         acc.commands.append(SimpleCommand(tuple(words), via=via, cwd=acc.cwd))
         _walk_children(node, acc, depth, via)
+        for child in node.children:  # `export GIT_PAGER=…`: what later commands run
+            if child.type == "variable_assignment":
+                _assigned(*_assignment(child), acc, depth, via)
     elif kind == "variable_assignment":  # `PATH=/tmp/x:$PATH; terraform …`: every later lookup is unknown
-        acc.path_changed |= _text(node.children[0]) == "PATH"
+        name, value = _assignment(node)
+        acc.path_changed |= name == "PATH"
         _walk_children(node, acc, depth, via)
+        _assigned(name, value, acc, depth, via)
     elif kind == "function_definition":
-        name = node.child_by_field_name("name")
-        if name is not None:
-            acc.functions.add(_text(name))
+        defined = node.child_by_field_name("name")
+        if defined is not None:
+            acc.functions.add(_text(defined))
         for child in node.children:
             _walk(child, acc, depth, via, stdin)
     elif kind == "redirected_statement":
@@ -363,10 +372,8 @@ def _command(
     env: list[tuple[str, str]] = []
     for child in node.children:
         if child.type == "variable_assignment":
-            name = _text(child.children[0])
-            value_node = child.children[-1] if len(child.children) > 2 else None
-            value = "" if value_node is None else word_value(value_node)
-            env.append((name, _text(value_node) if value is None and value_node else value or ""))
+            name, value = _assignment(child)
+            env.append((name, value))
             acc.path_changed |= name == "PATH"
         _walk_children(child, acc, depth, via)
         if child.type == "herestring_redirect":
@@ -377,6 +384,22 @@ def _command(
     acc.stdin, acc.writes_file = stdin, writes_file
     _peel(words, acc, depth, via, tuple(env))
     acc.stdin, acc.writes_file = STDIN_NONE, False
+
+
+def _assignment(node: Node) -> tuple[str, str]:
+    """(name, value) of a `NAME=value` node; a value bash computes keeps its source text."""
+    name = _text(node.children[0])
+    value_node = node.children[-1] if len(node.children) > 2 else None
+    value = "" if value_node is None else word_value(value_node)
+    return name, (_text(value_node) if value is None and value_node else value or "")
+
+
+def _assigned(name: str, value: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
+    """A variable set for the rest of the line (`export X=…`, `X=…`): judged when its value runs."""
+    if name.isupper():  # the table's variables are upper case; `x=1` loads nothing
+        from planlint.guard.envvars import judge_assigned
+
+        judge_assigned(name, value, acc, depth, via)
 
 
 def _peel(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: Env) -> None:
@@ -393,6 +416,10 @@ def _peel(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: 
     if depth > MAX_DEPTH:
         acc.unverifiable.append("scripts nested too deep to follow")
         return
+    if env or acc.exported:  # `GIT_PAGER=… git log`: what the program reads from its environment runs too
+        from planlint.guard.envvars import judge_env
+
+        judge_env(env, words[0], acc, depth, via)
     head = words[0]
     if is_dynamic(head):
         if not acc.in_file:

@@ -29,6 +29,7 @@ SCHEMAS = {
     "code_calls": "code_calls.schema.json",
     "shell": "shell.schema.json",
     "bound_files": "bound_files.schema.json",
+    "env_commands": "env_commands.schema.json",
 }
 
 # The hook reads the tables on every agent tool call: this module finds and checks them with `os.path`
@@ -210,9 +211,10 @@ def render_docs() -> str:
                 "aws-api": "an AWS API call, read as `aws SERVICE OPERATION --param value`",
                 "refuse": f"refused: {t.get('reason')}"}[t["reads"]]  # fmt: skip
         lines.append(f"| {', '.join(f'`{n}`' for n in t['names'])} | {what} | {t['source']} |")
+    from planlint.guard.envvars import env_docs
     from planlint.guard.iac_inputs import bound_files_docs
 
-    return "\n".join(lines + _files_docs() + bound_files_docs()) + "\n"
+    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs()) + "\n"
 
 
 def _files_docs() -> list[str]:

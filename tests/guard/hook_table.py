@@ -146,6 +146,61 @@ BYPASS_ATTEMPTS = [
     "pulumi import -f --preview-only --yes",
 ]
 
+# Variables whose value a program of the line runs (rules/commands/env_commands.yaml); each one passed the
+# hook silently before it read them. tests/guard/test_hook_env_vars.py runs the runnable ones in real bash.
+ENV_VARIABLES = [
+    "BASH_ENV=./deploy-env.sh bash -c 'terraform plan'",  # a script planlint cannot read: unverifiable
+    "BASH_ENV='$(terraform destroy)' bash -c true",  # bash expands BASH_ENV before reading it
+    "export BASH_ENV=./deploy-env.sh; bash -c 'terraform plan'",
+    "ENV=./deploy-env.sh sh -i",
+    "PROMPT_COMMAND='terraform destroy -auto-approve' bash -i",
+    "PS1='$(terraform destroy)' bash -i",
+    "GIT_EXTERNAL_DIFF='terraform destroy -auto-approve' git diff",
+    "GIT_SSH_COMMAND='terraform destroy -auto-approve' git fetch",
+    "env GIT_SSH_COMMAND='terraform apply -auto-approve' git pull",
+    "GIT_SSH=./ssh-wrapper git fetch",
+    "GIT_PAGER='terraform destroy' git log",
+    "PAGER='terraform destroy' git log",
+    "GIT_EDITOR='terraform destroy' git commit",
+    "EDITOR='terraform apply -auto-approve' git commit",
+    "VISUAL='terraform destroy' crontab -e",
+    "GIT_SEQUENCE_EDITOR='terraform destroy' git rebase -i HEAD~2",
+    "GIT_PAGER='terraform destroy'; git log",
+    "declare -x GIT_PAGER='terraform destroy'; git log",
+    "set -a; PAGER='terraform destroy'; man ls",
+    "GIT_PAGER=$PAGER_CMD git log",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0='terraform destroy' git log",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!terraform destroy' git x",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.sshCommand git fetch",  # its value comes from elsewhere
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.hooksPath GIT_CONFIG_VALUE_0=./hooks git commit -m x",
+    "GIT_CONFIG_PARAMETERS=\"'core.pager'='terraform destroy'\" git log",
+    "GIT_CONFIG_PARAMETERS=\"'diff.external'='terraform destroy'\" git diff",
+    "GIT_CONFIG_GLOBAL=./agent.gitconfig git fetch",
+    "KUBECTL_EXTERNAL_DIFF='terraform destroy' kubectl diff -f app.yaml",
+    "KUBE_EDITOR='terraform destroy' kubectl edit deployment web",
+    "LESSOPEN='|terraform destroy %s' less README.md",
+    "LESSCLOSE='terraform destroy %s %s' less README.md",
+    "AWS_PAGER='terraform destroy' aws s3 ls",
+    "GIT_PAGER='aws rds delete-db-instance --db-instance-identifier prod' git log",
+]
+
+ENV_QUIET = [
+    "TERM=xterm git diff",
+    "LANG=C.UTF-8 git log",
+    "GIT_PAGER=cat git log",  # a plain pager or editor is judged like any command: it changes nothing
+    "GIT_PAGER='less -FRX' git log",
+    "PAGER=less man ls",
+    "EDITOR=vim git commit",
+    "GIT_EDITOR=true git commit --amend",
+    "GIT_SSH_COMMAND='ssh -i ~/.ssh/deploy -o IdentitiesOnly=yes' git fetch",
+    "GIT_CONFIG_GLOBAL=/dev/null git status",
+    "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0=bot git commit -m x",
+    "ENV=prod terraform plan",  # ENV is read by interactive POSIX shells only
+    "export ENV=staging && make build",
+    "KUBECTL_EXTERNAL_DIFF='colordiff -N -u' kubectl diff -f app.yaml",
+    "export EDITOR=nano",
+]
+
 HARMLESS = [
     "ls -la",
     "git status",
@@ -205,5 +260,7 @@ HARMLESS = [
 TABLE: list[tuple[str, str]] = (
     [(c, "deny") for c in DESTRUCTIVE]
     + [(c, "deny") for c in BYPASS_ATTEMPTS]
+    + [(c, "deny") for c in ENV_VARIABLES]
     + [(c, "silent") for c in HARMLESS]
+    + [(c, "silent") for c in ENV_QUIET]
 )
