@@ -117,9 +117,17 @@ def _judge_once(
     acc.env_judged.add(key)
     before = len(acc.unverifiable)
     _judge(var, name, value, env=env, acc=acc, depth=depth + 1, via=(*via, name))
-    acc.unverifiable[before:] = [
-        f"{name}, which the line sets, names what runs: {r}" for r in acc.unverifiable[before:]
-    ]
+    if len(acc.unverifiable) > before and (
+        value.startswith(('"', "$")) or "`" in value
+    ):  # bash computes the value
+        acc.unverifiable[before:] = [
+            f"{name}, which the line sets, names what {_readers(var)} will run, and its value {value!r} is "
+            "computed at run time: set it to a literal value, or run that command directly"
+        ]
+    else:
+        acc.unverifiable[before:] = [
+            f"{name}, which the line sets, names what runs: {r}" for r in acc.unverifiable[before:]
+        ]
 
 
 def _judge(
@@ -134,7 +142,7 @@ def _judge(
 ) -> None:
     kind = var.value
     if kind == "shell":
-        acc.parse_into(value.lstrip(var.strip) if var.strip else value, depth, via)
+        _run_text(value.lstrip(var.strip) if var.strip else value, acc, depth, via)
     elif kind == "argv":
         acc.peel(value.split(), depth, via, ())
     elif kind == "prompt":
@@ -153,6 +161,17 @@ def _judge(
                                     f"({value!r}) that planlint does not read")  # fmt: skip
     else:
         _git_config(name, value, env=env, acc=acc, depth=depth, via=via)
+
+
+def _run_text(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
+    """Judge shell text a program runs with `sh -c`; plain words (`less -R`, `cat`) without the grammar."""
+    from planlint.guard.shell import plain_words
+
+    words = plain_words(text)
+    if words:
+        acc.peel(words, depth, via, ())
+    else:
+        acc.parse_into(text, depth, via)
 
 
 def _readers(var: Variable) -> str:
@@ -180,16 +199,16 @@ def _git_config(
         elif _git_kind(value) is not None:
             acc.unverifiable.append(f"it sets git's {value}, whose value ({pair}) planlint cannot see")
     elif name.startswith("GIT_CONFIG_VALUE_") and f"GIT_CONFIG_KEY_{name[17:]}" not in seen:
-        acc.parse_into(value, depth, via)  # the key is unknown: the value may be a command
+        _run_text(value, acc, depth, via)  # the key is unknown: the value may be a command
 
 
 def git_setting(key: str, value: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
     """Judge one git setting `key=value` by rules/commands/env_commands.yaml's `git_config`."""
     kind = _git_kind(key)
     if kind == "shell":
-        acc.parse_into(value, depth, via)
+        _run_text(value, acc, depth, via)
     elif kind in ("bang", "helper") and value.startswith("!"):
-        acc.parse_into(value[1:], depth, via)
+        _run_text(value[1:], acc, depth, via)
     elif kind == "helper" and "/" in value.split(" ", 1)[0]:
         acc.peel(value.split(), depth, via, ())
     elif kind == "opaque":
@@ -207,6 +226,16 @@ def _git_kind(key: str) -> str | None:
         if pattern[-1] in ("*", name):
             return kind
     return None
+
+
+def judge_read(words: list[str], acc: Reader) -> None:
+    """`read GIT_PAGER`, `printf -v GIT_PAGER …`, `mapfile PAGER`: a variable whose value runs, set from
+    input or a format planlint cannot see, is refused."""
+    for word in words[1:]:
+        name = word[2:] if word.startswith("-v") and len(word) > 2 else word
+        if name.isupper() and lookup(name) is not None:
+            acc.unverifiable.append(f"`{words[0]}` sets {name}, whose value runs, from input planlint cannot "
+                                    "see: set it to a literal value, or run that command directly")  # fmt: skip
 
 
 def guard_environment(env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:

@@ -33,6 +33,7 @@ MAX_DEPTH = 8
 _SUBSTITUTIONS = frozenset(("command_substitution", "process_substitution"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _PRODUCERS = frozenset(("echo", "printf", "cat"))
+_VALUE_READERS = frozenset(("read", "printf", "mapfile", "readarray"))  # builtins that set variables
 
 
 # Records on the hook's path are NamedTuples (frozen, typed; planlint/records.py builds them without `typing`):
@@ -137,14 +138,21 @@ _RESERVED = frozenset(("if", "then", "else", "elif", "fi", "case", "esac", "for"
 def parse(text: str) -> ShellLine:
     """Every simple command `text` would start, wrappers peeled, plus what cannot be verified."""
     acc = Reader(line=text)
-    line = text.strip(" \t\n")
-    words = line.split() if line and _PLAIN_CHARS.issuperset(line) else []
-    if words and words[0] not in _RESERVED:
+    words = plain_words(text)
+    if words:
         _peel(words, acc, 0, (), ())
     else:
         _parse_into(text, acc, depth=0, via=())
     unique = tuple(dict.fromkeys(acc.unverifiable))
     return ShellLine(tuple(acc.commands), unique, acc.path_changed, frozenset(acc.functions))
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of `text` when it is one simple command of plain words (bash splits it at the spaces and
+    expands nothing), else []: such a line needs no grammar."""
+    line = text.strip(" \t\n")
+    words = line.split() if line and _PLAIN_CHARS.issuperset(line) else []
+    return words if words and words[0] not in _RESERVED else []
 
 
 def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -432,6 +440,10 @@ def _peel(words: list[str], acc: Reader, depth: int, via: tuple[str, ...], env: 
         _change_directory(words, acc)
     elif "/" in head and _program_file(words, acc, depth, via, env):
         return
+    elif head in _VALUE_READERS and any(w.isupper() for w in words[1:]):  # `read GIT_PAGER`
+        from planlint.guard.envvars import judge_read
+
+        judge_read(words, acc)
     acc.commands.append(
         SimpleCommand(tuple(words), env, via=via, writes_file=acc.writes_file, stdin=acc.stdin, cwd=acc.cwd)
     )

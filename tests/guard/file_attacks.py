@@ -27,9 +27,7 @@ MAKEFILE = {
     "apply: plan\n\t$(TF) apply tfplan\n\ndestroy:\n\t-$(TF) destroy -auto-approve\n\n"
     "fmt:\n\t$(TF) fmt -recursive\n"
 }
-DESTROY_FIRST = {
-    "Makefile": "# synthetic\nnuke:\n\tterraform destroy -auto-approve\nfmt:\n\tterraform fmt\n"
-}
+DESTROY_FIRST = {"Makefile": "# synthetic\nnuke:\n\tterraform destroy -auto-approve\nfmt:\n\tterraform fmt\n"}
 PY_LITERAL = {
     "deploy.py": "# synthetic\nimport subprocess\nsubprocess.run(['terraform', 'destroy', '-auto-approve'])\n"
 }
@@ -84,9 +82,7 @@ FILE_ATTACKS: list[FileAttack] = [
         "  stdin: DROP TABLE users;",
     ),
     FileAttack("sql include", "psql -c '\\i drop.sql'", DROP_SQL, "destructive", None),
-    FileAttack(
-        "sql include", "mysql -e 'source drop.sql'", DROP_SQL, "destructive", None
-    ),
+    FileAttack("sql include", "mysql -e 'source drop.sql'", DROP_SQL, "destructive", None),
     FileAttack(
         "sql unreadable",
         "psql -f missing.sql",
@@ -149,7 +145,10 @@ FILE_ATTACKS: list[FileAttack] = [
     FileAttack(
         "task runner",
         "make -C infra down",
-        {"infra/Makefile": "# synthetic\ndown:\n\t./bin/down.sh\n", "infra/bin/down.sh*": DESTROY_SH["x.sh*"]},
+        {
+            "infra/Makefile": "# synthetic\ndown:\n\t./bin/down.sh\n",
+            "infra/bin/down.sh*": DESTROY_SH["x.sh*"],
+        },
         "destroy",
         "terraform destroy -auto-approve",
         ("make",),
@@ -194,12 +193,8 @@ FILE_ATTACKS: list[FileAttack] = [
         "destroy",
         None,
     ),
-    FileAttack(
-        "harmless", "make plan", MAKEFILE, "", "terraform plan -out tfplan", ("make",)
-    ),
-    FileAttack(
-        "harmless", "make fmt", MAKEFILE, "", "terraform fmt -recursive", ("make",)
-    ),
+    FileAttack("harmless", "make plan", MAKEFILE, "", "terraform plan -out tfplan", ("make",)),
+    FileAttack("harmless", "make fmt", MAKEFILE, "", "terraform fmt -recursive", ("make",)),
     FileAttack("harmless", "npm run build", PACKAGE, "", "terraform fmt", ("npm",)),
     FileAttack("harmless", "make test", {}, "", None),
     # gap 3: cloud SDK calls and spawned programs in interpreter code
@@ -218,9 +213,7 @@ FILE_ATTACKS: list[FileAttack] = [
         "unverifiable",
         None,
     ),
-    FileAttack(
-        "sdk call in a script", "python3 clean.py", PY_BOTO, "unverifiable", None
-    ),
+    FileAttack("sdk call in a script", "python3 clean.py", PY_BOTO, "unverifiable", None),
     FileAttack(
         "spawn in a script",
         "python3 deploy.py",
@@ -272,15 +265,9 @@ FILE_ATTACKS: list[FileAttack] = [
     ),
     FileAttack("harmless", "python3 -c 'print(1)'", {}, "", None),
     # gap 4: running existing scripts
-    FileAttack(
-        "script", "sh x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"
-    ),
-    FileAttack(
-        "script", "bash x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"
-    ),
-    FileAttack(
-        "script", "./x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"
-    ),
+    FileAttack("script", "sh x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"),
+    FileAttack("script", "bash x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"),
+    FileAttack("script", "./x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"),
     FileAttack(
         "script",
         "source x.sh",
@@ -288,9 +275,7 @@ FILE_ATTACKS: list[FileAttack] = [
         "destroy",
         "terraform destroy -auto-approve",
     ),
-    FileAttack(
-        "script", ". ./x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"
-    ),
+    FileAttack("script", ". ./x.sh", DESTROY_SH, "destroy", "terraform destroy -auto-approve"),
     FileAttack(
         "script",
         "bash < x.sh",

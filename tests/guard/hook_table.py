@@ -169,6 +169,9 @@ ENV_VARIABLES = [
     "declare -x GIT_PAGER='terraform destroy'; git log",
     "set -a; PAGER='terraform destroy'; man ls",
     "GIT_PAGER=$PAGER_CMD git log",
+    'GIT_SSH_COMMAND="ssh -i $KEY" git fetch',  # computed by bash: refused, the value must be literal
+    "read -r GIT_PAGER < cmd.txt; export GIT_PAGER; git log",
+    "printf -v GIT_SSH_COMMAND '%s' \"$CMD\"; export GIT_SSH_COMMAND; git fetch",
     "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager GIT_CONFIG_VALUE_0='terraform destroy' git log",
     "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!terraform destroy' git x",
     "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.sshCommand git fetch",  # its value comes from elsewhere
@@ -199,6 +202,8 @@ ENV_QUIET = [
     "export ENV=staging && make build",
     "KUBECTL_EXTERNAL_DIFF='colordiff -N -u' kubectl diff -f app.yaml",
     "export EDITOR=nano",
+    "read -r NAME < name.txt; echo $NAME",
+    "printf -v OUT '%s' done; echo $OUT",
 ]
 
 HARMLESS = [

@@ -142,7 +142,11 @@ def test_the_deny_names_the_variable(work: Path) -> None:
     reason = screen("GIT_EXTERNAL_DIFF='terraform destroy -auto-approve' git diff").reason
     assert "GIT_EXTERNAL_DIFF" in reason and "planlint guard -- terraform destroy -auto-approve" in reason
     reason = screen("GIT_PAGER=$CMD git log").reason
-    assert "GIT_PAGER, which the line sets, names what runs" in reason
+    assert (
+        "GIT_PAGER, which the line sets, names what git will run, and its value '$CMD' is computed" in reason
+    )
+    reason = screen("BASH_ENV=./nowhere.sh bash -c true").reason
+    assert "BASH_ENV, which the line sets, names what runs: bash" in reason and "cannot read" in reason
 
 
 def test_table_lookups() -> None:

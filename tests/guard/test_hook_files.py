@@ -70,9 +70,7 @@ def test_hook_answer(
         "tool_name": "Bash",
         "tool_input": {"command": attack.command},
     }
-    monkeypatch.setattr(
-        sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(payload).encode()))
-    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(payload).encode())))
     try:
         assert main(["hook", "claude", "--guard-account", "none"]) == 0
     finally:
@@ -82,11 +80,7 @@ def test_hook_answer(
     assert (result.kind if result.deny else "") == attack.kind, result.reason
     if attack.kind:
         reason = json.loads(out)["hookSpecificOutput"]["permissionDecisionReason"]
-        assert (
-            reason == result.reason
-            and "\n" not in reason
-            and "do not retry" in reason.lower()
-        )
+        assert reason == result.reason and "\n" not in reason and "do not retry" in reason.lower()
     else:
         assert out == ""
 
@@ -95,9 +89,7 @@ CONFIRMED = [a for a in FILE_ATTACKS if a.runs is not None]
 
 
 @pytest.mark.parametrize("attack", CONFIRMED, ids=_id)
-def test_real_bash_runs_what_the_table_says(
-    attack: FileAttack, tmp_path: Path, stubs: Path
-) -> None:
+def test_real_bash_runs_what_the_table_says(attack: FileAttack, tmp_path: Path, stubs: Path) -> None:
     missing = [p for p in attack.needs if shutil.which(p) is None]
     if missing:
         pytest.skip(f"not installed: {missing}")

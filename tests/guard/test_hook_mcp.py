@@ -33,7 +33,12 @@ def _claude_style(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any
 
 
 def _kiro(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {"hook_event_name": "preToolUse", "cwd": "/w", "tool_name": f"@{server}/{tool}", "tool_input": args}
+    return {
+        "hook_event_name": "preToolUse",
+        "cwd": "/w",
+        "tool_name": f"@{server}/{tool}",
+        "tool_input": args,
+    }
 
 
 def _gemini(server: str, tool: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -70,7 +75,12 @@ CALLS: list[tuple[str, str, dict[str, Any], str]] = [
     ("terraform", "ExecuteTerraformCommand", {"command": "destroy", "working_directory": "/w"}, "deny"),
     ("terraform", "ExecuteTerraformCommand", {"command": "apply", "working_directory": "/w"}, "deny"),
     ("terraform", "ExecuteTerraformCommand", {"command": "plan", "working_directory": "/w"}, "silent"),
-    ("terraform", "ExecuteTerragruntCommand", {"command": "run-all destroy", "working_directory": "/w"}, "deny"),
+    (
+        "terraform",
+        "ExecuteTerragruntCommand",
+        {"command": "run-all destroy", "working_directory": "/w"},
+        "deny",
+    ),
     ("aws", "call_aws", {"cli_command": "aws rds delete-db-instance --db-instance-identifier prod"}, "deny"),
     ("aws", "call_aws", {"cli_command": "aws cloudformation delete-stack --stack-name prod"}, "deny"),
     ("aws", "call_aws", {"cli_command": "aws rds describe-db-instances"}, "silent"),
@@ -117,7 +127,9 @@ def test_gemini_hook_is_installed_on_mcp_tools_too() -> None:
 
 
 def test_gemini_mcp_destroy_denied_by_the_real_process() -> None:
-    payload = _gemini("terraform", "ExecuteTerraformCommand", {"command": "destroy", "working_directory": "/w"})
+    payload = _gemini(
+        "terraform", "ExecuteTerraformCommand", {"command": "destroy", "working_directory": "/w"}
+    )
     proc = subprocess.run([sys.executable, "-m", "planlint", "hook", "gemini"], input=json.dumps(payload).encode(),
                           capture_output=True, timeout=60, check=False)  # fmt: skip
     body = json.loads(proc.stdout)
