@@ -78,6 +78,14 @@ def lookup(name: str) -> Variable | None:
     return next((v for v in table.prefixes if name.startswith(v.name)), None)
 
 
+class Site(NamedTuple):
+    """Where a value is judged: the reader collecting what the line runs, its depth and wrappers."""
+
+    acc: Reader
+    depth: int
+    via: tuple[str, ...]
+
+
 def judge_env(env: Env, program: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
     """Judge the table's variables in `env` (set in front of `program`) and, when `program` reads them, the
     `reach: reader` ones the line exported earlier."""
@@ -87,7 +95,7 @@ def judge_env(env: Env, program: str, acc: Reader, depth: int, via: tuple[str, .
         var = lookup(name)
         if var is None or (var.reach == "reader" and name_of not in var.read_by):
             continue
-        _judge_once(var, name, value, env=dict(env), acc=acc, depth=depth, via=via)
+        _judge_once(var, name, value, dict(env), Site(acc, depth, via))
 
 
 def judge_assigned(name: str, value: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -98,28 +106,19 @@ def judge_assigned(name: str, value: str, acc: Reader, depth: int, via: tuple[st
         return
     acc.exported[name] = value
     if var.reach != "reader":
-        _judge_once(var, name, value, env={}, acc=acc, depth=depth, via=via)
+        _judge_once(var, name, value, {}, Site(acc, depth, via))
 
 
-def _judge_once(
-    var: Variable,
-    name: str,
-    value: str,
-    *,
-    env: Mapping[str, str],
-    acc: Reader,
-    depth: int,
-    via: tuple[str, ...],
-) -> None:
+def _judge_once(var: Variable, name: str, value: str, env: Mapping[str, str], site: Site) -> None:
+    acc = site.acc
     key = (name, value, acc.cwd)
     if key in acc.env_judged:
         return
     acc.env_judged.add(key)
     before = len(acc.unverifiable)
-    _judge(var, name, value, env=env, acc=acc, depth=depth + 1, via=(*via, name))
-    if len(acc.unverifiable) > before and (
-        value.startswith(('"', "$")) or "`" in value
-    ):  # bash computes the value
+    _judge(var, name, value, env, Site(acc, site.depth + 1, (*site.via, name)))
+    computed = value.startswith(('"', "$")) or "`" in value  # the source text of a word bash computes
+    if len(acc.unverifiable) > before and computed:
         acc.unverifiable[before:] = [
             f"{name}, which the line sets, names what {_readers(var)} will run, and its value {value!r} is "
             "computed at run time: set it to a literal value, or run that command directly"
@@ -130,16 +129,8 @@ def _judge_once(
         ]
 
 
-def _judge(
-    var: Variable,
-    name: str,
-    value: str,
-    *,
-    env: Mapping[str, str],
-    acc: Reader,
-    depth: int,
-    via: tuple[str, ...],
-) -> None:
+def _judge(var: Variable, name: str, value: str, env: Mapping[str, str], site: Site) -> None:
+    acc, depth, via = site
     kind = var.value
     if kind == "shell":
         _run_text(value.lstrip(var.strip) if var.strip else value, acc, depth, via)
@@ -160,7 +151,7 @@ def _judge(
             acc.unverifiable.append(f"it points {_readers(var)} at a file or directory of settings or programs "
                                     f"({value!r}) that planlint does not read")  # fmt: skip
     else:
-        _git_config(name, value, env=env, acc=acc, depth=depth, via=via)
+        _git_config(name, value, env, site)
 
 
 def _run_text(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -178,10 +169,9 @@ def _readers(var: Variable) -> str:
     return ", ".join(sorted(var.read_by)[:3])
 
 
-def _git_config(
-    name: str, value: str, *, env: Mapping[str, str], acc: Reader, depth: int, via: tuple[str, ...]
-) -> None:
+def _git_config(name: str, value: str, env: Mapping[str, str], site: Site) -> None:
     """GIT_CONFIG_PARAMETERS (`'key'='value' …`, git's own quoting) and GIT_CONFIG_KEY_n/GIT_CONFIG_VALUE_n."""
+    acc, depth, via = site
     seen = {**acc.exported, **env}
     if name == "GIT_CONFIG_PARAMETERS":
         try:
