@@ -19,7 +19,6 @@ variables and without `guard_strips`, so the agent's environment cannot change w
 
 from __future__ import annotations
 
-import shlex
 from functools import cache
 
 from planlint.guard.shellwords import tool_basename
@@ -174,6 +173,8 @@ def _git_config(name: str, value: str, env: Mapping[str, str], site: Site) -> No
     acc, depth, via = site
     seen = {**acc.exported, **env}
     if name == "GIT_CONFIG_PARAMETERS":
+        import shlex  # git's own quoting ('key'='value'); not needed by other lines
+
         try:
             settings = shlex.split(value)
         except ValueError:
