@@ -61,3 +61,28 @@ def test_terraform_does_not_read_the_callers_cli_config(rig: RealRig, tmp_path: 
     proc = rig.guard("--", "terraform", "validate", TF_CLI_CONFIG_FILE=str(config), BASH_ENV=str(config))
     assert proc.returncode == 0 and shown not in proc.stdout + proc.stderr
     assert "not passing BASH_ENV, PYTHONPATH, TF_CLI_CONFIG_FILE to the tools it runs" in proc.stderr
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd), "PATH": "/usr/bin:/bin",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_the_scope_names_the_working_trees_commit_whatever_git_dir_says(rig: RealRig, tmp_path: Path) -> None:
+    shutil.rmtree(rig.work / ".git")
+    other = tmp_path / "other"
+    other.mkdir()
+    for repo, message in ((rig.work, "reviewed"), (other, "elsewhere")):
+        _git(repo, "init", "-q")
+        _git(repo, "commit", "-q", "--allow-empty", "-m", message)
+    ours, theirs = _git(rig.work, "rev-parse", "HEAD"), _git(other, "rev-parse", "HEAD")
+    rig.write('resource "terraform_data" "x" {}\n')
+    control = _git(rig.work, "--git-dir", str(other / ".git"), "rev-parse", "HEAD")
+    assert control == theirs  # what an unscrubbed GIT_DIR would make guard's git answer
+
+    proc = rig.guard("--", "terraform", "workspace", "delete", "prod", GIT_DIR=str(other / ".git"))
+    assert proc.returncode == 10, proc.stderr
+    assert f"commit={ours}" in proc.stderr and theirs not in proc.stderr
