@@ -34,13 +34,12 @@ HOOK_NEVER = frozenset(
 )  # fmt: skip
 # A line of plain words (`terraform plan -out tfplan`) needs no shell grammar and opens no file by path; its
 # records are built without `typing` (planlint/records.py), its adapter found without `importlib` (and its
-# `warnings`), and the modules that read scripts and files are not loaded. The event and the command
-# tables' index are decoded without the `json` package (planlint/json_lean.py: only a refusal writes
-# JSON), and the index is not checked against the YAML files on each call (no `zlib`: a test does it);
+# `warnings`), and the modules that read scripts and files are not loaded. The command tables' index is
+# not checked against the YAML files on each call (no `zlib`: a test does it);
 # `shlex` only words refusals and reads argv lists. `answer` lives in planlint/hooks/contract.py, so the
 # command modules (planlint/commands/, for argparse) are not loaded either.
 PLAIN_LINE_NEVER = HOOK_NEVER | {"tree_sitter", "pathlib", "typing", "importlib", "warnings", "contextlib",
-                                 "planlint.guard.scripts", "planlint.guard.files", "json", "zlib", "shlex",
+                                 "planlint.guard.scripts", "planlint.guard.files", "zlib", "shlex",
                                  "planlint.commands"}  # fmt: skip
 # `check` of a plan or change set: the rules and the catalogue come from the shipped index (no YAML, no
 # schema validation); its records are msgspec structs (no dataclasses); no GitHub client, no templates,

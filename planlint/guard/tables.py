@@ -10,10 +10,10 @@ every hook call would cost it more (`zlib`, reading seven files) than decoding t
 
 from __future__ import annotations
 
+import json
 import os
 from functools import cache
 
-from planlint import json_lean
 from planlint.errors import RuleError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
@@ -86,7 +86,7 @@ def _index(directory: str) -> dict[str, Any] | None:
     """Parsed documents by file name, or None when the index is missing or unreadable."""
     try:
         with open(os.path.join(directory, INDEX_NAME), encoding="utf-8") as handle:
-            index = json_lean.loads(handle.read())
+            index = json.loads(handle.read())
     except (OSError, ValueError):
         return None
     if not isinstance(index, dict):

@@ -7,7 +7,8 @@ deny:  exit 0 with `{"hookSpecificOutput": {"hookEventName": "PreToolUse", "perm
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -49,7 +50,7 @@ def deny(reason: str) -> HookReply:
             "permissionDecisionReason": reason,
         }
     }
-    return HookReply(stdout=json_lean.dumps(output))
+    return HookReply(stdout=json.dumps(output))
 
 
 def silent() -> HookReply:

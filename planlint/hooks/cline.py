@@ -7,7 +7,8 @@ deny:  exit 0 with `{"cancel": true, "errorMessage": "…", "contextModification
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.contract import ConfigTarget, HookReply, command_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
@@ -32,7 +33,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 def deny(reason: str) -> HookReply:
     return HookReply(
-        stdout=json_lean.dumps({"cancel": True, "errorMessage": reason, "contextModification": reason})
+        stdout=json.dumps({"cancel": True, "errorMessage": reason, "contextModification": reason})
     )
 
 

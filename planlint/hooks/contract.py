@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
-from planlint import json_lean
 from planlint.guard.advice import guard_form
 from planlint.guard.screen import AGENT_STOP, guard_advice, screen_fail_closed
 from planlint.hooks import ADAPTERS
@@ -74,7 +74,7 @@ def tool_input_command(payload: dict[str, Any], key: str = "tool_input") -> str 
     tool_input = payload.get(key)
     if isinstance(tool_input, str):  # some agents pass the arguments as a JSON string
         try:
-            tool_input = json_lean.loads(tool_input)
+            tool_input = json.loads(tool_input)
         except ValueError:
             return None
     if isinstance(tool_input, dict):
@@ -145,7 +145,7 @@ def _payload(stdin_text: str) -> dict[str, Any]:
     """The hook input as a JSON object; ValueError (one line) when it is empty, not JSON or not an object."""
     if not stdin_text.strip():
         raise ValueError("the input is empty")
-    payload = json_lean.loads(stdin_text)
+    payload = json.loads(stdin_text)
     if not isinstance(payload, dict):
         raise ValueError(f"the input is a JSON {type(payload).__name__}, not an object")
     return payload
@@ -159,7 +159,7 @@ def read_json_config(path: Path) -> dict[str, Any]:
     """An existing agent config file, or {} when there is none; a file that is not a JSON object is an error."""
     if not path.exists():
         return {}
-    data = json_lean.loads(path.read_text(encoding="utf-8") or "{}")
+    data = json.loads(path.read_text(encoding="utf-8") or "{}")
     if not isinstance(data, dict):
         raise ValueError(f"{path} is not a JSON object")
     return data
@@ -167,7 +167,7 @@ def read_json_config(path: Path) -> dict[str, Any]:
 
 def append_once(entries: list[Any], entry: dict[str, Any], hook_command: str) -> list[Any]:
     """Add `entry` unless an entry already runs `hook_command` (install is idempotent)."""
-    if hook_command in json_lean.dumps(entries):
+    if hook_command in json.dumps(entries):
         return entries
     return [*entries, entry]
 

@@ -7,7 +7,8 @@ deny:  exit 0 with `{"permissionDecision": "deny", "permissionDecisionReason": "
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -30,7 +31,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
     if "toolArgs" in payload:
         args = payload["toolArgs"]
         if isinstance(args, str):
-            args = json_lean.loads(args)  # ValueError → the caller fails closed when IaC is mentioned
+            args = json.loads(args)  # ValueError → the caller fails closed when IaC is mentioned
         if not isinstance(args, dict):
             return None
         return tool_input_command({"tool_input": args})
@@ -38,9 +39,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 
 def deny(reason: str) -> HookReply:
-    return HookReply(
-        stdout=json_lean.dumps({"permissionDecision": "deny", "permissionDecisionReason": reason})
-    )
+    return HookReply(stdout=json.dumps({"permissionDecision": "deny", "permissionDecisionReason": reason}))
 
 
 def silent() -> HookReply:

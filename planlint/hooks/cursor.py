@@ -8,7 +8,8 @@ a crashed or timed-out hook blocks instead of allowing.
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.contract import ConfigTarget, HookReply, append_once, command_text, event_list, section
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
@@ -29,7 +30,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 def deny(reason: str) -> HookReply:
     return HookReply(
-        stdout=json_lean.dumps({"permission": "deny", "user_message": reason, "agent_message": reason})
+        stdout=json.dumps({"permission": "deny", "user_message": reason, "agent_message": reason})
     )
 
 

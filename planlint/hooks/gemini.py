@@ -7,7 +7,8 @@ Otherwise `{}`: Gemini parses stdout as JSON on exit 0, and an empty object deci
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.contract import (
     ConfigTarget,
     HookReply,
@@ -41,7 +42,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 
 def deny(reason: str) -> HookReply:
-    return HookReply(stdout=json_lean.dumps({"decision": "deny", "reason": reason}))
+    return HookReply(stdout=json.dumps({"decision": "deny", "reason": reason}))
 
 
 def silent() -> HookReply:

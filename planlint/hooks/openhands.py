@@ -7,7 +7,8 @@ deny:  exit 2 (the only code that blocks) with `{"decision": "deny", "reason": "
 
 from __future__ import annotations
 
-from planlint import json_lean
+import json
+
 from planlint.hooks.claude import merge_claude_style
 from planlint.hooks.contract import ConfigTarget, HookReply, tool_input_command
 
@@ -26,9 +27,7 @@ def command_of(payload: dict[str, Any]) -> str | None:
 
 
 def deny(reason: str) -> HookReply:
-    return HookReply(
-        stdout=json_lean.dumps({"decision": "deny", "reason": reason}), stderr=reason, exit_code=2
-    )
+    return HookReply(stdout=json.dumps({"decision": "deny", "reason": reason}), stderr=reason, exit_code=2)
 
 
 def silent() -> HookReply:

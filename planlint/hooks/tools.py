@@ -8,10 +8,10 @@ infrastructure and its name says it changes something: unknown is asked about, n
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
-from planlint import json_lean
 from planlint.guard.shellwords import mentions_iac
 from planlint.records import NamedTuple
 
@@ -88,7 +88,7 @@ def mcp_name(name: str, context: Any = None) -> str:
 
 def _object(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
-        value = json_lean.loads(value)  # ValueError: the caller fails closed when infrastructure is named
+        value = json.loads(value)  # ValueError: the caller fails closed when infrastructure is named
     return value if isinstance(value, dict) else {}
 
 
@@ -127,7 +127,7 @@ def tool_command(name: str, args: dict[str, Any]) -> ToolCommand:
             return ToolCommand(
                 refuse=f"`{name}` is an MCP tool planlint does not know, and it may change infrastructure"
             )
-        text = json_lean.dumps(args)
+        text = json.dumps(args)
         if mentions_iac(tool) and re.search(_MUTATING, text):
             return ToolCommand(refuse=f"`{name}` passes an infrastructure command planlint cannot read")
     return ToolCommand()
@@ -156,7 +156,7 @@ def aws_argv(args: dict[str, Any]) -> list[str]:
         if value is True:
             argv.append(flag)
         elif value not in (False, None):
-            argv += [flag, value if isinstance(value, str) else json_lean.dumps(value)]
+            argv += [flag, value if isinstance(value, str) else json.dumps(value)]
     for key, flag in (("region", "--region"), ("profile_name", "--profile")):
         if args.get(key):
             argv += [flag, str(args[key])]
