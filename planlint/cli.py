@@ -106,10 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return answer(args_list[1])
         import gc
 
-        from planlint.cli_quick import quick_parse
+        from planlint.cli_parser import parse_command_line
 
         command = next((a for a in args_list if not a.startswith("-")), None)
-        parser: argparse.ArgumentParser | None = None
         gc_was_enabled = gc.isenabled()
         gc.disable()  # start-up makes modules, classes and parsers, not garbage: no cyclic collections
         try:
@@ -117,17 +116,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from planlint.msgspec_lean import import_msgspec
 
                 import_msgspec()
-            # A plain `planlint check …` line is read without argparse; anything else by argparse
-            args = quick_parse(args_list)  # type: ignore[assignment]  # an argparse.Namespace look-alike
-            if args is None:
-                from planlint.cli_parser import parse_command_line
-
-                parser, args = parse_command_line(args_list)
+            parser, args = parse_command_line(args_list)
         finally:
             if gc_was_enabled:
                 gc.enable()
         if args.command is None:
-            assert parser is not None  # only argparse reads a line without a command
             parser.print_help()
             return 2
         return load_command(args.command).run(args)
