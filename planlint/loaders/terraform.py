@@ -82,6 +82,12 @@ class OutputChange(msgspec.Struct, gc=False):
     actions: list[str]
 
 
+class ActionInvocation(msgspec.Struct, gc=False):
+    """One of `action_invocations` (Terraform 1.14 actions): a provider-defined operation apply runs."""
+
+    address: str = "?"
+
+
 class Document(msgspec.Struct):
     """A JSON document that may be a plan; the other fields exist to recognise what it is instead."""
 
@@ -89,6 +95,8 @@ class Document(msgspec.Struct):
     terraform_version: str | None = None
     resource_changes: list[ListedChange] | None = None
     deferred_changes: list[DeferredChange] | None = None
+    action_invocations: list[ActionInvocation] | None = None
+    deferred_action_invocations: list[msgspec.Raw] | None = None
     resource_drift: list[msgspec.Raw] | None = None
     output_changes: dict[str, OutputChange] | None = None
     complete: bool | None = None
@@ -194,6 +202,8 @@ def load_terraform(
         )
     if doc.complete is False or deferred:
         raise InputError(_incomplete_message(deferred), origin)
+    if doc.action_invocations or doc.deferred_action_invocations:
+        raise InputError(_actions_message(doc), origin)
     if listing is None:
         listing = Listing(origin)
     if not listing.while_decoding:
@@ -224,6 +234,24 @@ def load_terraform(
         ),
         input_sha256=sha256 if isinstance(sha256, str) else sha256(),
         counted_no_ops=listing.no_ops,
+    )
+
+
+def _actions_message(doc: Document) -> str:
+    """Why a plan that invokes actions is refused (trust rule 5: what planlint cannot judge is not passed).
+
+    Terraform 1.14 plans list the provider actions apply will run in `action_invocations` (and those
+    waiting on unknown values in `deferred_action_invocations`); an action does whatever its provider
+    implements (https://developer.hashicorp.com/terraform/language/invoke-actions), which planlint's
+    rules do not describe.
+    """
+    invoked = [a.address for a in doc.action_invocations or ()]
+    count = len(invoked) + len(doc.deferred_action_invocations or ())
+    named = f": {', '.join(invoked[:5])}{', …' if len(invoked) > 5 else ''}" if invoked else ""
+    return (
+        f"the plan invokes {count} provider action(s) (action_invocations{named}); an action runs whatever "
+        "its provider implements, which planlint cannot judge, so it does not pass this plan. Plan without "
+        "the action triggers (or without -invoke) and judge that plan"
     )
 
 
