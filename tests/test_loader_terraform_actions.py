@@ -60,3 +60,14 @@ def test_a_deferred_action_invocation_is_refused(
     deferred = [{"reason": "resource_config_unknown", "action_invocation": INVOCATION}]
     code, err = _check(tmp_path, corpus, capsys, deferred_action_invocations=deferred)
     assert code == 2 and "1 provider action(s)" in err
+
+
+@pytest.mark.parametrize(("count", "named", "more"), [(5, 5, False), (6, 5, True)])
+def test_the_refusal_names_the_first_five_actions(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str], count: int, named: int, more: bool
+) -> None:
+    invocations = [{**INVOCATION, "address": f"action.aws_lambda_invoke.a{i}"} for i in range(count)]
+    code, err = _check(tmp_path, corpus, capsys, action_invocations=invocations)
+    assert code == 2 and f"invokes {count} provider action(s)" in err
+    assert [f"a{i}" in err for i in range(count)] == [i < named for i in range(count)]
+    assert ("…" in err) is more
