@@ -54,6 +54,7 @@ _CFN_TESTS = (
 )
 _TERRAFORM_TESTS = (
     "tests/test_loader_terraform.py",
+    "tests/test_loader_terraform_actions.py",
     "tests/test_loader_terraform_destroy_mode.py",
     "tests/test_loader_terraform_removed_module.py",
     "tests/test_loader_opentofu_tool.py",
