@@ -477,7 +477,7 @@ def test_text_many_resources_on_a_wide_terminal_fall_back_to_plain_lines_all_sho
     assert len(rules) == count
     assert "Forced by: engine, storage_encrypted" in rules[7]
     assert "\x1b" not in output
-    assert output == text_report.render(verdict)
+    assert output == text_report.wrap_to(text_report.render(verdict), 300)  # the plain lines, wrapped
 
 
 def test_github_decision_first_and_errors_before_warnings() -> None:

@@ -77,8 +77,10 @@ def test_terminal_output_follows_the_width_and_never_breaks_an_address(corpus: P
     for address in addresses:
         assert any(address in line for line in output.splitlines()), (columns, address)
     if columns < text_report.MIN_TABLE_WIDTH:
-        # narrow: one line per resource and per rule on it, however long (the terminal wraps, we don't)
+        # narrow: plain lines, word-wrapped at the terminal's width under a hanging indent; a word longer
+        # than the width (an address, a digest) stands whole on its own line
         assert "  aws_s3_bucket.terra_ci (aws_s3_bucket): destroyed" in output
+        assert all(len(line) <= columns or len(line.split()) == 1 for line in output.splitlines())
         assert "Rules and why" not in output
     else:
         table = [line for line in output.splitlines() if set(line) == {"─"}]
@@ -94,7 +96,8 @@ def test_a_long_address_on_a_wide_terminal_falls_back_to_plain_lines() -> None:
     verdict = Verdict((), (msgspec.structs.replace(base, address=address),), "", "approval_required")
     for width in (100, 140):
         output = text_report.render(verdict, width=width)
-        assert f"  {address} (aws_db_instance)" in output
+        assert "Rules and why" not in output
+        assert any(line.split()[:1] == [address] for line in output.splitlines())  # whole, never broken
     assert "Rules and why" in text_report.render(verdict, width=220)
 
 
@@ -230,3 +233,16 @@ def test_file_and_line_from_the_source_in_text_and_markdown() -> None:
     assert "aws_db_instance.b (aws_db_instance): replaced, at infra/db.tf:7" in text_report.render(verdict)
     assert "infra/db.tf:7" in text_report.render(verdict, width=200)
     assert "<br>at `infra/db.tf:7`" in markdown_report.render(verdict)
+
+
+def test_plain_lines_wrap_only_on_a_terminal_and_never_break_a_word() -> None:
+    """Synthetic: the same verdict piped (no width) keeps one line per rule; at 60 columns every line fits,
+    the words are the same in the same order, and colour codes do not count towards the width."""
+    verdict = Verdict((), (_synthetic_finding(),), "", "approval_required")
+    piped = text_report.render(verdict)
+    assert any(len(line) > 60 for line in piped.splitlines())
+    for color in (False, True):
+        wrapped = text_report.render(verdict, width=60, color=color)
+        visible = ESCAPE.sub("", wrapped)
+        assert all(len(line) <= 60 or len(line.split()) == 1 for line in visible.splitlines())
+        assert visible.split() == ESCAPE.sub("", text_report.render(verdict, color=color)).split()

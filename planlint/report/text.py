@@ -1,8 +1,10 @@
 """Terminal and log output: per input a change summary, notes, one block per resource; then the decision.
 
 Two layouts, the same content. Plain lines (pipes, CI logs, files, narrow terminals) never import
-rich and never wrap: a resource's line holds its address whole, then one line per rule on it. On a
-terminal wide enough for the longest address, `text_table` draws a rich table at the terminal's width.
+rich: a resource's line holds its address whole, then one line per rule on it. Written to a terminal they
+are word-wrapped at its width with a hanging indent (an address, a digest or a path is never broken); to a
+pipe or a file they are not wrapped. On a terminal wide enough for the longest address, `text_table`
+draws a rich table at the terminal's width.
 Colour is a separate choice (`color`): SGR codes on the plain lines, rich styles in the table.
 """
 
@@ -63,7 +65,41 @@ def render(
 
         if text_table.fits(verdict, width, MAX_TABLE_ROWS):
             return text_table.render(verdict, color=color, width=width, context=context)
-    return render_plain(verdict, color=color, context=context)
+    text = render_plain(verdict, color=color, context=context)
+    return text if width is None else wrap_to(text, width)
+
+
+def wrap_to(text: str, width: int) -> str:
+    """`text` with each line longer than `width` columns word-wrapped under its own indent (two more
+    columns after a `- ` bullet, four otherwise). Words are never broken, so a word longer than the width
+    stands alone on its line; SGR colour codes do not count towards a length (textwrap would count them)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if _visible(line) <= width:
+            out.append(line)
+            continue
+        body = line.lstrip(" ")
+        indent = " " * (len(line) - len(body))
+        hang = indent + ("  " if body.startswith("- ") else "    ")
+        line_out: list[str] = []  # words of the line being filled ("" keeps a double space)
+        used = len(indent)
+        for word in body.split(" "):
+            size = _visible(word)
+            if line_out and used + 1 + size > width and word:
+                out.append(indent + " ".join(line_out))
+                indent, line_out, used = hang, [word], len(hang) + size
+            elif line_out or word:
+                used += (1 if line_out else 0) + size
+                line_out.append(word)
+        out.append(indent + " ".join(line_out))
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _visible(text: str) -> int:
+    """Columns `text` takes on a terminal: its length without SGR escape sequences."""
+    import re
+
+    return len(re.sub(r"\x1b\[[0-9;]*m", "", text))
 
 
 def render_plain(verdict: Verdict, *, color: bool = False, context: RunContext = "local") -> str:
