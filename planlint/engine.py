@@ -109,14 +109,34 @@ def _condition_holds(
     A path with `*` steps holds when some element on each side meets that side's tests.
     """
     key = condition.path[0]
-    tests = _side_tests(condition.before, condition.before_not, condition.before_in)
+    if condition.element:
+        return bool(_elements_found(condition, before_fields.get(key), after_fields.get(key)))
+    tests = _before_tests(condition)
     if tests is not None and not _any_passes(before_fields.get(key), condition.path, tests):
         return False
-    tests = _side_tests(condition.after, condition.after_not, condition.after_in)
+    tests = _after_tests(condition)
     return tests is None or _any_passes(after_fields.get(key), condition.path, tests)
 
 
-def _any_passes(value: Any, path: tuple[str, ...], tests: tuple[Any, Any, Any]) -> bool:
+def _elements_found(condition: AttributeCondition, before: Any, after: Any) -> list[tuple[str | int, ...]]:
+    """Paths of the after elements at an element condition's path (ending in `*`) that meet every `where`
+    test; with `added`, only those no before element equals (added, or changed in any way)."""
+    rest = condition.path[1:]
+    old = [value for _, value in lookup_all(before, rest)] if condition.added else []
+    return [
+        steps
+        for steps, element in lookup_all(after, rest, condition.path[:1])
+        if element not in old and all(_element_passes(element, test) for test in condition.where)
+    ]
+
+
+def _element_passes(element: Any, test: AttributeCondition) -> bool:
+    """Some value at the test's path inside `element` passes its after tests."""
+    tests = _after_tests(test)
+    return tests is None or any(_passes(v, *tests) for _, v in lookup_all(element, test.path))
+
+
+def _any_passes(value: Any, path: tuple[str, ...], tests: Tests) -> bool:
     """Some value at `path` passes `tests`; `value` is the one of its first step, a top-level attribute."""
     rest = path[1:]
     if not rest:  # a top-level attribute, most conditions: one value, no lookup (a fast path, same result)
@@ -124,23 +144,46 @@ def _any_passes(value: Any, path: tuple[str, ...], tests: tuple[Any, Any, Any]) 
     return any(_passes(v, *tests) for _, v in lookup_all(value, rest))  # values only: no path prefix
 
 
-def _side_tests(equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> tuple[Any, Any, Any] | None:
-    return None if equal is ABSENT and unequal is ABSENT and one_of is None else (equal, unequal, one_of)
+Tests = tuple[Any, Any, "tuple[Any, ...] | None", "tuple[Any, ...] | None"]
 
 
-def _passes(value: Any, equal: Any, unequal: Any, one_of: tuple[Any, ...] | None) -> bool:
+def _before_tests(c: AttributeCondition) -> Tests | None:
+    return _side_tests(c.before, c.before_not, c.before_in, c.before_not_in)
+
+
+def _after_tests(c: AttributeCondition) -> Tests | None:
+    return _side_tests(c.after, c.after_not, c.after_in, c.after_not_in)
+
+
+def _side_tests(
+    equal: Any, unequal: Any, one_of: tuple[Any, ...] | None, none_of: tuple[Any, ...] | None
+) -> Tests | None:
+    given = equal is not ABSENT or unequal is not ABSENT or one_of is not None or none_of is not None
+    return (equal, unequal, one_of, none_of) if given else None
+
+
+def _passes(
+    value: Any, equal: Any, unequal: Any, one_of: tuple[Any, ...] | None, none_of: tuple[Any, ...] | None
+) -> bool:
     if equal is not ABSENT and not _same(value, equal):
         return False
     if unequal is not ABSENT and _same(value, unequal):
+        return False
+    if none_of is not None and any(_same(value, candidate) for candidate in none_of):
         return False
     return one_of is None or any(_same(value, candidate) for candidate in one_of)
 
 
 def matched_paths(condition: AttributeCondition, change: ResourceChange) -> list[str]:
     """Concrete paths (`ebs_block_device[1].delete_on_termination`) of the elements that meet a wildcard
-    condition's `before` tests: the attribute that carries the data, named in the finding."""
-    tests = _side_tests(condition.before, condition.before_not, condition.before_in)
+    condition's `before` tests: the attribute that carries the data, named in the finding. For an element
+    condition, the after elements it found (`rule[1]`)."""
     key = condition.path[0]
+    if condition.element:
+        after = change.values.fields("after", (key,)).get(key)
+        before = change.values.fields("before", (key,)).get(key)
+        return [_path_text(steps) for steps in _elements_found(condition, before, after)]
+    tests = _before_tests(condition)
     found = lookup_all(change.values.fields("before", (key,)).get(key), condition.path[1:], (key,))
     return [_path_text(steps) for steps, value in found if tests is None or _passes(value, *tests)]
 

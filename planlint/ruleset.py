@@ -42,21 +42,42 @@ class AttributeCondition(msgspec.Struct, frozen=True):
     after_not: Any = ABSENT
     before_in: tuple[Any, ...] | None = None  # the value before is one of these
     after_in: tuple[Any, ...] | None = None
+    before_not_in: tuple[Any, ...] | None = None  # the value before is none of these
+    after_not_in: tuple[Any, ...] | None = None
+    # An element condition (its path ends in `*`): some element of the list on the after side meets every
+    # `where` test (paths relative to the element, after values); with `added`, only an element that no
+    # element of the before list equals counts (one added, or changed in any way).
+    where: tuple[AttributeCondition, ...] = ()
+    added: bool = False
 
     @property
     def wildcard(self) -> bool:
         """The path steps through `*` (any element of a list, any value of a map)."""
         return "*" in self.path
 
+    @property
+    def element(self) -> bool:
+        """An element condition: tests elements of the after list as a whole (`where`, `added`)."""
+        return self.added or bool(self.where)
+
     def describe(self) -> str:
         """`deletion_protection true -> false`: the condition's own values, never the plan's."""
-        before = _literal(self.before) if self.before is not ABSENT else "anything"
-        if self.before is ABSENT and self.before_not is not ABSENT:
-            before = f"not {_literal(self.before_not)}"
-        after = _literal(self.after) if self.after is not ABSENT else "anything"
-        if self.after is ABSENT and self.after_not is not ABSENT:
-            after = f"not {_literal(self.after_not)}"
+        before = _side_text(self.before, self.before_not, self.before_in, self.before_not_in)
+        after = _side_text(self.after, self.after_not, self.after_in, self.after_not_in)
         return f"{'.'.join(self.path)} {before} -> {after}"
+
+
+def _side_text(
+    equal: Any, unequal: Any, one_of: tuple[Any, ...] | None, none_of: tuple[Any, ...] | None
+) -> str:
+    """`true`, `not true`, `0/null` (one of), `not 0/null` (none of), or `anything`."""
+    if equal is not ABSENT:
+        return _literal(equal)
+    if unequal is not ABSENT:
+        return f"not {_literal(unequal)}"
+    if one_of is not None:
+        return "/".join(map(_literal, one_of))
+    return "anything" if none_of is None else "not " + "/".join(map(_literal, none_of))
 
 
 def _literal(value: Any) -> str:
@@ -311,12 +332,19 @@ def _match(spec: Mapping[str, Any]) -> Match:
 
 
 def _condition(spec: Mapping[str, Any]) -> AttributeCondition:
+    def one_of(key: str) -> tuple[Any, ...] | None:
+        return tuple(spec[key]) if key in spec else None
+
     return AttributeCondition(
         tuple(str(spec["path"]).split(".")),
         spec.get("before", ABSENT),
         spec.get("after", ABSENT),
         spec.get("before_not", ABSENT),
         spec.get("after_not", ABSENT),
-        tuple(spec["before_in"]) if "before_in" in spec else None,
-        tuple(spec["after_in"]) if "after_in" in spec else None,
+        one_of("before_in"),
+        one_of("after_in"),
+        one_of("before_not_in"),
+        one_of("after_not_in"),
+        where=tuple(_condition(w) for w in spec.get("where") or ()),
+        added=spec.get("added") is True,
     )

@@ -115,6 +115,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "planlint/engine.py": (
         "tests/test_rule_attribute_conditions.py",
+        "tests/test_rule_element_conditions.py",
         "tests/test_finding_message_text.py",
         "tests/test_custom_rule_match.py",
         "tests/test_rule_cases.py",

@@ -120,6 +120,20 @@ def test_secrets_stay_blinded_and_keys_read_like_terraform(tmp_path: Path) -> No
     assert "[secret]" not in json.dumps(before)
 
 
+def test_an_unknown_value_reads_as_null_like_terraforms(tmp_path: Path) -> None:
+    """Pulumi writes a value unknown until the update as its unknown marker string, nested or not;
+    planlint reads it as null, as Terraform leaves it out of `after` (rules ask about a null after)."""
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    old = {**_state("data"), "inputs": {"bucket": "data", "versioning": {"enabled": True}, "tags": ["a"]}}
+    new = {**old, "inputs": {"bucket": unknown, "versioning": {"enabled": unknown}, "tags": [unknown, "b"]}}
+    plan = _load(
+        _preview(tmp_path, [{"op": "update", "urn": _urn("data"), "oldState": old, "newState": new}])
+    )
+    (bucket,) = [c for c in plan.changes if c.type == "aws:s3/bucket:Bucket"]
+    assert bucket.values.after() == {"bucket": None, "versioning": {"enabled": None}, "tags": [None, "b"]}
+    assert bucket.values.before()["versioning"] == {"enabled": True}
+
+
 def test_protected_delete_is_refused_and_says_why(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(FIXTURES / "synthetic-protected-delete.json")]) == 2
     err = capsys.readouterr().err

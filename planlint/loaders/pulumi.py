@@ -51,6 +51,9 @@ REPLACEMENT_HALVES = frozenset(("create-replacement", "delete-replaced", "discar
 DOCUMENT_KEYS = frozenset(("config", "steps", "diagnostics", "duration", "changeSummary", "maybeCorrupt"))
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret signature key, if an unblinded one slips in
+# Pulumi writes a value unknown until the update runs as this string (sdk/nodejs/runtime/rpc.ts
+# `unknownValue`); it becomes null, as Terraform leaves an unknown value out of `after`.
+UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 _URN = re.compile(r"^urn:pulumi:(?P<stack>[^:]*)::(?P<project>[^:]*)::(?P<qtype>.+?)::(?P<name>.*)$", re.S)
 
 # Reason codes this loader sets for weakened protection (rule PL070).
@@ -323,9 +326,12 @@ def snake_case(name: str) -> str:
 
 
 def _blind(value: Any) -> Any:
-    """Pulumi already writes secrets as "[secret]"; make them planlint's marker, and blind signed secrets."""
+    """Pulumi already writes secrets as "[secret]"; make them planlint's marker, and blind signed secrets;
+    an unknown value becomes null."""
     if value == "[secret]":
         return REDACTED
+    if value == UNKNOWN_VALUE:
+        return None
     if isinstance(value, dict):
         if SECRET_SIG in value:
             return REDACTED

@@ -1,0 +1,177 @@
+"""A policy's own rules (`--rules DIR`) with the condition forms that see data deleted without the resource
+going: `before_not_in`/`after_not_in` (a value is none of these), and element conditions (`where`: tests
+on one element of a list; `added`: only elements the list did not hold before). Each rule and plan here
+is small and synthetic; what is asserted is the exit code, which addresses are gated and what the
+finding names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planlint.cli import main
+
+DOCS = """\
+docs:
+  what: A synthetic test rule that matches on attribute values.
+  why: A synthetic test rule that matches on attribute values.
+  example: "a synthetic example of the rule, long enough for the schema"
+  fix: A synthetic test rule that matches on attribute values.
+"""
+
+
+def _judge(
+    tmp_path: Path, match: str, changes: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, str]]:
+    """Exit code and {gated address: message} of one synthetic rule (PL961) over a synthetic plan."""
+    folder = tmp_path / "synthetic-rules"
+    folder.mkdir()
+    (folder / "PL961.yaml").write_text(
+        "id: PL961\nname: synthetic-element-rule\ntitle: A synthetic element rule\nseverity: high\n"
+        f'enforcement: approve\nmatch:\n{match}message: "{{address}} ({{attribute}})"\n{DOCS}',
+        encoding="utf-8",
+    )
+    plan = tmp_path / "synthetic-plan.json"
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}), encoding="utf-8")
+    code = main(["check", str(plan), "--rules", str(folder), "--format", "json"])
+    assert code != 2, capsys.readouterr().err
+    report = json.loads(capsys.readouterr().out)
+    return code, {f["address"]: f["message"] for f in report["findings"] if f["rule_id"] == "PL961"}
+
+
+def _update(name: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "address": f"aws_s3_bucket_lifecycle_configuration.{name}",
+        "mode": "managed",
+        "type": "aws_s3_bucket_lifecycle_configuration",
+        "name": name,
+        "change": {"actions": ["update"], "before": before, "after": after},
+    }
+
+
+def test_not_in_tests_both_sides_and_null_after_is_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`before_not_in: [0, null]` + `after_in: [0, null]`: a set, non-zero value that becomes 0 or is left
+    out of `after` (unknown until apply)."""
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        "    - {path: days, before_not_in: [0, null], after_in: [0, null]}\n"
+    )
+    changes = [
+        _update("to_zero", {"days": 7}, {"days": 0}),
+        _update("to_unknown", {"days": 7}, {}),
+        _update("shorter", {"days": 7}, {"days": 3}),
+        _update("was_zero", {"days": 0}, {"days": 0}),
+        _update("was_unset", {}, {"days": 0}),
+        _update("to_one", {"days": 7}, {"days": 1}),
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    prefix = "aws_s3_bucket_lifecycle_configuration."
+    assert (code, set(gated)) == (1, {prefix + "to_zero", prefix + "to_unknown"})
+    assert gated[prefix + "to_zero"] == f"{prefix}to_zero (days not 0/null -> 0/null)"
+
+
+def test_after_not_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        '    - {path: status, before: Enabled, after_not_in: [Enabled, "Enabled "]}\n'
+    )
+    changes = [
+        _update("suspended", {"status": "Enabled"}, {"status": "Suspended"}),
+        _update("kept", {"status": "Enabled"}, {"status": "Enabled"}),
+        _update("kept_spaced", {"status": "Enabled"}, {"status": "Enabled "}),
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.suspended"})
+    assert gated["aws_s3_bucket_lifecycle_configuration.suspended"].endswith(
+        '(status "Enabled" -> not "Enabled"/"Enabled ")'
+    )
+
+
+EXPIRING = (
+    "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes_any:\n"
+    "    - path: rule.*\n      added: true\n"
+    "      where: [{path: status, after: Enabled}, {path: expiration.days, after_not_in: [null, 0]}]\n"
+)
+
+
+def _rule(rule_id: str, status: str = "Enabled", days: int | None = None) -> dict[str, Any]:
+    return {"id": rule_id, "status": status, "expiration": [] if days is None else [{"days": days}]}
+
+
+def test_added_element_that_meets_every_where_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An element counts when it is new or changed and one element meets every `where` test: an enabled
+    rule without expiry next to a disabled rule with one is not an enabled expiring rule."""
+    abort = {"id": "abort", "status": "Enabled", "expiration": []}
+    changes = [
+        _update("gains", {"rule": [abort]}, {"rule": [abort, _rule("expire", days=30)]}),
+        _update("shortened", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("expire", days=1)]}),
+        _update("enabled", {"rule": [_rule("e", "Disabled", 30)]}, {"rule": [_rule("e", days=30)]}),
+        _update("kept", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("expire", days=30), abort]}),
+        _update(
+            "reordered",
+            {"rule": [_rule("a", days=30), _rule("b", days=60)]},
+            {"rule": [_rule("b", days=60), _rule("a", days=30)]},
+        ),
+        _update("split", {"rule": []}, {"rule": [_rule("on"), _rule("off", "Disabled", 30)]}),
+        _update(
+            "disabled", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("expire", "Disabled", 30)]}
+        ),
+        _update("zero_days", {"rule": []}, {"rule": [_rule("expire", days=0)]}),
+        _update("removed", {"rule": [abort, _rule("expire", days=30)]}, {"rule": [abort]}),
+    ]
+    code, gated = _judge(tmp_path, EXPIRING, changes, capsys)
+    prefix = "aws_s3_bucket_lifecycle_configuration."
+    assert (code, set(gated)) == (1, {prefix + "gains", prefix + "shortened", prefix + "enabled"})
+    assert gated[prefix + "gains"] == f"{prefix}gains (rule[1])"  # the element, never its values
+
+
+def test_where_without_added_counts_every_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    match = EXPIRING.replace("      added: true\n", "")
+    changes = [
+        _update("kept", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("expire", days=30)]}),
+        _update("none", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("abort")]}),
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.kept"})
+
+
+def test_added_without_where_is_any_new_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        "    - {path: rule.*, added: true}\n"
+    )  # the changes' after lists are known: PL023 (built in) asks about an unknown one
+    changes = [
+        _update("grown", {"rule": [_rule("a")]}, {"rule": [_rule("a"), _rule("b")]}),
+        _update("shrunk", {"rule": [_rule("a"), _rule("b")]}, {"rule": [_rule("b")]}),
+        _update("unknown", {"rule": [_rule("a")]}, {}),  # no elements to judge: a separate condition asks
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.grown"})
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["{path: rule, added: true}", "{path: rule.*.status, where: [{path: status, after: Enabled}]}"],
+)
+def test_element_condition_needs_a_path_ending_in_a_wildcard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], condition: str
+) -> None:
+    folder = tmp_path / "synthetic-rules"
+    folder.mkdir()
+    (folder / "PL961.yaml").write_text(
+        "id: PL961\nname: synthetic-element-rule\ntitle: A synthetic element rule\nseverity: high\n"
+        f"enforcement: approve\nmatch:\n  attributes:\n    - {condition}\nmessage: m\n{DOCS}",
+        encoding="utf-8",
+    )
+    plan = tmp_path / "synthetic-plan.json"
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}), encoding="utf-8")
+    assert main(["check", str(plan), "--rules", str(folder)]) == 2
+    error = capsys.readouterr().err
+    assert "PL961.yaml: match/attributes/0/path:" in error and "does not match" in error, error
