@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from planlint.guard.shellwords import is_dynamic, tool_basename
+from planlint.guard.cli_args import given, list_values, match_words, options, split
+from planlint.guard.shellwords import tool_basename
 from planlint.records import NamedTuple
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
@@ -54,6 +55,7 @@ class _Entry(NamedTuple):
     computed: tuple[str, ...]  # regexes: client commands whose statements or shell commands are computed
     what: str
     source: str
+    values: tuple[tuple[str, str], ...] = ()  # (option, regex): only with such a value (`Status=Suspended`)
 
 
 def _alternatives(value: Any) -> frozenset[str]:
@@ -65,24 +67,27 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
     from planlint.guard.tables import load_table
 
     table = load_table("destructive")
-    options = {name: frozenset(spec["options_with_value"]) for name, spec in table["programs"].items()}
+    global_options = {name: frozenset(spec["options_with_value"]) for name, spec in table["programs"].items()}
     entries: dict[str, list[_Entry]] = {}
     for item in table["commands"]:
-        statements = item.get("statements")
+        statements = item.get("statements", [])
+        patterns = [r"\b(?:" + "|".join(map(re.escape, statements)) + r")\b"] if statements else []
+        patterns += item.get("statement_patterns", [])  # `UPDATE … SET …` without a WHERE
         entry = _Entry(
             item["id"],
             tuple(_alternatives(w) for w in item.get("words", [])),
             tuple(frozenset(group) for group in item.get("flags", [])),
             frozenset(item.get("sql_options", [])),
             frozenset(item.get("sql_file_options", [])),
-            r"(?i)\b(?:" + "|".join(map(re.escape, statements)) + r")\b" if statements else None,
+            "(?i)" + "|".join(patterns) if patterns else None,
             tuple(item.get("computed", ())),
             item["what"],
             item["source"],
+            tuple(item.get("values", {}).items()),
         )
         for program in _alternatives(item["program"]):
             entries.setdefault(program, []).append(entry)
-    return options, {k: tuple(v) for k, v in entries.items()}
+    return global_options, {k: tuple(v) for k, v in entries.items()}
 
 
 def destructive_command(
@@ -102,13 +107,14 @@ def destructive_command(
     if not candidates:
         return None
     with_value = value_options(program) | file_options(program)
-    positional, flags = _split(argv[1:], with_value)
+    positional, flags = split(argv[1:], with_value)
+    words = frozenset(argv[1:])
     for entry in candidates:
         if entry.statements is not None:
-            if entry.words and _match_words(entry.words, positional) is None:
+            if entry.words and match_words(entry.words, positional) is None:
                 continue
             if entry.words:  # an AWS CLI call: a list (`--sqls A B`); a `file://` value is the file's text
-                values = _list_values(argv[1:], entry.sql_options)
+                values = list_values(argv[1:], entry.sql_options)
                 files = [v.partition("://")[2] for v in values if v.startswith(_SCHEMES)]
                 texts = [v for v in values if not v.startswith(_SCHEMES)]
             else:
@@ -127,8 +133,12 @@ def destructive_command(
             ):  # `count(*)` is no glob
                 return DestructiveCommand(entry.id, program, entry.what, entry.source)
             continue
-        matched = _match_words(entry.words, positional)
-        if matched is None or not all(_given(group, flags) for group in entry.flags):
+        matched = match_words(entry.words, positional)
+        # a flag word counts even where a value-taking option would swallow it (`docker system prune -af
+        # --volumes`: `-f` is compose's file option, and `system prune`'s --force)
+        if matched is None or not all(given(group, flags) or group & words for group in entry.flags):
+            continue
+        if entry.values and not _values_match(entry.values, argv[1:], with_value, cwd):
             continue
         what = entry.what if matched else f"{entry.what}, unless a word computed at run time says otherwise"
         return DestructiveCommand(entry.id, program, what, entry.source)
@@ -160,17 +170,17 @@ def file_options(program: str) -> frozenset[str]:
 def value_options(program: str) -> frozenset[str]:
     """Options of `program` that take a value (its `options_with_value` and statement options)."""
     name = tool_basename(program)
-    options = set(_catalogue()[0].get(name, ()))
+    found = set(_catalogue()[0].get(name, ()))
     for entry in _catalogue()[1].get(name, ()):
-        options.update(entry.sql_options | entry.sql_file_options)
-    return frozenset(options)
+        found.update(entry.sql_options | entry.sql_file_options, (o for o, _ in entry.values))
+    return frozenset(found)
 
 
 def statement_words(argv: Sequence[str]) -> list[str]:
     """The statements a database client's words carry (`psql -c TEXT`, `mysql -e TEXT`, `--command=TEXT`)."""
     entries = _catalogue()[1].get(tool_basename(argv[0]), ()) if argv else ()
-    options = frozenset(o for e in entries for o in e.sql_options)
-    return _sql_texts(argv[1:], options, value_options(argv[0]))
+    sql = frozenset(o for e in entries for o in e.sql_options)
+    return _sql_texts(argv[1:], sql, value_options(argv[0]))
 
 
 # Client commands that open another file when the statements run: psql's \i, \ir, \include[_relative],
@@ -246,92 +256,27 @@ def _aliases() -> tuple[dict[str, str], dict[str, str]]:
     return names, modules
 
 
-def _list_values(args: Sequence[str], options: frozenset[str]) -> list[str]:
-    """The values of AWS CLI `options` in `args`: `--sql X`, `--sql=X`, and every word of a list `--sqls A B`."""
-    values: list[str] = []
-    taking = False
-    for word in args:
-        if word.startswith("--"):
-            name, eq, value = word.partition("=")
-            taking = name in options
-            values += [value] if taking and eq else []
-        elif taking:
-            values.append(word)
-    return values
-
-
-def _given(group: frozenset[str], flags: frozenset[str]) -> bool:
-    """One of `group` is among `flags`, also as a long prefix getopt_long would expand (`--clea`)."""
-    return bool(group & flags) or any(
-        f.startswith("--") and len(f) > 3 and any(g.startswith(f) for g in group) for f in flags
-    )
-
-
 def sql_includes(text: str) -> list[str]:
     """Files that SQL `text` includes (`\\i f.sql`, `\\ir`, `source f.sql`): the client opens them at run time."""
     found: list[str] = re.findall(_INCLUDE, text, re.I | re.M)
     return found
 
 
-def _split(args: Sequence[str], with_value: frozenset[str]) -> tuple[list[str], frozenset[str]]:
-    """(positional words, the options given) of `args`, read by _options."""
-    positional, options = _options(args, with_value)
-    return positional, frozenset(name for name, _ in options)
+def _values_match(
+    values: tuple[tuple[str, str], ...], args: Sequence[str], with_value: frozenset[str], cwd: str
+) -> bool:
+    """Every (option, regex) of `values` has a value that matches: literally, as the text of a `file://`
+    value, or because planlint cannot see it (a computed value, a file it cannot read)."""
+    from planlint.guard.files import read_text
 
-
-def _options(
-    args: Sequence[str], with_value: frozenset[str]
-) -> tuple[list[str], list[tuple[str, str | None]]]:
-    """(positional words, (option, value) pairs) read the way getopt_long reads them
-    (https://man7.org/linux/man-pages/man3/getopt.3.html): a value attached (`-fFILE`, `-cDROP…`,
-    `--file=F`) or in the next word, short options bundled (`-Xf FILE`), and a long option abbreviated to
-    an unambiguous prefix (`--comm=…`). Tools built on Go's pflag (kubectl) take no abbreviations; reading
-    them anyway can only find more, never less. `with_value` lists the options that take a value."""
-    longs = sorted(o for o in with_value if o.startswith("--"))
-    positional: list[str] = []
-    options: list[tuple[str, str | None]] = []
-    i = 0
-    while i < len(args):
-        word = args[i]
-        if word == "--":
-            positional += args[i + 1 :]
-            break
-        if word.startswith("--") and len(word) > 2:
-            name, eq, value = word.partition("=")
-            matches = [o for o in longs if o.startswith(name)]
-            full = name if name in with_value else matches[0] if len(matches) == 1 and len(name) > 3 else name
-            if full not in with_value:
-                options.append((name, value if eq else None))
-            elif eq:
-                options.append((full, value))
-            else:
-                options.append((full, args[i + 1] if i + 1 < len(args) else None))
-                i += 1
-        elif word.startswith("-") and len(word) > 1:
-            for j in range(1, len(word)):
-                option = "-" + word[j]
-                if option in with_value:
-                    rest = word[j + 1 :]
-                    if rest:
-                        options.append((option, rest))
-                    else:
-                        options.append((option, args[i + 1] if i + 1 < len(args) else None))
-                        i += 1
-                    break
-                options.append((option, None))
-        else:
-            positional.append(word)
-        i += 1
-    return positional, options
-
-
-def _match_words(words: tuple[frozenset[str], ...], positional: list[str]) -> bool | None:
-    """True: every word matches; False: a computed word stands where a listed word must; None: no match."""
-    for expected, word in zip(words, positional + [""] * len(words), strict=False):
-        if is_dynamic(word):
+    given_values = options(args, with_value)[1]
+    for option, pattern in values:
+        found = [v for name, v in given_values if name == option and v is not None]
+        for i, value in enumerate(found):
+            if value.startswith(_SCHEMES):
+                found[i] = read_text(value.partition("://")[2], cwd).text or "$"  # unread: assume the worst
+        if not any("$" in v or "`" in v or re.search(pattern, v) for v in found):
             return False
-        if word.split("/", 1)[0] not in expected:
-            return None
     return True
 
 
@@ -359,5 +304,5 @@ def _read_statements(texts: list[str], files: list[str], cwd: str) -> str:
 def _sql_texts(args: Sequence[str], sql_options: frozenset[str], with_value: frozenset[str]) -> list[str]:
     """The values of `sql_options` in `args` (read by _options; `with_value` are all value-taking options)."""
     return [
-        value for name, value in _options(args, with_value)[1] if name in sql_options and value is not None
+        value for name, value in options(args, with_value)[1] if name in sql_options and value is not None
     ]

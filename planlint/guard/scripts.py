@@ -68,6 +68,12 @@ def code_style(call: Call) -> None:
     acc.commands.append(
         SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file, cwd=acc.cwd)
     )
+    from planlint.guard.destructive import program_argv
+
+    program = program_argv(words)
+    if program[0] != words[0]:  # `python3 -m awscli ssm send-command …`: read as the `aws` command it is
+        acc.peel(list(program), depth, via, env)
+        return
     codes = [words[i + 1] for i, w in enumerate(words[1:-1], start=1) if w in launcher.code_options]
     if launcher.code_in_args:
         codes.append(" ".join(words[1:]))

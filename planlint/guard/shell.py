@@ -102,10 +102,10 @@ class Reader:
     def mentions(self, value: bool) -> None:
         self._mentions, self._line = value, ""
 
-    def parse_into(self, text: str, depth: int, via: tuple[str, ...]) -> None:
-        """Read `text` as a nested shell program (`bash -c TEXT`, `trap TEXT EXIT`, …)."""
+    def parse_into(self, text: str, depth: int, via: tuple[str, ...], stdin: str | None = None) -> None:
+        """Read `text` as a nested shell program (`bash -c TEXT`, `ssh host TEXT`) reading `stdin`."""
         saved = (self.stdin, self.writes_file)
-        _parse_into(text, self, depth, via)
+        _parse_into(text, self, depth, via, stdin)
         self.stdin, self.writes_file = saved
 
     def parse_file(self, text: str, depth: int, via: tuple[str, ...]) -> None:
@@ -155,7 +155,7 @@ def plain_words(text: str) -> list[str]:
     return words if words and words[0] not in _RESERVED else []
 
 
-def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
+def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None = None) -> None:
     if depth > MAX_DEPTH:
         acc.unverifiable.append("shell nesting too deep to follow")
         return
@@ -166,7 +166,7 @@ def _parse_into(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> Non
     if root.has_error and not acc.in_file:
         where = _first_error(root)
         acc.unverifiable.append(f"bash syntax planlint cannot read with certainty (near {where!r})")
-    _walk(root, acc, depth, via, stdin=STDIN_NONE)
+    _walk(root, acc, depth, via, stdin=stdin)
 
 
 def _unglue_backslash_lines(text: str) -> str:

@@ -30,6 +30,7 @@ SCHEMAS = {
     "shell": "shell.schema.json",
     "bound_files": "bound_files.schema.json",
     "env_commands": "env_commands.schema.json",
+    "remote": "remote.schema.json",
 }
 
 # The hook reads the tables on every agent tool call: this module finds and checks them with `os.path`
@@ -141,7 +142,8 @@ _STYLE_DOCS = {
     "code": "an interpreter: inline code that starts programs is refused when it names a tool or computes them",
     "script": "reads a script into the current shell",
     "exec-options": "runs the words after `-exec`-like options",
-    "container": "runs a command in a container or pod",
+    "container": "runs a command in a container or pod (see Remote execution)",
+    "remote": "a cloud CLI: commands that run shell text elsewhere are judged (see Remote execution)",
     "package-exec": "runs a package's binary",
     "package-script": "runs a project recipe by name (read from the runner's file: see Task runners)",
     "copy": "copies files: a tool's binary copied under another name is refused",
@@ -213,8 +215,9 @@ def render_docs() -> str:
         lines.append(f"| {', '.join(f'`{n}`' for n in t['names'])} | {what} | {t['source']} |")
     from planlint.guard.envvars import env_docs
     from planlint.guard.iac_inputs import bound_files_docs
+    from planlint.guard.remote import remote_docs
 
-    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs()) + "\n"
+    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs() + remote_docs()) + "\n"
 
 
 def _files_docs() -> list[str]:

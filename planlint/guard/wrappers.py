@@ -167,8 +167,8 @@ def _string(call: Call) -> None:
         else skip_options(words, i, launcher) + launcher.positional
     )
     positional = [w for w in words[start:] if not w.startswith("-")]
-    if launcher.runs == "string" and i < len(words):
-        acc.parse_into(" ".join(words[i:]), depth + 1, via)
+    if launcher.runs == "string" and i < len(words):  # `ssh host psql < drop.sql`: the input goes along
+        acc.parse_into(" ".join(words[i:]), depth + 1, via, acc.stdin)
     elif launcher.interactive and len(positional) <= launcher.positional + (tool_basename(words[0]) == "su"):
         from planlint.guard.scripts import read_stdin
 
@@ -196,18 +196,15 @@ def _exec_options(call: Call) -> None:
 
 
 def _container(call: Call) -> None:
-    """`docker run … hashicorp/terraform:1.9 destroy`, `kubectl exec pod -- terraform destroy`."""
-    _launcher, words, _start, acc, depth, via, env = call
-    acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file))
-    if "--" in words:
-        acc.peel(words[words.index("--") + 1 :], depth, via, env)
-        return
-    for i, word in enumerate(words[1:], start=1):
-        if TOOL_NAME.match(tool_basename(word)) and tool_basename(word) != tool_basename(words[0]):
-            acc.peel(words[i:], depth, via, env)
-            return
-        if " " in word and mentions_iac(word):
-            acc.parse_into(word, depth + 1, via)
+    from planlint.guard.containers import container_style  # only lines that run a container need it
+
+    container_style(call)
+
+
+def _remote(call: Call) -> None:
+    from planlint.guard.remote import remote_style  # only cloud CLI lines need it
+
+    remote_style(call)
 
 
 def _package_exec(call: Call) -> None:
@@ -318,6 +315,7 @@ STYLES: dict[str, Style] = {
     "script": _script,
     "exec-options": _exec_options,
     "container": _container,
+    "remote": _remote,
     "package-exec": _package_exec,
     "package-script": _package_script,
     "copy": _copy,

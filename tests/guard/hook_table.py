@@ -144,6 +144,13 @@ BYPASS_ATTEMPTS = [
     # import's -o/--out take a value: `--preview-only` here is the file name, and the import runs
     "pulumi import --out --preview-only aws:s3/bucket:Bucket logs my-bucket --yes",
     "pulumi import -f --preview-only --yes",
+    # remote execution (rules/commands/remote.yaml): the text run elsewhere is judged; a session is unseen
+    "aws ssm send-command --document-name AWS-RunShellScript --parameters 'commands=[\"terraform destroy\"]'",
+    "gcloud compute ssh web-1 --command 'terraform destroy -auto-approve'",
+    "az vm run-command invoke -g rg -n vm --command-id RunShellScript --scripts 'terraform destroy'",
+    "kubectl run tf --image=hashicorp/terraform -- destroy -auto-approve",
+    "docker exec db psql -c 'DROP TABLE users'",
+    "aws ssm start-session --target i-0abc",
 ]
 
 # Variables whose value a program of the line runs (rules/commands/env_commands.yaml); each one passed the
@@ -260,6 +267,9 @@ HARMLESS = [
     "terraform plan -replace='aws_db_instance.db[0]'",
     "planlint guard -- terraform import 'aws_s3_bucket.logs[0]' my-bucket",
     "pulumi import --preview-only aws:s3/bucket:Bucket logs my-bucket",
+    "aws ssm list-commands",
+    "docker exec db ls /var/lib/postgresql",
+    "kubectl exec db-0 -- ls",
 ]
 
 TABLE: list[tuple[str, str]] = (
