@@ -56,6 +56,7 @@ class _Entry(NamedTuple):
     what: str
     source: str
     values: tuple[tuple[str, str], ...] = ()  # (option, regex): only with such a value (`Status=Suspended`)
+    argument_statements: bool = False  # its positional words are a statement too (`redis-cli FLUSHALL`)
 
 
 def _alternatives(value: Any) -> frozenset[str]:
@@ -84,6 +85,7 @@ def _catalogue() -> tuple[dict[str, frozenset[str]], dict[str, tuple[_Entry, ...
             item["what"],
             item["source"],
             tuple(item.get("values", {}).items()),
+            item.get("argument_statements", False),
         )
         for program in _alternatives(item["program"]):
             entries.setdefault(program, []).append(entry)
@@ -108,6 +110,7 @@ def destructive_command(
         return None
     with_value = value_options(program) | file_options(program)
     positional, flags = split(argv[1:], with_value)
+    positional = command_words(program, positional)
     words = frozenset(argv[1:])
     for entry in candidates:
         if entry.statements is not None:
@@ -119,6 +122,7 @@ def destructive_command(
                 texts = [v for v in values if not v.startswith(_SCHEMES)]
             else:
                 texts = _sql_texts(argv[1:], entry.sql_options, with_value) + ([stdin] if stdin else [])
+                texts += [" ".join(positional)] if entry.argument_statements and positional else []
                 files = _sql_texts(argv[1:], entry.sql_file_options, with_value)
             unseen = _read_statements(texts, files, cwd)
             if unseen:
@@ -143,6 +147,22 @@ def destructive_command(
         what = entry.what if matched else f"{entry.what}, unless a word computed at run time says otherwise"
         return DestructiveCommand(entry.id, program, what, entry.source)
     return None
+
+
+@lru_cache(maxsize=1)
+def _release_tracks() -> dict[str, frozenset[str]]:
+    from planlint.guard.tables import load_table
+
+    programs = load_table("destructive")["programs"]
+    return {
+        name: frozenset(spec["release_tracks"]) for name, spec in programs.items() if "release_tracks" in spec
+    }
+
+
+def command_words(program: str, positional: list[str]) -> list[str]:
+    """`positional` without a leading release track (`gcloud beta sql …` runs `sql …`)."""
+    tracks = _release_tracks().get(program)
+    return positional[1:] if tracks and positional and positional[0] in tracks else positional
 
 
 def catalogued(program: str) -> bool:

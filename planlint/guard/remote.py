@@ -79,7 +79,7 @@ def _table() -> dict[str, tuple[Remote, ...]]:
 def remote_style(call: Call) -> None:
     """Record the command itself (the delete catalogue judges it), then judge what it runs elsewhere."""
     from planlint.guard.cli_args import match_words, options
-    from planlint.guard.destructive import file_options, program_argv, value_options
+    from planlint.guard.destructive import command_words, file_options, program_argv, value_options
 
     _launcher, words, _start, acc, depth, via, env = call
     acc.commands.append(SimpleCommand(tuple(words), env, via=via[:-1], writes_file=acc.writes_file,
@@ -89,22 +89,25 @@ def remote_style(call: Call) -> None:
     entries = _table().get(program, ())
     own = frozenset(o for e in entries for o in e.options())
     positional, _ = options(argv[1:], value_options(program) | file_options(program) | own)
+    positional = command_words(program, positional)
     for entry in entries:
         matched = match_words(entry.words, positional)
         if matched is False:
             acc.unverifiable.append(f"`{program}` is given a subcommand computed at run time")
             return
         if matched:
-            _judge(entry, argv, acc, depth, via)
+            _judge(entry, argv, acc, depth, via, shown=" ".join([program, *positional[: len(entry.words)]]))
             return
 
 
-def _judge(entry: Remote, argv: tuple[str, ...], acc: Reader, depth: int, via: tuple[str, ...]) -> None:
-    shown = f"{entry.program} {' '.join(sorted(w)[0] for w in entry.words)}"
+def _judge(
+    entry: Remote, argv: tuple[str, ...], acc: Reader, depth: int, via: tuple[str, ...], *, shown: str
+) -> None:
+    """Judge the text `argv` (matching `entry`, shown as `shown`: `aws ssm send-command`) runs elsewhere."""
     values = _values(argv[1:], entry.options(), entry.program in _LISTS)
     unseen = next((o for o in entry.unseen_options if o in values), None)
     if unseen is not None:
-        _refuse(acc, f"`{shown}` takes what it runs from {unseen}, which planlint does not read")
+        acc.unverifiable.append(f"`{shown}` takes what it runs from {unseen}, which planlint does not read")
         return
     texts: list[str] = []
     keys = entry.script_keys
@@ -118,7 +121,7 @@ def _judge(entry: Remote, argv: tuple[str, ...], acc: Reader, depth: int, via: t
             return
         where = entry.runs.get(name)
         if where is None:
-            _refuse(acc, f"`{shown}` runs {name!r}, whose commands planlint cannot see")
+            acc.unverifiable.append(f"`{shown}` runs {name!r}, whose commands planlint cannot see")
             return
         texts += _texts(values.get(where, []), entry, acc) if where.startswith("-") else []
         keys = frozenset(()) if where.startswith("-") else frozenset((where,))
@@ -142,16 +145,12 @@ def _judge(entry: Remote, argv: tuple[str, ...], acc: Reader, depth: int, via: t
             acc.parse_into(text, depth + 1, via, stdin)
 
 
-def _refuse(acc: Reader, reason: str) -> None:
-    acc.unverifiable.append(reason)
-
-
 def _without(entry: Remote, shown: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
     """Nothing names a command: an interactive session, a required command left out, or nothing runs."""
     if entry.without == "session":
         _session(shown, "an interactive shell", acc, depth, via)
     elif entry.without == "unseen":
-        _refuse(acc, f"`{shown}` without a command planlint can read")
+        acc.unverifiable.append(f"`{shown}` without a command planlint can read")
 
 
 def _session(shown: str, what: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -159,7 +158,9 @@ def _session(shown: str, what: str, acc: Reader, depth: int, via: tuple[str, ...
     if acc.stdin is not None and acc.stdin != STDIN_COMPUTED:
         acc.parse_into(acc.stdin, depth + 1, via)
     else:
-        _refuse(acc, f"`{shown}` opens {what} on another machine, whose commands planlint cannot see")
+        acc.unverifiable.append(
+            f"`{shown}` opens {what} on another machine, whose commands planlint cannot see"
+        )
 
 
 def _opens_shell(text: str) -> bool:
@@ -208,7 +209,9 @@ def _texts(values: list[str], entry: Remote, acc: Reader) -> list[str]:
             continue
         found = read_text(value[len(prefix) :], acc.cwd)
         if found.text is None:
-            _refuse(acc, f"`{entry.program}` runs the text of {found.shown}, which planlint cannot read")
+            acc.unverifiable.append(
+                f"`{entry.program}` runs the text of {found.shown}, which planlint cannot read"
+            )
         else:
             texts.append(found.text)
     return texts
@@ -223,13 +226,15 @@ def _parameter_texts(
         for raw in _texts(values.get(option, []), entry, acc):
             mapping = parameter_map(raw)
             if mapping is None:
-                _refuse(acc, f"`{entry.program}` is given {option} planlint cannot read")
+                acc.unverifiable.append(f"`{entry.program}` is given {option} planlint cannot read")
                 continue
             for key, items in mapping.items():
                 if key in keys or (entry.selector and key == ""):
                     texts.append("\n".join(items))
                 elif key in entry.unseen_keys:
-                    _refuse(acc, f"`{entry.program}` runs a script from {key}, which planlint cannot read")
+                    acc.unverifiable.append(
+                        f"`{entry.program}` runs a script from {key}, which planlint cannot read"
+                    )
                 elif entry.selector:  # `FOO=1 terraform destroy` in a list reads as a key: judged as written
                     texts += [f"{key}={item}" for item in items]
     for option in entry.parameter_files:  # `--metadata-from-file startup-script=s.sh`: the file's text

@@ -19,7 +19,7 @@ from .hook_rig import hook_reply, install_stubs, use_stubs
 from .test_guard_terraform import make_trust
 
 PROGRAMS = ["aws", "gcloud", "gsutil", "az", "mongosh", "mongo", "clickhouse-client", "etcdctl", "docker",
-            "podman", "docker-compose", "psql", "mysql", "serverless", "sls", "copilot", "amplify"]  # fmt: skip
+            "podman", "docker-compose", "psql", "mysql", "redis-cli", "serverless", "sls", "copilot", "amplify"]  # fmt: skip
 R = "aws rds modify-db-instance --db-instance-identifier prod"
 VERSIONING = "aws s3api put-bucket-versioning --bucket prod-data --versioning-configuration"
 PITR = "aws dynamodb update-continuous-backups --table-name orders --point-in-time-recovery-specification"
@@ -65,7 +65,13 @@ BY_ENTRY = {
         "gcloud sql instances patch prod-db --no-deletion-protection",
         "gcloud compute instances update web-1 --no-deletion-protection",
     ],
-    "gcloud-sql-no-backups": ["gcloud sql instances patch prod-db --no-backup"],
+    "gcloud-sql-no-backups": [
+        "gcloud sql instances patch prod-db --no-backup",
+        "gcloud beta sql instances patch prod-db --no-enable-point-in-time-recovery",
+    ],
+    "gcloud-sql-delete": [
+        "gcloud beta sql instances delete prod-db"
+    ],  # a release track runs the same command
     "gcloud-storage-no-versioning": ["gcloud storage buckets update gs://prod-data --no-versioning"],
     "gsutil-versioning-off": ["gsutil versioning set off gs://prod-data"],
     "az-lock-delete": ["az lock delete --name no-delete --resource-group prod"],
@@ -112,6 +118,11 @@ BY_ENTRY = {
         "psql -f wipe.sql prod",
     ],
     "mysql-drop": ["mysql -e 'update accounts set balance = 0' prod"],
+    "redis-flush": [
+        "redis-cli FlushAll",
+        "echo FLUSHALL | redis-cli -h cache",
+        "redis-cli EVAL \"redis.call('flushdb')\" 0",
+    ],
     # deploys planlint cannot judge
     "serverless-deploy": ["serverless deploy --stage prod", "sls deploy"],
     "copilot-deploy": ["copilot deploy --env prod"],
@@ -136,6 +147,7 @@ QUIET = [
     "gcloud sql instances patch prod-db --deletion-protection",
     "gcloud storage buckets update gs://prod-data --versioning",
     "gsutil versioning get gs://prod-data",
+    "gcloud beta sql instances describe prod-db",
     "az lock list -g prod",
     "az lock create --name no-delete --lock-type CanNotDelete -g prod",
     "mongosh prod --eval 'db.orders.find()'",
@@ -152,6 +164,8 @@ QUIET = [
     "psql -c 'UPDATE users SET admin = false WHERE id = 7'",
     "psql -c 'INSERT INTO t (id, a) VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET a = excluded.a'",
     "mysql -e 'SELECT updated_at FROM users' prod",
+    "redis-cli -h cache GET user:1",
+    "redis-cli ping",
     "serverless info --stage prod",
     "serverless package",
     "copilot svc ls",

@@ -11,15 +11,14 @@ in real bash and asks the real `planlint hook claude` process."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from .hook_rig import hook_reply, install_stubs, use_stubs
+from .test_hook_platform_deletes import _answer
 
 PROGRAMS = [
     "aws",
@@ -73,6 +72,7 @@ DENIED = {
     "gcloud compute ssh web-1 --zone europe-west1-b --command 'terraform destroy -auto-approve'": DESTROY,
     "gcloud compute ssh web-1 --command=\"psql -c 'DROP TABLE users'\"": APPROVAL,
     "gcloud compute ssh web-1 -- terraform destroy": DESTROY,
+    "gcloud alpha compute ssh web-1 --command 'terraform destroy'": DESTROY,
     "gcloud compute ssh web-1 --zone europe-west1-b": UNSEEN,
     "gcloud compute tpus tpu-vm ssh tpu-1 --command 'terraform destroy'": DESTROY,
     "gcloud compute instances add-metadata web-1 --metadata startup-script='terraform destroy -auto-approve'": DESTROY,
@@ -158,18 +158,6 @@ def tree(tmp_path: Path, stubs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "destroy.sh").write_text("cd /srv/infra\nterraform destroy -auto-approve\n")
     (tmp_path / "drop.sql").write_text("DROP TABLE users;\n")
     return tmp_path
-
-
-def _answer(command: str, cwd: Path, stubs: Path) -> str:
-    """The real `planlint hook claude` process."""
-    event = {"tool_name": "Bash", "tool_input": {"command": command}, "hook_event_name": "PreToolUse"}
-    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "planlint", "hook", "claude", "--guard-account", "none"],
-        input=json.dumps(event), capture_output=True, text=True, cwd=cwd, env=env, timeout=60, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
 
 
 @pytest.mark.parametrize(("command", "why"), DENIED.items())
