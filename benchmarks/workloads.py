@@ -162,11 +162,12 @@ class Sample:
     runs: int
 
 
-def measure_once(cmd: Sequence[str], stdin: Path | None = None) -> tuple[float, int]:
-    """Run `cmd` as a fresh child (stdin from a file, else empty); return wall time and its own peak RSS."""
+def measure_once(cmd: Sequence[str], stdin: Path | None = None, cwd: Path | None = None) -> tuple[float, int]:
+    """Run `cmd` as a fresh child (stdin from a file, else empty; in `cwd`, else here); return wall time and
+    its own peak RSS."""
     with tempfile.TemporaryFile() as err, Path(stdin or os.devnull).open("rb") as feed:
         start = time.perf_counter()  # err is a file, not a pipe: a chatty child cannot block on it
-        proc = subprocess.Popen(cmd, stdin=feed, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(cmd, stdin=feed, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
         # wait4 reports the rusage of exactly this child, so ru_maxrss is not the max over earlier runs
         # (which RUSAGE_CHILDREN of this process would be).
         _, status, usage = os.wait4(proc.pid, 0)
@@ -181,8 +182,8 @@ def measure_once(cmd: Sequence[str], stdin: Path | None = None) -> tuple[float, 
     return wall, rss
 
 
-def measure(cmd: Sequence[str], runs: int, stdin: Path | None = None) -> Sample:
-    samples = [measure_once(cmd, stdin) for _ in range(runs)]
+def measure(cmd: Sequence[str], runs: int, stdin: Path | None = None, cwd: Path | None = None) -> Sample:
+    samples = [measure_once(cmd, stdin, cwd) for _ in range(runs)]
     return Sample(
         wall_s=statistics.median(w for w, _ in samples),
         rss_bytes=int(statistics.median(r for _, r in samples)),

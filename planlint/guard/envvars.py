@@ -45,7 +45,6 @@ class Variable(NamedTuple):
 class _Table(NamedTuple):
     exact: dict[str, Variable]
     prefixes: tuple[Variable, ...]
-    git: tuple[tuple[tuple[str, ...], str], ...]  # (key pattern split at dots, value kind)
 
 
 @cache
@@ -64,8 +63,7 @@ def _table() -> _Table:
                 prefixes.append(var)
             else:
                 exact[name] = var
-    git = tuple((tuple(k.lower().split(".")), e["value"]) for e in table["git_config"] for k in e["keys"])
-    return _Table(exact, tuple(prefixes), git)
+    return _Table(exact, tuple(prefixes))
 
 
 def lookup(name: str) -> Variable | None:
@@ -154,14 +152,10 @@ def _judge(var: Variable, name: str, value: str, env: Mapping[str, str], site: S
 
 
 def _run_text(text: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
-    """Judge shell text a program runs with `sh -c`; plain words (`less -R`, `cat`) without the grammar."""
-    from planlint.guard.shell import plain_words
+    """Judge shell text a program runs with `sh -c` (planlint/guard/git_settings.py `run_text`)."""
+    from planlint.guard.git_settings import run_text
 
-    words = plain_words(text)
-    if words:
-        acc.peel(words, depth, via, ())
-    else:
-        acc.parse_into(text, depth, via)
+    run_text(text, acc, depth, via)
 
 
 def _readers(var: Variable) -> str:
@@ -194,29 +188,21 @@ def _git_config(name: str, value: str, env: Mapping[str, str], site: Site) -> No
 
 
 def git_setting(key: str, value: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
-    """Judge one git setting `key=value` by rules/commands/env_commands.yaml's `git_config`."""
-    kind = _git_kind(key)
-    if kind == "shell":
-        _run_text(value, acc, depth, via)
-    elif kind in ("bang", "helper") and value.startswith("!"):
-        _run_text(value[1:], acc, depth, via)
-    elif kind == "helper" and "/" in value.split(" ", 1)[0]:
-        acc.peel(value.split(), depth, via, ())
-    elif kind == "opaque":
+    """Judge one git setting `key=value` set through the environment (rules/commands/git.yaml `settings`).
+
+    A setting that names a directory or file of settings or hooks is refused: every git the line starts,
+    however deep, reads the environment, and planlint does not follow it there.
+    """
+    from planlint.guard.git_settings import PATH_KINDS, judge_setting
+
+    if judge_setting(key, value, acc, depth, via) in PATH_KINDS:
         acc.unverifiable.append(f"git's {key} names files or hooks ({value!r}) that planlint does not read")
 
 
 def _git_kind(key: str) -> str | None:
-    parts = key.lower().split(".")
-    if len(parts) < 2:
-        return None
-    section, name, middle = parts[0], parts[-1], len(parts) > 2
-    for pattern, kind in _table().git:
-        if (len(pattern) == 3) != middle or pattern[0] != section:
-            continue
-        if pattern[-1] in ("*", name):
-            return kind
-    return None
+    from planlint.guard.git_settings import setting_kind
+
+    return setting_kind(key)
 
 
 def judge_read(words: list[str], acc: Reader) -> None:
@@ -262,10 +248,10 @@ def env_docs() -> list[str]:
     for e in table["variables"]:
         lines.append(f"| {', '.join(f'`{n}`' for n in e['names'])} | {e['value']} "
                      f"| {', '.join(e['read_by'])} | {e['source']} |")  # fmt: skip
-    lines += ["", "git settings judged the same way (`GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_KEY_n`):", "",
-              "| keys | value | source |", "|---|---|---|"]  # fmt: skip
-    for g in table["git_config"]:
-        lines.append(f"| {', '.join(f'`{k}`' for k in g['keys'])} | {g['value']} | {g['source']} |")
+    lines += [
+        "",
+        "git settings (`GIT_CONFIG_PARAMETERS`, `GIT_CONFIG_KEY_n`) are judged by the git table below.",
+    ]
     lines += ["", "Removed by guard only:", "", "| variables | why | source |", "|---|---|---|"]
     for s in table["guard_strips"]:
         lines.append(f"| {', '.join(f'`{n}`' for n in s['names'])} | {s['why']} | {s['source']} |")

@@ -10,7 +10,6 @@ commit, as `planlint gate` does, and the label must have been added after the ga
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -60,13 +59,9 @@ def binding_problems(
 
 
 def _local_head(cwd: Path) -> str | None:
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(cwd), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return proc.stdout.strip() or None if proc.returncode == 0 else None
+    from planlint.guard.git_trusted import git_output  # settings that run nothing (git_trusted.py)
+
+    return git_output(cwd, "rev-parse", "HEAD")
 
 
 def pull_request_approval(

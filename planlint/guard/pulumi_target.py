@@ -17,8 +17,9 @@ from typing import Any
 
 from planlint.approvals.policy import working_tree
 from planlint.guard.classify import Classification
+from planlint.guard.git_trusted import git_output
 from planlint.guard.pulumi_args import ArgumentError, flag_values, tokens
-from planlint.guard.scope import git_output, render_scope
+from planlint.guard.scope import render_scope
 
 _USERINFO = re.compile(r"^([a-z][\w+.-]*://)[^/@]*@", re.IGNORECASE)
 

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
 from planlint.approvals.policy import working_tree
 from planlint.guard.classify import Classification
-
-
-def git_output(directory: Path, *args: str) -> str | None:
-    """`git -C directory ARGS` output, or None when git fails or prints nothing."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(directory), *args], capture_output=True, text=True, check=False
-        )
-    except OSError:
-        return None
-    return proc.stdout.strip() or None if proc.returncode == 0 else None
+from planlint.guard.git_trusted import git_output
 
 
 def _clean(value: str) -> str:

@@ -112,10 +112,16 @@ def _after_path_change(verdict: Classification, line: ShellLine) -> Classificati
 
 
 def _set_by(verdict: Classification, command: SimpleCommand) -> Classification:
-    """Name the variable whose value runs the command (`GIT_PAGER='terraform destroy' git log`)."""
-    setter = next((v for v in command.via if v.isupper()), None) if command.via else None
+    """Name the variable whose value runs the command (`GIT_PAGER='terraform destroy' git log`), or the git
+    hook or setting git runs it from (`git hook /repo/.git/hooks/pre-commit`)."""
+    git = next((v for v in reversed(command.via) if v.startswith("git ")), None)
+    setter = git or next((v for v in command.via if v.isupper()), None)
     if setter is None or not verdict.gated:
         return verdict
+    if setter.startswith("git "):
+        return verdict._replace(
+            reason=f"{verdict.reason}; git runs it from the {setter.removeprefix('git ')}"
+        )
     return verdict._replace(reason=f"{verdict.reason}; it is the value of {setter}, which the line sets")
 
 

@@ -31,6 +31,7 @@ SCHEMAS = {
     "bound_files": "bound_files.schema.json",
     "env_commands": "env_commands.schema.json",
     "remote": "remote.schema.json",
+    "git": "git.schema.json",
 }
 
 # The hook reads the tables on every agent tool call: this module finds and checks them with `os.path`
@@ -150,6 +151,7 @@ _STYLE_DOCS = {
     "alias": "defines an alias: its body is judged",
     "trap": "sets a handler: its text is judged",
     "coproc": "starts a coprocess: its command is judged",
+    "git": "git: its settings, hooks and aliases are judged (see git settings and hooks)",
 }
 
 
@@ -214,10 +216,11 @@ def render_docs() -> str:
                 "refuse": f"refused: {t.get('reason')}"}[t["reads"]]  # fmt: skip
         lines.append(f"| {', '.join(f'`{n}`' for n in t['names'])} | {what} | {t['source']} |")
     from planlint.guard.envvars import env_docs
+    from planlint.guard.git_settings import git_docs
     from planlint.guard.iac_inputs import bound_files_docs
     from planlint.guard.remote import remote_docs
 
-    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs() + remote_docs()) + "\n"
+    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs() + remote_docs() + git_docs()) + "\n"
 
 
 def _files_docs() -> list[str]:

@@ -285,6 +285,12 @@ def _package_script(call: Call) -> None:
     package_script(call)
 
 
+def _git(call: Call) -> None:
+    from planlint.guard.git_line import git_style  # asks git itself: only a line that runs git
+
+    git_style(call)
+
+
 # Shells, `source` and interpreters (planlint/guard/scripts.py) are imported when a line runs one.
 def _shell(call: Call) -> None:
     from planlint.guard.scripts import shell_style
@@ -322,4 +328,5 @@ STYLES: dict[str, Style] = {
     "alias": _alias,
     "trap": _trap,
     "coproc": _coproc,
+    "git": _git,
 }

@@ -170,6 +170,12 @@ ATTACKS: list[Attack] = [
     Attack("launcher", "git -c core.sshCommand='terraform destroy' fetch", "destroy", None),
     Attack("launcher", "git -c filter.x.clean='terraform destroy' add .", "destroy", None),
     Attack("launcher", "git -c merge.ours.driver='terraform destroy' merge main", "destroy", None),
+    # git: aliases, settings a line writes, subcommands that run shell text (planlint/guard/git_line.py)
+    Attack("git", "git -c alias.x='!terraform destroy' x", "destroy", "terraform destroy"),
+    Attack("git", "git -c alias.x='-c alias.y=!terraform\\ destroy y' x", "destroy", "terraform destroy"),
+    Attack("git", "git config alias.st '!terraform destroy'", "destroy", None),
+    Attack("git", "git submodule foreach 'terraform destroy'", "destroy", None),
+    Attack("git", "git bisect run terraform destroy", "destroy", None),
     Attack("package script", "npm run cdk -- destroy", "unverifiable", None),
     Attack("package script", "yarn cdk destroy", "approval", None),
     Attack("package script", "pnpm exec cdk destroy", "approval", None),

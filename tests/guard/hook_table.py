@@ -213,6 +213,38 @@ ENV_QUIET = [
     "printf -v OUT '%s' done; echo $OUT",
 ]
 
+# git runs what a setting, alias or subcommand option names (rules/commands/git.yaml): a line that writes
+# such a setting is judged by its value. tests/guard/test_hook_git.py replays hooks, aliases and settings of
+# real repositories with real git and bash.
+GIT_RUNS = [
+    "git config alias.st '!terraform destroy -auto-approve'",
+    "git config --global alias.up '!terraform apply -auto-approve'",
+    "git config core.fsmonitor 'terraform destroy -auto-approve'",
+    "git config set core.pager 'terraform destroy'",
+    "git config --add filter.x.smudge 'aws rds delete-db-instance --db-instance-identifier prod'",
+    "git config credential.helper '!terraform destroy -auto-approve'",
+    "git config --replace-all hook.lint.command 'terraform destroy'",
+    "git config alias.st \"!$CMD\"",  # computed by bash: the value must be literal
+    "git submodule foreach --recursive 'terraform destroy -auto-approve'",
+    "git bisect run terraform destroy -auto-approve",
+    "git rebase -x 'terraform apply -auto-approve' HEAD~3",
+    "git ls-remote --upload-pack='terraform destroy; git-upload-pack' ../other",
+    "git --exec-path=./bin commit -m x",
+    'git -c core.hooksPath="$HOOKS" commit -m x',
+    'git --config-env=core.pager=CMD log',  # the value is in a variable planlint cannot see
+]
+
+GIT_QUIET = [
+    "git config --get alias.st",
+    "git config --unset alias.st",
+    "git config user.name bot",
+    "git config core.pager 'less -FRX'",
+    "git config core.fsmonitor false",
+    "git --version",
+    "git -c core.hooksPath=/dev/null status",
+    "git rebase -x 'make test' HEAD~3",
+]
+
 HARMLESS = [
     "ls -la",
     "git status",
@@ -278,4 +310,6 @@ TABLE: list[tuple[str, str]] = (
     + [(c, "deny") for c in ENV_VARIABLES]
     + [(c, "silent") for c in HARMLESS]
     + [(c, "silent") for c in ENV_QUIET]
+    + [(c, "deny") for c in GIT_RUNS]
+    + [(c, "silent") for c in GIT_QUIET]
 )
