@@ -225,12 +225,18 @@ def judge_hooks(directory: str, names: frozenset[str] | None, acc: Reader, depth
         present = sorted(os.listdir(directory))
     except OSError:
         return  # no hooks directory: git runs no hooks
+    companions = git_table().hook_scripts.get(os.path.basename(os.path.normpath(directory)), ())
     for name in present:
         if name.endswith(".sample") or name.startswith(".") or (names is not None and name not in names):
             continue
         path = os.path.join(directory, name)
-        if not os.path.isdir(path):
-            judge_hook(path, acc, depth, via)
+        if os.path.isdir(path):
+            continue
+        judge_hook(path, acc, depth, via)
+        for script in companions:  # husky 9: .husky/_/pre-commit runs .husky/pre-commit
+            companion = os.path.normpath(os.path.join(directory, script.replace("{hook}", name)))
+            if os.path.isfile(companion):
+                judge_hook(companion, acc, depth, via)
 
 
 def judge_hook(path: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:

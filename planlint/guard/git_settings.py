@@ -39,6 +39,7 @@ class Subcommand(NamedTuple):
 class GitTable(NamedTuple):
     settings: tuple[tuple[tuple[str, ...], str], ...]  # (key pattern split at dots, value kind)
     subcommands: dict[str, Subcommand]
+    hook_scripts: dict[str, tuple[str, ...]]  # hooks directory name → scripts relative to it ({hook})
 
 
 @cache
@@ -53,7 +54,10 @@ def git_table() -> GitTable:
         entry = Subcommand(frozenset(e["hooks"]), frozenset(e.get("options", ())), e.get("command_after", ""),
                            e.get("text_after", ""))  # fmt: skip
         subcommands.update(dict.fromkeys(e["names"], entry))
-    return GitTable(settings, subcommands)
+    scripts: dict[str, tuple[str, ...]] = {}
+    for e in table["hook_scripts"]:
+        scripts[e["hooks_dir"]] = (*scripts.get(e["hooks_dir"], ()), e["script"])
+    return GitTable(settings, subcommands, scripts)
 
 
 def setting_kind(key: str) -> str | None:
@@ -128,6 +132,10 @@ def git_docs() -> list[str]:
     ]
     for s in table["settings"]:
         lines.append(f"| {', '.join(f'`{k}`' for k in s['keys'])} | {s['value']} | {s['source']} |")
+    lines += ["", "Scripts of hook frameworks judged with the hook that runs them:", "",
+              "| framework | hooks directory | script | source |", "|---|---|---|---|"]  # fmt: skip
+    for h in table["hook_scripts"]:
+        lines.append(f"| {h['framework']} | `{h['hooks_dir']}` | `{h['script']}` | {h['source']} |")
     lines += ["", "Hooks a subcommand runs (a subcommand not listed, and not an alias, has every hook judged):",
               "", "| subcommands | hooks | shell-text options | source |", "|---|---|---|---|"]  # fmt: skip
     for c in table["subcommands"]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from planlint.guard.launcher import launchers, skip_options
 from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
-from planlint.guard.shellwords import tool_basename
+from planlint.guard.shellwords import is_dynamic, tool_basename
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:
@@ -118,4 +118,7 @@ def script_style(call: Call) -> None:
     if len(words) < 2:
         acc.unverifiable.append(f"`{words[0]}` without a file reads commands planlint cannot see")
         return
+    if acc.in_file and is_dynamic(words[1]):
+        return  # `. "$(dirname "$0")/h"` in a file that names no infrastructure tool: tolerated like a computed
+        # program name there (planlint/guard/shell.py); what the file runs literally is still judged
     run_script(acc, words[1], depth, via, f"`{words[0]}`")

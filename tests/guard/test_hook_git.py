@@ -114,6 +114,25 @@ def _python_hook(root: Path) -> None:
     _script(root / "repo" / ".git" / "hooks" / "pre-commit", code)
 
 
+# husky 9's layout (typicode.github.io/husky): core.hooksPath is .husky/_, whose hook files source `h`, which
+# runs the repository's .husky/<hook> through paths it computes (synthetic copy, shortened).
+HUSKY_H = (
+    '#!/usr/bin/env sh\nn=$(basename "$0")\ns=$(dirname "$(dirname "$0")")/$n\n[ ! -f "$s" ] && exit 0\n'
+    'sh -e "$s" "$@"\n'
+)
+
+
+def _husky(script: str) -> Callable[[Path], None]:
+    def setup(root: Path) -> None:
+        husky = root / "repo" / ".husky"
+        _script(husky / "_" / "h", HUSKY_H)
+        _script(husky / "_" / "pre-commit", '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+        (husky / "pre-commit").write_text(script)
+        _git(root, root / "repo", "config", "core.hooksPath", ".husky/_")
+
+    return setup
+
+
 # (setup, line, the screening kind, text the reason must hold). Real bash starts terraform for every row.
 ATTACKS: list[tuple[Callable[[Path], None], str, str, str]] = [
     (lambda r: _hooks(r, "pre-commit"), "git commit -qam x", "destroy", ".git/hooks/pre-commit"),
@@ -137,6 +156,7 @@ ATTACKS: list[tuple[Callable[[Path], None], str, str, str]] = [
      "pre-commit"),
     (_config("diff.external", "terraform destroy"), "git diff", "destroy", "diff.external"),
     (_filter, "git add a.txt", "destroy", "filter.x.clean"),
+    (_husky("terraform destroy -auto-approve\n"), "git commit -qam x", "destroy", ".husky/pre-commit"),
     (lambda r: _script(r / "fsm.sh"), "git config core.fsmonitor ../fsm.sh && git status", "destroy",
      "core.fsmonitor"),
     (lambda r: None, "git config alias.st '!terraform destroy -auto-approve' && git st", "destroy", "alias.st"),
@@ -179,7 +199,10 @@ QUIET: list[tuple[Callable[[Path], None], str]] = [
     (_config("alias.st", "!terraform destroy -auto-approve"), "git config --unset alias.st"),
     (_config("alias.st", "!terraform destroy -auto-approve"), "git config --get alias.st"),
     (_config("alias.lg", "log --oneline"), "git lg"),
-    (lambda r: (_hooks(r, "pre-commit"), _config("alias.lg", "log --oneline")(r)), "git lg"),  # log runs no hook
+    (
+        lambda r: (_hooks(r, "pre-commit"), _config("alias.lg", "log --oneline")(r)),
+        "git lg",
+    ),  # log runs no hook
     (lambda r: None, "mkdir fresh && cd fresh && git init -q"),  # a directory the line creates
     (_config("core.pager", "less -FRX"), "git log"),
     (_config("core.fsmonitor", "false"), "git status"),
@@ -188,6 +211,7 @@ QUIET: list[tuple[Callable[[Path], None], str]] = [
         "git commit -qam x",
     ),
     (lambda r: None, "git --version"),
+    (_husky("echo lint-staged\n"), "git commit -qam x"),
 ]
 
 
