@@ -115,7 +115,32 @@ def _condition_holds(
     if tests is not None and not _any_passes(before_fields.get(key), condition.path, tests):
         return False
     tests = _after_tests(condition)
-    return tests is None or _any_passes(after_fields.get(key), condition.path, tests)
+    if tests is not None and not _any_passes(after_fields.get(key), condition.path, tests):
+        return False
+    return not condition.decreased or _decreased(
+        before_fields.get(key), after_fields.get(key), condition.path
+    )
+
+
+def _decreased(before: Any, after: Any, path: tuple[str, ...]) -> bool:
+    """The number at `path` (no `*` step) is smaller after than before; a side that is not a number
+    (unset, unknown, a redacted value) is not compared."""
+    ((_, old),) = lookup_all(before, path[1:])
+    ((_, new),) = lookup_all(after, path[1:])
+    old, new = _number(old), _number(new)
+    return old is not None and new is not None and new < old
+
+
+def _number(value: Any) -> float | None:
+    """A JSON number, or a string holding one (CloudFormation writes property values as strings)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _elements_found(condition: AttributeCondition, before: Any, after: Any) -> list[tuple[str | int, ...]]:

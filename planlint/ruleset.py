@@ -49,6 +49,7 @@ class AttributeCondition(msgspec.Struct, frozen=True):
     # element of the before list equals counts (one added, or changed in any way).
     where: tuple[AttributeCondition, ...] = ()
     added: bool = False
+    decreased: bool = False  # both sides are numbers (or numeric strings) and the after one is smaller
 
     @property
     def wildcard(self) -> bool:
@@ -64,6 +65,8 @@ class AttributeCondition(msgspec.Struct, frozen=True):
         """`deletion_protection true -> false`: the condition's own values, never the plan's."""
         before = _side_text(self.before, self.before_not, self.before_in, self.before_not_in)
         after = _side_text(self.after, self.after_not, self.after_in, self.after_not_in)
+        if self.decreased:
+            after = "a smaller number" if after == "anything" else f"a smaller number, {after}"
         return f"{'.'.join(self.path)} {before} -> {after}"
 
 
@@ -347,4 +350,5 @@ def _condition(spec: Mapping[str, Any]) -> AttributeCondition:
         one_of("after_not_in"),
         where=tuple(_condition(w) for w in spec.get("where") or ()),
         added=spec.get("added") is True,
+        decreased=spec.get("decreased") is True,
     )

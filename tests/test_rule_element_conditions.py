@@ -1,6 +1,7 @@
 """A policy's own rules (`--rules DIR`) with the condition forms that see data deleted without the resource
-going: `before_not_in`/`after_not_in` (a value is none of these), and element conditions (`where`: tests
-on one element of a list; `added`: only elements the list did not hold before). Each rule and plan here
+going: `before_not_in`/`after_not_in` (a value is none of these), `decreased` (a smaller number after),
+and element conditions (`where`: tests on one element of a list; `added`: only elements the list did not
+hold before). Each rule and plan here
 is small and synthetic; what is asserted is the exit code, which addresses are gated and what the
 finding names."""
 
@@ -13,14 +14,9 @@ from typing import Any
 import pytest
 
 from planlint.cli import main
+from tests.test_rule_attribute_conditions import _rule as _write_rule
 
-DOCS = """\
-docs:
-  what: A synthetic test rule that matches on attribute values.
-  why: A synthetic test rule that matches on attribute values.
-  example: "a synthetic example of the rule, long enough for the schema"
-  fix: A synthetic test rule that matches on attribute values.
-"""
+RULE = "synthetic-element-rule"
 
 
 def _judge(
@@ -29,11 +25,7 @@ def _judge(
     """Exit code and {gated address: message} of one synthetic rule (PL961) over a synthetic plan."""
     folder = tmp_path / "synthetic-rules"
     folder.mkdir()
-    (folder / "PL961.yaml").write_text(
-        "id: PL961\nname: synthetic-element-rule\ntitle: A synthetic element rule\nseverity: high\n"
-        f'enforcement: approve\nmatch:\n{match}message: "{{address}} ({{attribute}})"\n{DOCS}',
-        encoding="utf-8",
-    )
+    _write_rule(folder, "PL961", RULE, match)
     plan = tmp_path / "synthetic-plan.json"
     plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}), encoding="utf-8")
     code = main(["check", str(plan), "--rules", str(folder), "--format", "json"])
@@ -72,7 +64,7 @@ def test_not_in_tests_both_sides_and_null_after_is_unknown(
     code, gated = _judge(tmp_path, match, changes, capsys)
     prefix = "aws_s3_bucket_lifecycle_configuration."
     assert (code, set(gated)) == (1, {prefix + "to_zero", prefix + "to_unknown"})
-    assert gated[prefix + "to_zero"] == f"{prefix}to_zero (days not 0/null -> 0/null)"
+    assert gated[prefix + "to_zero"] == f"{prefix}to_zero: {RULE} (days not 0/null -> 0/null)"
 
 
 def test_after_not_in(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -129,7 +121,7 @@ def test_added_element_that_meets_every_where_test(
     code, gated = _judge(tmp_path, EXPIRING, changes, capsys)
     prefix = "aws_s3_bucket_lifecycle_configuration."
     assert (code, set(gated)) == (1, {prefix + "gains", prefix + "shortened", prefix + "enabled"})
-    assert gated[prefix + "gains"] == f"{prefix}gains (rule[1])"  # the element, never its values
+    assert gated[prefix + "gains"] == f"{prefix}gains: {RULE} (rule[1])"  # the element, never its values
 
 
 def test_where_without_added_counts_every_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,6 +132,21 @@ def test_where_without_added_counts_every_element(tmp_path: Path, capsys: pytest
     ]
     code, gated = _judge(tmp_path, match, changes, capsys)
     assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.kept"})
+
+
+def test_a_where_test_through_a_wildcard_holds_when_one_value_meets_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        "    - {path: rule.*, where: [{path: tag.*.key, after: tmp}]}\n"
+    )
+    changes = [
+        _update("one_tmp", {}, {"rule": [{"id": "a", "tag": [{"key": "logs"}, {"key": "tmp"}]}]}),
+        _update("no_tmp", {}, {"rule": [{"id": "a", "tag": [{"key": "logs"}, {"key": "audit"}]}]}),
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.one_tmp"})
 
 
 def test_added_without_where_is_any_new_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -158,20 +165,64 @@ def test_added_without_where_is_any_new_element(tmp_path: Path, capsys: pytest.C
 
 @pytest.mark.parametrize(
     "condition",
-    ["{path: rule, added: true}", "{path: rule.*.status, where: [{path: status, after: Enabled}]}"],
+    [
+        "{path: rule, added: true}",
+        "{path: rule.*.status, where: [{path: status, after: Enabled}]}",
+        "{path: rule.*.days, decreased: true}",
+    ],
 )
-def test_element_condition_needs_a_path_ending_in_a_wildcard(
+def test_element_and_decreased_conditions_refuse_a_path_they_cannot_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], condition: str
 ) -> None:
     folder = tmp_path / "synthetic-rules"
     folder.mkdir()
-    (folder / "PL961.yaml").write_text(
-        "id: PL961\nname: synthetic-element-rule\ntitle: A synthetic element rule\nseverity: high\n"
-        f"enforcement: approve\nmatch:\n  attributes:\n    - {condition}\nmessage: m\n{DOCS}",
-        encoding="utf-8",
-    )
+    _write_rule(folder, "PL961", RULE, f"  attributes:\n    - {condition}\n")
     plan = tmp_path / "synthetic-plan.json"
     plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}), encoding="utf-8")
     assert main(["check", str(plan), "--rules", str(folder)]) == 2
     error = capsys.readouterr().err
     assert "PL961.yaml: match/attributes/0/path:" in error and "does not match" in error, error
+
+
+def test_decreased_compares_known_numbers_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`decreased`: smaller after than before, numbers or numeric strings (CloudFormation's values); an
+    unset, unknown or redacted side, a flag or a word is not compared."""
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        "    - {path: limits.days, decreased: true}\n"
+    )
+    pairs = {
+        "lower": (14, 7),
+        "lower_text": ("14", "7"),
+        "lower_fraction": (1, 0.5),
+        "higher": (7, 14),
+        "same": (7, 7),
+        "higher_text": ("7", "14"),
+        "to_unknown": (7, None),
+        "from_unset": (None, 7),
+        "to_redacted": (7, "(sensitive value)"),
+        "flag": (True, False),
+        "word": ("ten", "1"),
+    }
+    changes = [
+        _update(name, {"limits": [{"days": b}]}, {"limits": [{"days": a}]}) for name, (b, a) in pairs.items()
+    ]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    prefix = "aws_s3_bucket_lifecycle_configuration."
+    assert (code, set(gated)) == (1, {prefix + "lower", prefix + "lower_text", prefix + "lower_fraction"})
+    assert gated[prefix + "lower"] == f"{prefix}lower: {RULE} (limits.days anything -> a smaller number)"
+
+
+def test_decreased_with_another_test_on_the_same_side(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes:\n"
+        "    - {path: days, decreased: true, after_not_in: [0]}\n"
+    )
+    changes = [_update("lower", {"days": 7}, {"days": 3}), _update("to_zero", {"days": 7}, {"days": 0})]
+    code, gated = _judge(tmp_path, match, changes, capsys)
+    assert (code, set(gated)) == (1, {"aws_s3_bucket_lifecycle_configuration.lower"})
+    assert gated["aws_s3_bucket_lifecycle_configuration.lower"].endswith(
+        "(days anything -> a smaller number, not 0)"
+    )
