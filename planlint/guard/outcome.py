@@ -8,6 +8,8 @@
 | 13 | not runnable under guard: unverifiable, unknown or unsupported command |
 | 14 | planning failed: the tool could not produce the plan or change set to judge |
 | 15 | the judged artifact changed before it was applied (hash mismatch); nothing was applied |
+| 16 | the configuration would run a program under guard's account that the trusted policy does not allow |
+|    | (or guard cannot read that configuration); nothing ran |
 
 When guard runs the tool, the tool's own exit code is passed through. 2 stays planlint's usage/input
 error (an unreadable plan, a bad policy), as for every planlint command.
@@ -27,6 +29,7 @@ APPROVAL_REFUSED = 12
 UNRUNNABLE = 13
 PLAN_FAILED = 14
 ARTIFACT_CHANGED = 15
+RUNS_PROGRAM = 16
 MAX_LISTED = 25
 
 

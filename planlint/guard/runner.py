@@ -72,15 +72,25 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
     if unheld:
         return refuse(Refusal(outcome.UNRUNNABLE, f"guard will not run {c.argv[0]!r}: {unheld}", ctx.shown,
                                detail="Run the tool installed by the operator, by its name."))  # fmt: skip
-    if c.kind == "pass":
-        return subprocess.run(list(argv), cwd=cwd, env=env, check=False).returncode
     try:
+        runs = _program_refusal(ctx)
+        if runs is not None:
+            return refuse(runs)
+        if c.kind == "pass":
+            return subprocess.run(list(argv), cwd=cwd, env=env, check=False).returncode
         if binds_inputs(c):
             return _approval_bound_with_inputs(ctx)
         return _gated(ctx)
     except TrustError as exc:
         return refuse(Refusal(outcome.UNRUNNABLE, "the trusted policy cannot be used, so nothing that changes "
                                "infrastructure runs", ctx.shown, detail=f"reason: {exc}"))  # fmt: skip
+
+
+def _program_refusal(ctx: Context) -> Refusal | None:
+    """Programs the agent's configuration would make guard run (planlint.guard.program_gate), read first."""
+    from planlint.guard.program_gate import program_refusal
+
+    return program_refusal(ctx.classification, ctx.env, ctx.cwd, ctx.options.trust_dir)
 
 
 def tool_environment(env: Mapping[str, str]) -> dict[str, str]:

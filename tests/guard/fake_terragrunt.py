@@ -10,6 +10,11 @@ does what guard relies on, the way terragrunt documents and implements it (grunt
   `--json-out-dir J`: after a plan, `terraform show -json` of it is written to `J/<unit>/tfplan.json`;
 - `--report-file R`: a JSON list of `{"Name", "Started", "Ended", "Result", "Reason"}`, one per unit;
 - `--queue-exclude-dir U`: the unit is excluded (Result `excluded`, Reason `--queue-exclude-dir`);
+- a single-unit command (`terragrunt plan -out=F`, `terragrunt show -json F`, `terragrunt apply F`) runs
+  terraform in the working directory only, with the output passed through;
+- in each unit, as Terragrunt does when it parses and runs it: every `run_cmd("literal", …)` in its
+  terragrunt.hcl runs, then every `before_hook` whose `commands` lists the command runs its `execute`
+  vector (python-hcl2 reads the file; nothing else of Terragrunt's configuration language is done);
 - test knobs: $FAKE_TG_FAIL_UNIT makes that unit's plan fail; $FAKE_TG_NO_JSON_UNIT makes that unit
   succeed without writing its JSON plan; every call appends `{"argv", "units": [[unit, terraform argv]]}`
   to $FAKE_TG_LOG.
@@ -42,6 +47,22 @@ units = sorted(
     if "terragrunt.hcl" in files and not any(p.startswith(".") for p in os.path.relpath(d, root).split(os.sep))
 )
 command, args = (inner[0], inner[1:]) if inner else ("", [])
+single = not inner and "--all" not in head and head[:1] != ["run"]
+if single:
+    units, command, args = ["."], head[0], head[1:]
+def run_programs(unit_dir, command):
+    import re, hcl2
+    path = os.path.join(unit_dir, "terragrunt.hcl")
+    text = open(path).read()
+    for call in re.findall(r'run_cmd\(((?:\s*"[^"]*"\s*,?)+)\)', text):
+        words = [w for w in re.findall(r'"([^"]*)"', call) if w != "--terragrunt-quiet"]
+        subprocess.run(words, cwd=unit_dir, check=True, stdout=subprocess.DEVNULL)
+    config = hcl2.loads(text)
+    for block in config.get("terraform", []):
+        for hooks in block.get("before_hook", []):
+            for hook in hooks.values():
+                if command in [c.strip('"') for c in hook.get("commands", [])]:
+                    subprocess.run([w.strip('"') for w in hook["execute"]], cwd=unit_dir, check=True)
 destroy = command == "destroy" or "-destroy" in args
 if destroy:
     units.reverse()
@@ -55,8 +76,13 @@ for unit in units:
         runs.append(row | {"Result": "excluded", "Reason": "--queue-exclude-dir"})
         continue
     cwd = os.path.join(root, unit)
+    run_programs(cwd, command)
     if not os.path.isdir(os.path.join(cwd, ".terraform")):
         subprocess.run(["terraform", "init", "-input=false"], cwd=cwd, env=env, capture_output=True, check=True)
+    if single:
+        with open(os.environ["FAKE_TG_LOG"], "a") as handle:
+            handle.write(json.dumps({"argv": argv, "units": [[unit, [command, *args]]]}) + "\n")
+        sys.exit(subprocess.run(["terraform", command, *args], cwd=cwd, env=env).returncode)
     tf = ["terraform", command, "-input=false", *args]
     plan_file = os.path.join(os.path.abspath(out_dir), unit, "tfplan.tfplan") if out_dir else None
     if plan_file and command == "plan":

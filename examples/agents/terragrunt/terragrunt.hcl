@@ -4,6 +4,9 @@
 # `terragrunt apply <judged plan file>` with PLANLINT_GUARDED_PLAN set to that file. This before_hook
 # stops a raw `terragrunt apply` / `destroy` (typed by a person or an agent) before Terraform starts.
 # It is a seatbelt against accidents; the agent hooks and the PATH shim are the agent-facing controls.
+# Under guard, hooks run with guard's credentials, so guard refuses them (exit 16) unless the operator lists
+# each `execute` vector exactly in programs.yml of guard's trust directory (docs/agents.md, "Programs the
+# configuration runs").
 terraform {
   before_hook "planlint_guard_only" {
     commands = ["apply", "destroy"]

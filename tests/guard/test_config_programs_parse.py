@@ -1,0 +1,71 @@
+"""How guard reads commands out of configuration text: heredocs, `run_cmd(…)` calls, Terragrunt path
+expressions, and programs.yml. Small SYNTHETIC inputs, each named for the one form it shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planlint.approvals.trustdir import TrustError
+from planlint.guard.program_policy import load_programs
+from planlint.guard.programs import heredoc, literal_vector, run_cmd_calls
+from planlint.guard.tg_programs import call_arguments, resolve_path
+
+
+def test_an_indented_heredoc_is_the_text_hcl_reads() -> None:
+    assert heredoc("<<-EOT\n    a\n      b\n    EOT") == "a\n  b\n"
+    assert heredoc("<<EOT\n  a\nEOT") == "  a\n"
+    assert heredoc("plain") == "plain"
+
+
+def test_a_computed_word_makes_the_vector_unallowable() -> None:
+    assert literal_vector(["python3", "x.py"]) == ("python3", "x.py")
+    assert literal_vector(["python3", "${var.script}"]) is None
+    assert literal_vector("python3 x.py") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "calls"),
+    [
+        ('${run_cmd("--terragrunt-quiet", "sh", "-c", "id")}', [("sh", "-c", "id")]),
+        ('${run_cmd("echo", "a")}-${run_cmd("date")}', [("echo", "a"), ("date",)]),
+        ('${run_cmd("echo", local.x)}', [None]),
+        ('${run_cmd("say \\"hi\\"")}', [('say "hi"',)]),
+        ("${upper(local.x)}", []),
+    ],
+)
+def test_run_cmd_calls_are_found_and_only_literal_ones_have_a_vector(text: str, calls: list[object]) -> None:
+    assert run_cmd_calls(text) == calls
+
+
+def test_terragrunt_paths_guard_can_and_cannot_work_out(tmp_path: Path) -> None:
+    unit = tmp_path / "live" / "app"
+    unit.mkdir(parents=True)
+    (tmp_path / "root.hcl").write_text("")
+    found = resolve_path('${find_in_parent_folders("root.hcl")}', unit, unit, tmp_path)
+    assert found == tmp_path / "root.hcl"
+    assert resolve_path("${get_terragrunt_dir()}/../env.hcl", unit, unit, tmp_path) == unit / ".." / "env.hcl"
+    assert resolve_path(
+        '${dirname(find_in_parent_folders("root.hcl"))}/common.hcl', unit, unit, tmp_path
+    ) == (tmp_path / "common.hcl")
+    assert resolve_path("${local.somewhere}/x.hcl", unit, unit, tmp_path) is None
+    assert call_arguments(
+        '${read_terragrunt_config(find_in_parent_folders("env.hcl")).locals}', "read_terragrunt_config"
+    ) == ['find_in_parent_folders("env.hcl")']
+
+
+def test_programs_yml_is_refused_unless_it_is_exactly_shaped(tmp_path: Path) -> None:
+    (tmp_path / "programs.yml").write_text("programs:\n  - argv: aws eks get-token\n")
+    with pytest.raises(TrustError, match="non-empty list of strings"):
+        load_programs(tmp_path)
+    (tmp_path / "programs.yml").write_text("programs:\n  - argv: [x]\n    sha256: {x: abc}\n")
+    with pytest.raises(TrustError, match="64-digit"):
+        load_programs(tmp_path)
+    (tmp_path / "programs.yml").write_text("allow: []\n")
+    with pytest.raises(TrustError, match="expected a mapping"):
+        load_programs(tmp_path)
+    (tmp_path / "programs.yml").write_text("programs:\n  - argv: [aws, eks]\n")
+    (tmp_path / "programs.yml").chmod(0o666)
+    with pytest.raises(TrustError, match="writable"):
+        load_programs(tmp_path)
