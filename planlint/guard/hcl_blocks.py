@@ -10,6 +10,7 @@ InputError naming the file and line: guard never runs configuration it could not
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,7 @@ def _attributes(views: Any, options: Any, default: int) -> tuple[dict[str, Any],
     values: dict[str, Any] = {}
     lines: dict[str, int] = {}
     for attribute in views:
-        values.update(attribute.to_dict(options))
+        values.update(attribute.to_dict(options))  # python-hcl2 unescapes values
         lines[attribute.name] = _line(attribute, default)
     return values, lines
 
@@ -89,7 +90,21 @@ def _block(view: Any, shown: str, options: Any) -> Block:
     line = _line(view, 0)
     values, lines = _attributes(view.attributes(), options, line)
     children = tuple(_block(child, shown, options) for child in view.blocks())
-    return Block(view.block_type, tuple(view.name_labels), shown, line, values, lines, children)
+    labels = tuple(unescape(str(label)) for label in view.name_labels)
+    return Block(view.block_type, labels, shown, line, values, lines, children)
+
+
+_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrt"\\])')
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """A block label's escapes (`\\u0065`, `\\n`, …) read as HCL reads them: python-hcl2 unescapes attribute
+    values but keeps labels as written, and `provisioner "local-\\u0065xec"` is a local-exec provisioner to
+    Terraform 1.11 (checked)."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
 
 
 def _json_blocks(text: str, shown: str) -> tuple[Block, ...]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from planlint.errors import InputError
-from planlint.guard.hcl_blocks import Block, read_blocks
+from planlint.guard.hcl_blocks import Block, parse_blocks
 from planlint.guard.programs import ProgramUse, env_problem, literal, literal_vector
 
 SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
@@ -46,29 +46,49 @@ def configuration_files(directory: Path) -> list[Path]:
 
 def terraform_programs(root: Path, data_dir: Path, shown_from: Path) -> list[ProgramUse]:
     """Every program the configuration rooted at `root` runs (InputError: a file guard cannot read)."""
-    uses: list[ProgramUse] = []
-    for directory in module_directories(root, data_dir, shown_from):
-        for path in configuration_files(directory):
-            blocks = read_blocks(path, shown_path(path, shown_from))
-            uses += [u for block in blocks for u in block_programs(block, root, directory)]
-    return uses
+    return [
+        use
+        for directory, blocks in module_blocks(root, data_dir, shown_from).items()
+        for block in blocks
+        for use in block_programs(block, root, directory)
+    ]
 
 
-def module_directories(root: Path, data_dir: Path, shown_from: Path) -> list[Path]:
-    """The root module, every local module called (transitively), and every installed module directory."""
-    seen: dict[Path, None] = {}
+def module_blocks(root: Path, data_dir: Path, shown_from: Path) -> dict[Path, list[Block]]:
+    """The blocks that can run programs or call modules, by module directory: the root module, every local
+    module called (transitively), and every installed module directory."""
+    found: dict[Path, list[Block]] = {}
     queue = [root, *_installed(root, data_dir, shown_from)]
     while queue:
         directory = queue.pop(0).resolve()
-        if directory in seen or not directory.is_dir():
+        if directory in found or not directory.is_dir():
             continue
-        seen[directory] = None
-        for path in configuration_files(directory):
-            for block in read_blocks(path, shown_path(path, shown_from)):
-                source = literal(block.attributes.get("source")) if block.type == "module" else None
-                if source and source.startswith(("./", "../")):
-                    queue.append(directory / source)
-    return list(seen)
+        blocks = [b for path in configuration_files(directory) for b in _relevant_blocks(path, shown_from)]
+        found[directory] = blocks
+        for block in blocks:
+            source = literal(block.attributes.get("source")) if block.type == "module" else None
+            if source and source.startswith(("./", "../")):
+                queue.append(directory / source)
+    return found
+
+
+# A native-syntax file without any of these words has no block that runs a program or calls a module
+# (block types and attribute names are identifiers, which have no escapes; a label could be written with a
+# `\u` escape, so a backslash-u reads the file too). Skipping such files keeps python-hcl2 (seconds for a
+# few hundred files) off the everyday path; Terraform itself still refuses a file it cannot parse.
+_WORDS = ("external", "exec", "module", *SETTINGS_FILES, "\\u", "\\U")
+
+
+def _relevant_blocks(path: Path, shown_from: Path) -> tuple[Block, ...]:
+    shown = shown_path(path, shown_from)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read configuration: {exc}", origin=shown) from exc
+    json_syntax = path.name.endswith(".json")
+    if not json_syntax and not any(word in text for word in _WORDS):
+        return ()
+    return parse_blocks(text, shown, json_syntax=json_syntax)
 
 
 def _installed(root: Path, data_dir: Path, shown_from: Path) -> list[Path]:

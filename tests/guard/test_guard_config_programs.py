@@ -223,3 +223,10 @@ def test_a_downloaded_terraform_source_needs_the_trusted_policy(rig: Rig) -> Non
     assert "guard cannot read what it runs first" in shown and "terragrunt_sources" in shown
     rig.allow("terragrunt_sources:\n  - git::https://example.com/agent/modules.git//\n")
     assert rig.guard("--", "terragrunt", "plan").returncode == 0
+
+
+def test_a_label_written_with_an_escape_is_read_as_terraform_reads_it(rig: Rig) -> None:
+    rig.write("main.tf", LOCAL_EXEC.replace('"local-exec"', '"local-\\u0065xec"'))  # Terraform: local-exec
+    _initialised(rig)
+    assert 'provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in _refused(rig, "terraform", "apply")
+    assert not rig.ran()
