@@ -62,6 +62,11 @@ def _approved_plan_hash(ctx: Context) -> str | None:
 
 def _judge_and_apply(ctx: Context, policy: TrustedPolicy, run: PlannedRun) -> int:
     c = ctx.classification
+    from planlint.guard.program_gate import planned_refusal
+
+    runs_program = planned_refusal(c, ctx.env, ctx.cwd, policy.directory, run.plan_json)
+    if runs_program is not None:
+        return refuse(runs_program)
     verdict = judge_plan([str(run.plan_json)], "terraform", policy)
     strict = policy.strict
     base = Refusal(

@@ -13,7 +13,7 @@ cannot read is refused too, never run.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from planlint.errors import InputError
@@ -39,13 +39,39 @@ def program_refusal(
     except InputError as exc:
         return Refusal(outcome.RUNS_PROGRAM, "guard cannot read the configuration this command runs, so it runs "
                        "nothing", c.display(), detail=str(exc))  # fmt: skip
+    from planlint.approvals.trustdir import locate
+
+    def directory() -> Path:  # located only when a program needs the allowlist
+        return locate(trust_dir)[0].resolve()
+
+    return refusal_for(uses, directory, env, c.display())
+
+
+def planned_refusal(
+    c: Classification, env: Mapping[str, str], cwd: Path, trust_dir: Path, plan_json: Path
+) -> Refusal | None:
+    """After planning, before judging: the saved plan's own `local-exec` provisioners (what `apply PLAN` runs,
+    planlint.guard.plan_programs) checked like the working tree's were."""
+    from planlint.guard.plan_programs import planned_programs
+
+    try:
+        uses = planned_programs(plan_json, cwd / c.chdir if c.chdir else cwd)
+    except InputError as exc:
+        return Refusal(outcome.RUNS_PROGRAM, "guard cannot read the saved plan's configuration, so it applies nothing",
+                       c.display(), detail=str(exc))  # fmt: skip
+    return refusal_for(uses, lambda: trust_dir, env, c.display())
+
+
+def refusal_for(
+    uses: list[ProgramUse], trust_dir: Callable[[], Path], env: Mapping[str, str], shown: str
+) -> Refusal | None:
+    """The exit-16 refusal listing every use the trusted programs.yml does not allow (None: all allowed)."""
     if not uses:
         return None
-    from planlint.approvals.trustdir import locate
     from planlint.guard.program_policy import ProgramPolicy, load_programs, refusal_reason
 
     needs_policy = any(u.argv or u.source for u in uses)  # a held kubeconfig needs no allowlist
-    policy = load_programs(locate(trust_dir)[0].resolve()) if needs_policy else ProgramPolicy("")
+    policy = load_programs(trust_dir()) if needs_policy else ProgramPolicy("")
     path_env = env.get("PATH", os.defpath)
     refused: list[str] = []
     for use in dict.fromkeys(uses):
@@ -55,7 +81,7 @@ def program_refusal(
     if not refused:
         return None
     return Refusal(outcome.RUNS_PROGRAM, "the configuration would run a program under guard's account, with its "
-                   "credentials, that the trusted policy does not allow", c.display(),
+                   "credentials, that the trusted policy does not allow", shown,
                    detail="\n".join(["what would run:", *refused[:20], *(["  …"] if len(refused) > 20 else []),
                                      "An operator can allow an exact command in programs.yml of guard's trust "
                                      "directory (docs/agents.md); the agent cannot."]))  # fmt: skip
@@ -67,12 +93,14 @@ def configuration_uses(c: Classification, env: Mapping[str, str], cwd: Path) -> 
         return []
     if c.tool == "terragrunt":
         return _terragrunt_uses(c, cwd)
-    if c.subcommand not in PLANS:
+    if c.subcommand not in PLANS and c.subcommand != "init":
         return []
     from planlint.guard.tf_programs import terraform_programs
 
     root = cwd / c.chdir if c.chdir else cwd
     uses = terraform_programs(root, Path(env.get("TF_DATA_DIR") or ".terraform"), cwd)
+    if c.subcommand == "init":  # init configures the backend (its shared_config_files), not providers
+        return [u for u in uses if u.settings_file]
     return [u for u in uses if u.when == "plan" or c.subcommand in APPLIES]
 
 

@@ -13,6 +13,7 @@ small synthetic ones, each named for the one thing it shows.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -230,3 +231,45 @@ def test_a_label_written_with_an_escape_is_read_as_terraform_reads_it(rig: Rig) 
     _initialised(rig)
     assert 'provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in _refused(rig, "terraform", "apply")
     assert not rig.ran()
+
+
+def test_a_provisioner_slipped_in_between_reading_and_planning_is_caught_in_the_saved_plan(rig: Rig) -> None:
+    # A SYNTHETIC `terraform` in front of the real one appends a provisioner to main.tf just before `plan`
+    # reads it: the agent rewriting the file after guard read it. The saved plan carries it, so guard reads it there.
+    real = shutil.which("terraform")
+    assert real is not None
+    race = rig.write("race.txt", LOCAL_EXEC.replace('"x"', '"late"'))
+    wrapper = rig.bin / "terraform"
+    wrapper.write_text(f'#!/bin/sh\n[ "$1" = plan ] && cat {race} >> main.tf\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    rig.write("main.tf", 'resource "terraform_data" "x" {\n  input = "v"\n}\n')
+    _initialised(rig)
+    shown = _refused(rig, "terraform", "apply")
+    assert 'the saved plan: terraform_data.late: provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in shown
+    assert not rig.ran() and not (rig.work / "terraform.tfstate").exists()
+
+
+def test_the_saved_plans_provisioners_are_read_from_every_module(tmp_path: Path) -> None:
+    from planlint.guard.plan_programs import planned_programs
+
+    (tmp_path / "m").mkdir()
+    (tmp_path / "main.tf").write_text(
+        'variable "c" {\n  default = "x"\n}\nmodule "m" {\n  source = "./m"\n}\n'
+        'resource "terraform_data" "y" {\n  provisioner "local-exec" {\n    command = "echo ${var.c}"\n'
+        '    interpreter = ["/bin/bash", "-c"]\n    environment = { BASH_ENV = "x" }\n  }\n}\n'
+    )
+    (tmp_path / "m" / "main.tf").write_text(
+        'resource "terraform_data" "z" {\n  provisioner "local-exec" {\n    command = "echo hi"\n'
+        '    working_dir = "sub"\n  }\n}\n'
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TF_CLI_CONFIG_FILE"}
+    for argv in (["init", "-input=false"], ["plan", "-input=false", "-out=p.tfplan"]):
+        subprocess.run(["terraform", *argv], cwd=tmp_path, env=env, check=True, capture_output=True)
+    shown = subprocess.run(["terraform", "show", "-json", "p.tfplan"], cwd=tmp_path, env=env, check=True,
+                           capture_output=True)  # fmt: skip
+    (tmp_path / "plan.json").write_bytes(shown.stdout)
+    second, first = planned_programs(tmp_path / "plan.json", tmp_path)
+    assert (first.where, first.argv, first.base) == ("the saved plan: module.m.terraform_data.z",
+                                                     ("/bin/sh", "-c", "echo hi"), tmp_path / "sub")  # fmt: skip
+    assert second.where == "the saved plan: terraform_data.y" and second.argv is None
+    assert "BASH_ENV" in second.problem
