@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from planlint.model import Verdict
 
 HELP = (
-    "Judge Terraform/OpenTofu plans (`terraform show -json`) and CloudFormation change sets "
-    "(`aws cloudformation describe-change-set`): which changes destroy or replace stateful resources, "
+    "Judge Terraform/OpenTofu plans (`terraform show -json`), CloudFormation change sets "
+    "(`aws cloudformation describe-change-set`) and Pulumi previews (`pulumi preview --json`): which "
+    "changes destroy or replace stateful resources, "
     "why, and whether a peer must approve. Exit 0: nothing needs approval; 1: approval required "
     "(or a deny finding); 2: usage, input or configuration error."
 )
