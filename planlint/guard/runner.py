@@ -77,7 +77,7 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
         if runs is not None:
             return refuse(runs)
         if c.kind == "pass":
-            return subprocess.run(list(argv), cwd=cwd, env=env, check=False).returncode
+            return _run_pass(ctx)
         if binds_inputs(c):
             return _approval_bound_with_inputs(ctx)
         return _gated(ctx)
@@ -86,11 +86,28 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
                                "infrastructure runs", ctx.shown, detail=f"reason: {exc}"))  # fmt: skip
 
 
+def _run_pass(ctx: Context) -> int:
+    """A read-only command, run so that nothing it prints shows a value marked sensitive (guard/reveal.py)."""
+    from planlint.guard.reveal import Withheld, run_pass
+
+    try:
+        return run_pass(ctx.classification, ctx.env, ctx.cwd)
+    except Withheld as exc:
+        return refuse(Refusal(outcome.UNRUNNABLE, f"guard does not print values marked sensitive: {exc}",
+                               ctx.shown, detail=WITHHELD_DETAIL))  # fmt: skip
+
+
 def _program_refusal(ctx: Context) -> Refusal | None:
     """Programs the agent's configuration would make guard run (planlint.guard.program_gate), read first."""
     from planlint.guard.program_gate import program_refusal
 
     return program_refusal(ctx.classification, ctx.env, ctx.cwd, ctx.options.trust_dir)
+
+
+WITHHELD_DETAIL = (
+    "Values marked sensitive stay with guard's account. `output -json` and `show -json` under guard print "
+    "everything else, with those values replaced by a marker."
+)
 
 
 def tool_environment(env: Mapping[str, str]) -> dict[str, str]:

@@ -1,0 +1,348 @@
+"""Read-only commands guard runs: it never passes on a value the tool marks sensitive (trust rules 4 and 6).
+
+Under the account boundary only guard's account can read state and decrypt secrets, so whatever a
+read-only command prints reaches the agent with guard's privileges. Terraform and OpenTofu hide values
+marked sensitive in their human output, but print them in clear with `output -json`, `output NAME`,
+`output -raw NAME`, `show -json` and `state pull`, and `console` evaluates `nonsensitive(...)`
+(developer.hashicorp.com/terraform/cli/commands/output, …/show, …/state/pull; OpenTofu's `-show-sensitive`
+and `-json-into=FILE` the same, opentofu.org/docs/cli/commands/show). Pulumi decrypts secrets for
+`--show-secrets` and `pulumi config get` (pulumi.com/docs/iac/cli/commands/pulumi_config_get).
+
+What guard does with each (`reading`):
+
+| command | guard |
+|---|---|
+| `output -json` (every output) | runs it, prints the same JSON with each `sensitive` output's value replaced |
+| `output NAME`, `-raw NAME`, `-json NAME` | asks `output -json` first; a sensitive NAME is refused |
+| `show -json [FILE]` | runs it, prints the same document with every value its `*_sensitive` masks mark replaced |
+| `state pull` | refused: raw state marks only config-sensitive paths, not the provider schema's |
+| `console`, `-show-sensitive`, `-json-into=FILE`, `terragrunt stack output` | refused |
+| Pulumi `--show-secrets`, `config get` | refused (plain config values are in `Pulumi.<stack>.yaml`) |
+| everything else read-only | runs untouched (the tool hides sensitive values itself) |
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from planlint.guard.classify import Classification, tf_cli_args
+from planlint.model import REDACTED
+from planlint.records import NamedTuple
+from planlint.redact import redact
+
+TERRAFORM_LIKE = frozenset(("terraform", "tofu", "opentofu", "terragrunt"))
+# `terraform output`'s options that take a value in the next word when written without `=`.
+_OUTPUT_VALUE_OPTIONS = frozenset(("state", "var", "var-file"))
+
+
+class Withheld(Exception):
+    """Guard will not print what this command would: the message says why (one line)."""
+
+
+class Reading(NamedTuple):
+    """How guard runs one read-only command (see the module's table)."""
+
+    how: Literal["run", "redact-outputs", "redact-show", "check-output", "refuse"]
+    reason: str = ""
+    name: str = ""  # check-output: the output asked for
+    options: tuple[str, ...] = ()  # check-output: the options `output -json` must share (-state=…)
+
+
+def reading(c: Classification) -> Reading:
+    """How guard runs the read-only (`pass`) command `c`: pure, from its argv and TF_CLI_ARGS* alone."""
+    if c.tool == "pulumi":
+        return _pulumi(c)
+    if c.tool not in TERRAFORM_LIKE:
+        return Reading("run")
+    words = _words(c)
+    for word in words:
+        flag = word.lstrip("-").partition("=")[0]
+        if word.startswith("-") and flag in ("show-sensitive", "json-into"):
+            return Reading("refuse", f"-{flag} prints values marked sensitive")
+    sub = c.subcommand
+    if sub == "console":
+        return Reading("refuse", "console evaluates nonsensitive(...) and prints any value in state")
+    if sub == "state" and words[:1] == ["pull"]:
+        return Reading(
+            "refuse",
+            "state pull prints every value in state, and raw state does not mark the provider schema's "
+            "sensitive attributes; `show -json` prints state with them hidden",
+        )
+    if sub == "stack" and words[:1] == ["output"]:  # terragrunt stack output: every unit's outputs
+        return Reading("refuse", "stack output prints every unit's outputs, sensitive ones included")
+    json_flag = any(_is_flag(w, "json") for w in words)
+    if sub == "show":
+        return Reading("redact-show") if json_flag else Reading("run")
+    if sub != "output":
+        return Reading("run")
+    name, options = _output_name(words)
+    if name:
+        if c.tool == "terragrunt":
+            return Reading("refuse", "a single output through terragrunt: use `terragrunt output -json`")
+        return Reading("check-output", name=name, options=options)
+    if json_flag:
+        return Reading("redact-outputs")
+    return Reading("run")  # the human listing: Terraform writes <sensitive> itself
+
+
+def run_pass(c: Classification, env: Mapping[str, str], cwd: Path) -> int:
+    """Run the read-only command `c` as `reading` says; returns its exit code.
+
+    Raises Withheld when guard will not print what it would (refused outright, a sensitive output
+    asked for by name, or JSON guard cannot read to hide its sensitive values).
+    """
+    how = reading(c)
+    if how.how == "refuse":
+        raise Withheld(how.reason)
+    if how.how == "run":
+        return subprocess.run(list(c.argv), cwd=cwd, env=dict(env), check=False).returncode
+    if how.how == "check-output":
+        outputs = _outputs(c, how.options, env, cwd)
+        if outputs.get(how.name, {}).get("sensitive") is True:
+            raise Withheld(f"the output {how.name!r} is marked sensitive")
+        return subprocess.run(list(c.argv), cwd=cwd, env=dict(env), check=False).returncode
+    done = subprocess.run(list(c.argv), cwd=cwd, env=dict(env), capture_output=True, check=False)
+    sys.stderr.buffer.write(done.stderr)
+    if done.returncode != 0:
+        return done.returncode
+    document = _json(done.stdout, " ".join(c.argv[:2]))
+    shown = redact_outputs(document) if how.how == "redact-outputs" else redact_show(document)
+    # Terraform's own layouts: `output -json` indented by two, `show -json` on one line
+    layout = {"indent": 2} if how.how == "redact-outputs" else {"separators": (",", ":")}
+    sys.stdout.write(json.dumps(shown, ensure_ascii=False, **layout) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def redact_outputs(document: Any) -> dict[str, Any]:
+    """`terraform output -json`'s object (name → {sensitive, type, value}) with sensitive values replaced.
+
+    Raises Withheld for anything else: an entry without a boolean `sensitive` is not shown.
+    """
+    if not isinstance(document, dict):
+        raise Withheld("output -json did not print an object of outputs")
+    return {name: _output(entry, name) for name, entry in document.items()}
+
+
+def redact_show(document: Any) -> dict[str, Any]:
+    """`terraform show -json`'s state or plan document with every value its masks mark sensitive replaced.
+
+    Follows the JSON output format (developer.hashicorp.com/terraform/internals/json-format): values
+    (`outputs`, `root_module` with `sensitive_values`), `resource_changes`/`resource_drift`/`output_changes`
+    (`before_sensitive`/`after_sensitive`), `prior_state`, `planned_values`, and `variables` (a variable
+    the configuration declares sensitive, or whose declaration is missing). A top-level field or a change
+    field this function does not know is replaced whole (fail closed). Raises Withheld for a non-object.
+    """
+    if not isinstance(document, dict):
+        raise Withheld("show -json did not print an object")
+    sensitive_vars = _sensitive_variables(document.get("configuration"))
+    shown: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in _PLAIN_FIELDS:
+            shown[key] = value
+        elif key in ("values", "planned_values"):
+            shown[key] = _values(value)
+        elif key == "prior_state":
+            shown[key] = redact_show(value) if value is not None else None
+        elif key in ("resource_changes", "resource_drift"):
+            shown[key] = [_resource_change(item) for item in _list(value)]
+        elif key == "deferred_changes":
+            shown[key] = [
+                {**item, "resource_change": _resource_change(item.get("resource_change"))}
+                if isinstance(item, dict)
+                else REDACTED
+                for item in _list(value)
+            ]
+        elif key == "output_changes":
+            shown[key] = {name: _change(change) for name, change in _dict(value).items()}
+        elif key == "variables":
+            shown[key] = {
+                name: {**var, "value": REDACTED} if sensitive_vars.get(name, True) and isinstance(var, dict)
+                else var
+                for name, var in _dict(value).items()
+            }  # fmt: skip
+        elif key == "configuration":
+            shown[key] = _configuration(value)
+        else:
+            shown[key] = REDACTED
+    return shown
+
+
+# Fields of the plan/state document that carry no value from state.
+_PLAIN_FIELDS = frozenset(
+    ("format_version", "terraform_version", "applyable", "complete", "errored", "timestamp",
+     "relevant_attributes", "checks")
+)  # fmt: skip
+# Fields of a change (`resource_changes[].change`) that carry no value from state.
+_PLAIN_CHANGE_FIELDS = frozenset(
+    ("actions", "after_unknown", "before_sensitive", "after_sensitive", "replace_paths", "importing")
+)
+
+
+def _values(values: Any) -> Any:
+    if values is None:
+        return None
+    if not isinstance(values, dict):
+        return REDACTED
+    shown = dict(values)
+    if "outputs" in values:
+        shown["outputs"] = {name: _output(entry, name) for name, entry in _dict(values["outputs"]).items()}
+    if "root_module" in values:
+        shown["root_module"] = _module(values["root_module"])
+    return shown
+
+
+def _module(module: Any) -> Any:
+    if not isinstance(module, dict):
+        return REDACTED
+    shown = dict(module)
+    if "resources" in module:
+        shown["resources"] = [
+            {**r, "values": redact(r.get("values"), r.get("sensitive_values", True))} if isinstance(r, dict)
+            else REDACTED
+            for r in _list(module["resources"])
+        ]  # fmt: skip
+    if "child_modules" in module:
+        shown["child_modules"] = [_module(child) for child in _list(module["child_modules"])]
+    return shown
+
+
+def _resource_change(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return REDACTED
+    return {**item, "change": _change(item.get("change"))} if "change" in item else item
+
+
+def _change(change: Any) -> Any:
+    if not isinstance(change, dict):
+        return REDACTED
+    shown: dict[str, Any] = {}
+    for key, value in change.items():
+        if key == "before":
+            shown[key] = redact(value, change.get("before_sensitive", True))
+        elif key == "after":
+            shown[key] = redact(value, change.get("after_sensitive", True))
+        elif key in _PLAIN_CHANGE_FIELDS or key in ("before_identity", "after_identity", "generated_config"):
+            shown[key] = value
+        else:
+            shown[key] = REDACTED
+    return shown
+
+
+def _output(entry: Any, name: str) -> Any:
+    if not isinstance(entry, dict) or not isinstance(entry.get("sensitive"), bool):
+        raise Withheld(f"the output {name!r} does not say whether it is sensitive")
+    return {**entry, "value": REDACTED} if entry["sensitive"] and "value" in entry else entry
+
+
+def _sensitive_variables(configuration: Any) -> dict[str, bool]:
+    """Root variable name → declared sensitive, from the plan's `configuration` (absent: unknown)."""
+    root = _dict(configuration).get("root_module") if isinstance(configuration, dict) else None
+    declared = _dict(root).get("variables") if isinstance(root, dict) else None
+    return {name: bool(_dict(decl).get("sensitive")) for name, decl in _dict(declared).items()}
+
+
+def _configuration(configuration: Any) -> Any:
+    """The configuration as written (the agent's own files), without sensitive variables' defaults."""
+    if not isinstance(configuration, dict):
+        return configuration
+    shown = dict(configuration)
+    if isinstance(configuration.get("root_module"), dict):
+        shown["root_module"] = _config_module(configuration["root_module"])
+    return shown
+
+
+def _config_module(module: dict[str, Any]) -> dict[str, Any]:
+    shown = dict(module)
+    if isinstance(module.get("variables"), dict):
+        shown["variables"] = {
+            name: {**decl, "default": REDACTED} if isinstance(decl, dict) and decl.get("sensitive")
+            and "default" in decl else decl
+            for name, decl in module["variables"].items()
+        }  # fmt: skip
+    if isinstance(module.get("module_calls"), dict):
+        shown["module_calls"] = {
+            name: {**call, "module": _config_module(call["module"])}
+            if isinstance(call, dict) and isinstance(call.get("module"), dict) else call
+            for name, call in module["module_calls"].items()
+        }  # fmt: skip
+    return shown
+
+
+def _outputs(c: Classification, options: Sequence[str], env: Mapping[str, str], cwd: Path) -> dict[str, Any]:
+    """Every root output with its sensitivity, as `terraform output -json` prints them."""
+    head = [c.argv[0], *(f"-chdir={c.chdir}" for _ in [c.chdir] if c.chdir)]
+    quiet = {k: v for k, v in env.items() if not k.startswith("TF_CLI_ARGS")}
+    done = subprocess.run(
+        [*head, "output", "-json", *options], cwd=cwd, env=quiet, capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise Withheld("could not read which outputs are sensitive (output -json failed)")
+    return _dict(_json(done.stdout, "output -json"))
+
+
+def _output_name(words: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """`terraform output`'s NAME (or "") and the options `output -json` must repeat to read the same state."""
+    options: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        flag, eq, _ = word.lstrip("-").partition("=")
+        if word.startswith("-") and flag in _OUTPUT_VALUE_OPTIONS:
+            taken = [word] if eq else list(words[i : i + 2])
+            options += taken
+            i += len(taken)
+            continue
+        if not word.startswith("-"):
+            return word, tuple(options)
+        i += 1
+    return "", tuple(options)
+
+
+def _words(c: Classification) -> list[str]:
+    """The subcommand's words as the tool reads them (TF_CLI_ARGS* added for Terraform and OpenTofu)."""
+    argv = list(c.argv)
+    start = next((i for i in range(1, len(argv)) if argv[i] == c.subcommand), len(argv))
+    words = [w for w in argv[start + 1 :] if w != "--"]
+    if c.tool == "terragrunt":
+        return words
+    nested = f"{c.subcommand} {words[0]}" if c.subcommand == "state" and words else c.subcommand
+    return [*words, *tf_cli_args(c.env, nested)]
+
+
+def _pulumi(c: Classification) -> Reading:
+    words = c.argv[1:]
+    if any(_is_flag(w, "show-secrets") for w in words):
+        return Reading("refuse", "--show-secrets prints decrypted secrets")
+    after = words[words.index("config") + 1 :] if c.subcommand == "config" and "config" in words else []
+    if "get" in after:  # `config [-s STACK] get KEY`: options with values make a first-word check unsound
+        return Reading(
+            "refuse",
+            "pulumi config get prints a secret decrypted; plain values are in Pulumi.<stack>.yaml",
+        )
+    return Reading("run")
+
+
+def _is_flag(word: str, flag: str) -> bool:
+    name, _, value = word.lstrip("-").partition("=")
+    return word.startswith("-") and name == flag and value.lower() not in ("false", "0")
+
+
+def _json(raw: bytes, what: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise Withheld(f"{what} did not print JSON guard can read to hide sensitive values") from None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
