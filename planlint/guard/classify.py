@@ -269,6 +269,8 @@ def _terraform_sub(
         )
     if sub == "workspace":
         action = rest[0] if rest else ""
+        if action == "new" and has_flag(rest, "-state"):  # copies a state file in, as `state push` does
+            return make("approval", "workspace new -state writes a given state file into the new workspace")
         if not action or action in _TF_WORKSPACE_PASS or action.startswith("-"):
             return make("pass", f"workspace {action} destroys nothing")
         if action == "delete":

@@ -24,6 +24,11 @@ KINDS = [
     ("terraform destroy", "destroy"),
     ("terraform apply -destroy", "destroy"),
     ("terraform plan", "pass"),
+    # workspace new -state=FILE copies a given state file into the new workspace (state push by another name)
+    ("terraform workspace new -state=old.tfstate prod2", "approval"),
+    ("terraform workspace new -state old.tfstate prod2", "approval"),
+    ("terraform workspace new prod2", "pass"),
+    ("terraform workspace new -lock=false prod2", "pass"),
     # the first argument computed at run time: which subcommand runs is unknown
     ("pulumi $CMD", "unverifiable"),
     # a flag before the subcommand that is neither -chdir nor help/version does not hide the subcommand
