@@ -16,6 +16,7 @@ What guard does with each (`reading`):
 | `output NAME`, `-raw NAME`, `-json NAME` | asks `output -json` first; a sensitive NAME is refused |
 | `show -json [FILE]` | runs it, prints the same document with every value its `*_sensitive` masks mark replaced |
 | `state pull` | refused: raw state marks only config-sensitive paths, not the provider schema's |
+| `plan -out=FILE` | the saved plan (state and variables in clear inside) is written as guard's 0600 file |
 | `console`, `-show-sensitive`, `-json-into=FILE`, `terragrunt stack output` | refused |
 | Pulumi `--show-secrets`, `config get` | refused (plain config values are in `Pulumi.<stack>.yaml`) |
 | everything else read-only | runs untouched (the tool hides sensitive values itself) |
@@ -47,10 +48,11 @@ class Withheld(Exception):
 class Reading(NamedTuple):
     """How guard runs one read-only command (see the module's table)."""
 
-    how: Literal["run", "redact-outputs", "redact-show", "check-output", "refuse"]
+    how: Literal["run", "redact-outputs", "redact-show", "check-output", "private-plan", "refuse"]
     reason: str = ""
-    name: str = ""  # check-output: the output asked for
+    name: str = ""  # check-output: the output asked for; private-plan: the -out file
     options: tuple[str, ...] = ()  # check-output: the options `output -json` must share (-state=…)
+    at: int = -1  # private-plan: the index of the -out option in argv
 
 
 def reading(c: Classification) -> Reading:
@@ -75,6 +77,8 @@ def reading(c: Classification) -> Reading:
         )
     if sub == "stack" and words[:1] == ["output"]:  # terragrunt stack output: every unit's outputs
         return Reading("refuse", "stack output prints every unit's outputs, sensitive ones included")
+    if sub == "plan":
+        return _plan(c)
     json_flag = any(_is_flag(w, "json") for w in words)
     if sub == "show":
         return Reading("redact-show") if json_flag else Reading("run")
@@ -90,6 +94,25 @@ def reading(c: Classification) -> Reading:
     return Reading("run")  # the human listing: Terraform writes <sensitive> itself
 
 
+def _plan(c: Classification) -> Reading:
+    """`plan -out=FILE`: the saved plan holds state in clear, so guard writes it privately (plan_out.py)."""
+    from planlint.guard.plan_out import out_option
+
+    if out_option(tf_cli_args(c.env, "plan")) is not None:
+        return Reading(
+            "refuse",
+            "-out from TF_CLI_ARGS: give -out on the command line, where guard keeps the plan private",
+        )
+    found = out_option(c.argv)
+    if found is None:
+        return Reading("run")
+    if c.tool == "terragrunt":
+        return Reading(
+            "refuse", "a saved plan through terragrunt: use `terragrunt apply` (guard plans privately)"
+        )
+    return Reading("private-plan", name=found[1], at=found[0])
+
+
 def run_pass(c: Classification, env: Mapping[str, str], cwd: Path) -> int:
     """Run the read-only command `c` as `reading` says; returns its exit code.
 
@@ -101,6 +124,13 @@ def run_pass(c: Classification, env: Mapping[str, str], cwd: Path) -> int:
         raise Withheld(how.reason)
     if how.how == "run":
         return subprocess.run(list(c.argv), cwd=cwd, env=dict(env), check=False).returncode
+    if how.how == "private-plan":
+        from planlint.guard.plan_out import PlanOutError, run_private_plan
+
+        try:
+            return run_private_plan(c.argv, how.at, cwd / (c.chdir or "") / how.name, env, cwd)
+        except PlanOutError as exc:
+            raise Withheld(str(exc)) from None
     if how.how == "check-output":
         outputs = _outputs(c, how.options, env, cwd)
         if outputs.get(how.name, {}).get("sensitive") is True:

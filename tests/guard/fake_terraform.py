@@ -26,6 +26,10 @@ entry = {
 }
 args = [a for a in argv if not a.startswith("-chdir=")]
 sub, rest = (args[0], args[1:]) if args else ("", [])
+if sub == "plan" and os.environ.get("FAKE_TF_NO_OUT"):  # a plain `terraform plan`: nothing saved
+    with open(os.environ["FAKE_TF_LOG"], "a") as log:
+        log.write(json.dumps(entry) + "\n")
+    sys.exit(0)
 if sub == "plan":
     out = next(a.split("=", 1)[1] for a in rest if a.startswith("-out="))
     entry["out_dir_mode"] = oct(stat.S_IMODE(os.stat(os.path.dirname(os.path.abspath(out))).st_mode))

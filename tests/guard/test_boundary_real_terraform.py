@@ -193,6 +193,8 @@ def test_a_plan_file_swapped_after_approval_is_refused(rig: Rig) -> None:
         rig.ok("plan", "-out=narrow.tfplan")  # deletes the cache only (its block is gone)
     finally:
         assert a.as_agent("mv", "-f", "full.tf.txt", "main.tf").returncode == 0
+    # the saved plan holds guard's state in clear: the agent, owner of the directory, cannot read it
+    assert a.as_agent("cat", "narrow.tfplan").returncode != 0
     narrow = rig.signed(rig.refused("apply", "narrow.tfplan"), "narrow.json")
     rig.ok("plan", "-destroy", "-out=wide.tfplan")  # deletes everything
     swapped = a.as_agent("mv", "-f", "wide.tfplan", "narrow.tfplan")  # the agent owns the repository

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
+import zipfile
 
 import pytest
 
@@ -159,6 +161,9 @@ def test_state_pull_through_tf_cli_args_is_refused(secret_rig: RealRig) -> None:
         ("terraform output -json=false", "run"),
         ("terraform output -state=other.tfstate -json", "redact-outputs"),
         ("terraform output -state other.tfstate pw", "check-output"),
+        ("terraform plan -out=p.tfplan", "private-plan"),
+        ("terraform plan", "run"),
+        ("terragrunt plan -out=p.tfplan", "refuse"),
         ("tofu show -json", "redact-show"),
         ("tofu show -json-into=x.json", "refuse"),
         ("tofu plan -show-sensitive", "refuse"),
@@ -186,7 +191,7 @@ def test_how_each_read_only_command_runs(line: str, how: str) -> None:
 
 def test_check_output_repeats_the_state_option() -> None:
     c = classify(SimpleCommand(("terraform", "output", "-state", "other.tfstate", "-raw", "pw"), ()))
-    assert reading(c) == ("check-output", "", "pw", ("-state", "other.tfstate"))
+    assert reading(c) == ("check-output", "", "pw", ("-state", "other.tfstate"), -1)
 
 
 def test_fields_guard_does_not_know_are_replaced_whole() -> None:
@@ -209,3 +214,26 @@ def test_an_output_that_does_not_say_whether_it_is_sensitive_is_not_shown() -> N
         redact_outputs({"pw": {"type": "string", "value": SECRET}})
     with pytest.raises(Withheld):
         redact_outputs([SECRET])
+
+
+def test_a_saved_plan_holds_state_in_clear_so_guard_writes_it_0600(secret_rig: RealRig) -> None:
+    """A saved plan is a zip with the prior state inside (`tfstate`): written with the process umask, the
+    agent, owner of the working directory, could unzip every secret guard's account holds."""
+    work = secret_rig.work
+    (work / "elsewhere").write_text("not a plan\n")
+    (work / "p.tfplan").symlink_to(work / "elsewhere")  # planted by the agent: guard must not write through it
+    proc = secret_rig.guard("--", "terraform", "plan", "-out=p.tfplan", "-input=false")
+    assert proc.returncode == 0, proc.stderr
+    saved = work / "p.tfplan"
+    assert not saved.is_symlink() and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert (work / "elsewhere").read_text() == "not a plan\n"
+    with zipfile.ZipFile(saved) as plan:
+        assert SECRET.encode() in plan.read("tfstate")  # what 0600 keeps from the agent
+    applied = secret_rig.guard("--", "terraform", "apply", "p.tfplan")
+    assert applied.returncode == 0, applied.stderr  # guard reads its own saved plan back
+
+
+def test_a_saved_plan_named_in_tf_cli_args_is_refused(secret_rig: RealRig) -> None:
+    proc = secret_rig.guard("--", "terraform", "plan", **{"TF_CLI_ARGS_plan": "-out=p.tfplan"})
+    assert proc.returncode == 13, proc.stderr
+    assert not (secret_rig.work / "p.tfplan").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pwd
 import re
+import stat
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -77,10 +78,22 @@ def _argvs(rig: Rig) -> list[list[str]]:
 
 
 def test_read_only_commands_run_untouched(rig: Rig) -> None:
-    # (`output -json` and `show -json` are read by guard to hide sensitive values: test_guard_reveal.py)
-    for command in (["plan", "-out=x.tfplan"], ["state", "list"], ["validate"], ["output"]):
-        assert rig.guard("--", "terraform", *command).returncode == 0
-    assert _argvs(rig) == [["plan", "-out=x.tfplan"], ["state", "list"], ["validate"], ["output"]]
+    # (`output -json` and `show -json` are read by guard to hide sensitive values, `plan -out` is written
+    # privately: test_guard_reveal.py)
+    for command in (["plan"], ["state", "list"], ["validate"], ["output"]):
+        assert rig.guard("--", "terraform", *command, FAKE_TF_NO_OUT="1").returncode == 0
+    assert _argvs(rig) == [["plan"], ["state", "list"], ["validate"], ["output"]]
+
+
+def test_a_saved_plan_is_written_privately_then_put_where_asked_as_a_0600_file(rig: Rig) -> None:
+    assert rig.guard("--", "terraform", "-chdir=envs", "plan", "-out", "x.tfplan", "-input=false").returncode == 0
+    (argv,) = _argvs(rig)
+    assert argv[:2] == ["-chdir=envs", "plan"] and argv[3:] == ["-input=false"]
+    staged = argv[2].removeprefix("-out=")
+    assert Path(staged).name == "tfplan" and not Path(staged).exists()  # guard's private directory, gone
+    saved = rig.work / "envs" / "x.tfplan"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert "fake_terraform_plan" in saved.read_text()
 
 
 def test_harmless_apply_plans_privately_and_applies_exactly_that_file(rig: Rig) -> None:
