@@ -119,7 +119,7 @@ def tool_environment(env: Mapping[str, str]) -> dict[str, str]:
     kept, removed = guard_environment(env)
     if removed:
         sys.stderr.write(f"planlint guard: not passing {', '.join(removed)} to the tools it runs (the caller's "
-                         "environment must not choose programs guard runs)\n")  # fmt: skip
+                         "environment must not change what guard runs or prints)\n")  # fmt: skip
     return kept
 
 

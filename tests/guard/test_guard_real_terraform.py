@@ -74,6 +74,13 @@ class RealRig:
         )
         return done.stdout
 
+    def run_raw(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """The real terraform itself, without guard, whatever its exit code."""
+        return subprocess.run(
+            [str(TERRAFORM), *args], cwd=self.work, env={**self.env, **env}, capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+
     def state(self) -> list[str]:
         return self.terraform("state", "list").split()
 

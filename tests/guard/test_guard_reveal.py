@@ -237,3 +237,15 @@ def test_a_saved_plan_named_in_tf_cli_args_is_refused(secret_rig: RealRig) -> No
     proc = secret_rig.guard("--", "terraform", "plan", **{"TF_CLI_ARGS_plan": "-out=p.tfplan"})
     assert proc.returncode == 13, proc.stderr
     assert not (secret_rig.work / "p.tfplan").exists()
+
+
+@pytest.mark.parametrize("variable", ["TF_LOG", "TF_LOG_CORE"])
+def test_terraform_debug_logs_do_not_reach_the_agent(secret_rig: RealRig, variable: str) -> None:
+    """At debug level Terraform logs the state it reads (UpgradeResourceState), secrets included."""
+    raw = secret_rig.run_raw("plan", "-input=false", **{variable: "trace"})
+    assert SECRET in raw.stderr  # the raw tool leaks it
+    proc = secret_rig.guard("--", "terraform", "plan", "-input=false", **{variable: "trace"})
+    assert proc.returncode == 0, proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr
+    (line,) = [x for x in proc.stderr.splitlines() if x.startswith("planlint guard: not passing")]
+    assert variable in line.split(" to the tools")[0]
