@@ -18,6 +18,7 @@ What guard does with each (`reading`):
 | `state pull` | refused: raw state marks only config-sensitive paths, not the provider schema's |
 | `plan -out=FILE` | the saved plan (state and variables in clear inside) is written as guard's 0600 file |
 | `console`, `-show-sensitive`, `-json-into=FILE`, `terragrunt stack output` | refused |
+| `terraform login`/`logout`, `pulumi login`/`logout` | refused: they change guard's own credentials or backend |
 | Pulumi `--show-secrets`, `config get` | refused (plain config values are in `Pulumi.<stack>.yaml`) |
 | everything else read-only | runs untouched (the tool hides sensitive values itself) |
 """
@@ -57,6 +58,8 @@ class Reading(NamedTuple):
 
 def reading(c: Classification) -> Reading:
     """How guard runs the read-only (`pass`) command `c`: pure, from its argv and TF_CLI_ARGS* alone."""
+    if c.tool in ("terraform", "tofu", "pulumi") and c.subcommand in ("login", "logout"):
+        return Reading("refuse", f"{c.subcommand} changes the credentials and backend of guard's own account")
     if c.tool == "pulumi":
         return _pulumi(c)
     if c.tool not in TERRAFORM_LIKE:

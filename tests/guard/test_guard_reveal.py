@@ -181,6 +181,10 @@ def test_state_pull_through_tf_cli_args_is_refused(secret_rig: RealRig) -> None:
         ("pulumi config -s dev get dbPassword", "refuse"),
         ("pulumi config", "run"),
         ("pulumi preview", "run"),
+        ("terraform login", "refuse"),
+        ("tofu logout app.terraform.io", "refuse"),
+        ("pulumi login file:///tmp/agent-backend", "refuse"),
+        ("pulumi logout", "refuse"),
     ],
 )
 def test_how_each_read_only_command_runs(line: str, how: str) -> None:
