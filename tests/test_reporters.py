@@ -166,6 +166,18 @@ def test_text_prints_markup_literally_and_never_terminal_escapes() -> None:
     assert "Findings not tied to one input" in text_report.render(verdict)
 
 
+def test_github_annotations_never_carry_terminal_or_bidi_controls() -> None:
+    """An ESC in a `for_each` key would rewrite the Actions log line ("\x1b[2K\x1b[1Gok"); a U+202E
+    would reorder it. Both are shown as escapes, in the message and in the title/file properties."""
+    hostile = synthetic.hostile_finding()
+    finding = Finding(**{**_fields(hostile), "address": "aws_db_instance.x\x1b[2K\x1b[1Gok\u202egpj.exe"})
+    verdict = Verdict(plans=(), findings=(finding,), destructive_digest="", decision="denied")
+    output = REPORTERS["github"](verdict)
+    assert "\x1b" not in output and "\u202e" not in output
+    assert "aws_db_instance.x\\x1b[2K\\x1b[1Gok\\u202egpj.exe" in output
+    assert all(ch in "\n" or ord(ch) >= 32 for ch in output)
+
+
 def test_text_has_no_trailing_blanks() -> None:
     output = REPORTERS["text"](synthetic.verdict_multiple_inputs())
     assert all(line == line.rstrip() for line in output.splitlines())

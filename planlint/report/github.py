@@ -14,6 +14,7 @@ from planlint.report.rules_meta import plan_wide_rule_ids
 from planlint.report.wording import (
     DECISION_TEXT,
     ENFORCEMENT_TEXT,
+    escape_control,
     explanation,
     plan_counts_text,
     sentence,
@@ -34,6 +35,10 @@ DECISION_COMMAND: dict[str, str] = {
 
 
 def escape_data(text: str) -> str:
+    """`text` as a workflow command's data (docs.github.com/actions/reference/workflow-commands): `%`, CR
+    and LF percent-encoded; other control characters from the plan (an ESC in a `for_each` key would
+    rewrite the log line in the Actions UI) and bidirectional controls shown as escapes."""
+    text = "".join(ch if ch in "\r\n" else escape_control(ch) for ch in text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

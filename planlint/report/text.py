@@ -15,12 +15,12 @@ from planlint.model import ENFORCEMENTS, Finding, Plan, Verdict
 from planlint.report.next_steps import next_steps
 from planlint.report.rows import ResourceRow, blocks, per_input, resource_rows
 from planlint.report.wording import (
-    BIDI_CONTROLS,
     DECISION_TEXT,
     DESTROY_MODE_TEXT,
     MAX_UNGATED_SHOWN,
     RunContext,
     action_text,
+    escape_control,
     forced_by,
     location_text,
     origin_text,
@@ -238,11 +238,4 @@ def printable(text: str) -> str:
 
 
 def _printable_char(ch: str) -> str:
-    if ch in "\n\t":
-        return " "
-    code = ord(ch)
-    if code < 32 or 127 <= code < 160:
-        return f"\\x{code:02x}"
-    if ch in BIDI_CONTROLS:
-        return f"\\u{code:04x}"
-    return ch
+    return " " if ch in "\n\t" else escape_control(ch)

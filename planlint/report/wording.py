@@ -261,6 +261,17 @@ def escape_bidi(text: str) -> str:
     return "".join(f"\\u{ord(ch):04x}" if ch in BIDI_CONTROLS else ch for ch in text)
 
 
+def escape_control(ch: str) -> str:
+    """One character made safe for a terminal or a CI log: a C0/C1 control character (ESC, …) as `\\x1b`,
+    a bidirectional control as `\\u202e`; anything else as it is."""
+    code = ord(ch)
+    if code < 32 or 127 <= code < 160:
+        return f"\\x{code:02x}"
+    if ch in BIDI_CONTROLS:
+        return f"\\u{code:04x}"
+    return ch
+
+
 def sentence(text: str) -> str:
     """`text` ending in a full stop, so parts can be joined into one message."""
     text = text.rstrip()
