@@ -220,7 +220,9 @@ def render_docs() -> str:
     from planlint.guard.iac_inputs import bound_files_docs
     from planlint.guard.remote import remote_docs
 
-    return "\n".join(lines + _files_docs() + bound_files_docs() + env_docs() + remote_docs() + git_docs()) + "\n"
+    return (
+        "\n".join(lines + _files_docs() + bound_files_docs() + env_docs() + remote_docs() + git_docs()) + "\n"
+    )
 
 
 def _files_docs() -> list[str]:
