@@ -41,13 +41,17 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
     """Run every rule over every change of every plan and decide."""
     shapes = Shapes(ruleset, policy)
     catalogue = shapes.catalogue
+    conditions: dict[str, RuleConditions] = {}  # rule id -> its attribute conditions by attribute
     matched: list[tuple[Finding, ResourceChange]] = []
     for plan in plans:
         context = PlanContext(plan, policy)
         for change in plan.changes:
             classification, candidates, attribute_keys = shapes.of(change)
+            if not candidates:  # most changes of a big plan: no rule's shape fits
+                continue
+            sides = ChangeSides(change, attribute_keys)
             for rule in candidates:
-                if _dynamic_match(rule, change, context, attribute_keys):
+                if _dynamic_match(rule, change, context, sides, conditions):
                     finding = make_finding(rule, change, plan, classification, policy, context=context)
                     matched.append((finding, change))
     findings = apply_waivers(
@@ -72,26 +76,106 @@ def classify_change(catalogue: Catalogue, change: ResourceChange) -> Classificat
 
 
 def _dynamic_match(
-    rule: Rule, change: ResourceChange, context: PlanContext, attribute_keys: tuple[str, ...]
+    rule: Rule,
+    change: ResourceChange,
+    context: PlanContext,
+    sides: ChangeSides,
+    conditions: dict[str, RuleConditions],
 ) -> bool:
     """The checks that depend on this change's reason, address, values and the plan around it.
 
-    `attribute_keys`: every key the change's candidate rules read (a superset of this rule's), so that
-    each side is decoded once for all of them.
+    `sides`: the change's attributes every candidate rule reads, decoded once for all of them on first
+    use; `conditions`: each rule's attribute conditions grouped by attribute (`RuleConditions`), built on
+    first use.
     """
     m = rule.match
     if not plain_match(rule, change):
         return False
     if m.attribute_keys:
-        before = change.values.fields("before", attribute_keys)
-        after = change.values.fields("after", attribute_keys)
-        if not all(_condition_holds(c, before, after) for c in m.attributes):
-            return False
-        if m.attributes_any and not any(_condition_holds(c, before, after) for c in m.attributes_any):
+        grouped = conditions.get(rule.id)
+        if grouped is None:
+            grouped = conditions[rule.id] = RuleConditions(m.attributes, m.attributes_any)
+        if not grouped.hold(sides):
             return False
     if m.protected and not resource_matches(context.policy.protect, change):
         return False
     return m.plan is None or condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
+
+
+class ChangeSides:
+    """One change's top-level attributes that its candidate rules read (`keys`), both sides decoded on
+    first use, and which of them are set (not null or absent) on either side."""
+
+    __slots__ = ("_change", "_keys", "after", "before", "set_keys")
+
+    def __init__(self, change: ResourceChange, keys: tuple[str, ...]) -> None:
+        self._change = change
+        self._keys = keys
+        self.before: dict[str, Any] = {}
+        self.after: dict[str, Any] = {}
+        self.set_keys: frozenset[str] | None = None
+
+    def decode(self) -> frozenset[str]:
+        """The keys set on either side (decoding both sides the first time)."""
+        if self.set_keys is None:
+            values = self._change.values
+            self.before = values.fields("before", self._keys)
+            self.after = values.fields("after", self._keys)
+            self.set_keys = frozenset(
+                k for k in self._keys if self.before.get(k) is not None or self.after.get(k) is not None
+            )
+        return self.set_keys
+
+
+class RuleConditions:
+    """A rule's attribute conditions grouped by the top-level attribute each reads.
+
+    A condition reads only its attribute's value on each side, so where the attribute is null or absent
+    on both sides (most of a rule set's attributes, on any one resource) its result is the one it has on
+    an empty object: worked out once here. Only the conditions on attributes the change sets are tested.
+    """
+
+    __slots__ = ("all_by_key", "any_by_key", "any_given", "fails_unset_all", "holds_unset_any")
+
+    def __init__(
+        self, attributes: tuple[AttributeCondition, ...], attributes_any: tuple[AttributeCondition, ...]
+    ) -> None:
+        self.all_by_key = _by_key(attributes)
+        self.any_by_key = _by_key(attributes_any)
+        self.any_given = bool(attributes_any)
+        # attributes whose `attributes` conditions do not all hold when it is unset on both sides
+        self.fails_unset_all = frozenset(
+            k for k, group in self.all_by_key.items() if not all(_condition_holds(c, {}, {}) for c in group)
+        )
+        # attributes with an `attributes_any` condition that holds when it is unset on both sides
+        self.holds_unset_any = frozenset(
+            k for k, group in self.any_by_key.items() if any(_condition_holds(c, {}, {}) for c in group)
+        )
+
+    def hold(self, sides: ChangeSides) -> bool:
+        """Every `attributes` condition holds, and some `attributes_any` condition (when there are any)."""
+        set_keys = sides.decode()
+        if not self.fails_unset_all <= set_keys:
+            return False
+        before, after = sides.before, sides.after
+        for key, group in self.all_by_key.items():
+            if key in set_keys and not all(_condition_holds(c, before, after) for c in group):
+                return False
+        if not self.any_given or not self.holds_unset_any <= set_keys:
+            return True
+        return any(
+            _condition_holds(c, before, after)
+            for key, group in self.any_by_key.items()
+            if key in set_keys
+            for c in group
+        )
+
+
+def _by_key(conditions: tuple[AttributeCondition, ...]) -> dict[str, tuple[AttributeCondition, ...]]:
+    grouped: dict[str, list[AttributeCondition]] = {}
+    for condition in conditions:
+        grouped.setdefault(condition.path[0], []).append(condition)
+    return {k: tuple(group) for k, group in grouped.items()}
 
 
 def _attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:

@@ -160,3 +160,102 @@ def test_trailing_wildcard_steps_over_map_values_only(
         ),
     ]
     assert _gated(tmp_path, match, changes, capsys) == (1, {"aws_s3_bucket.retagged"})
+
+
+def test_attribute_set_on_one_side_only_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An attribute dropped from `after` (or null there) is still compared: before true, after unset is
+    not true. One unset on both sides is not."""
+    match = (
+        "  types: [aws_db_instance]\n  actions: [update]\n  attributes_any:\n"
+        "    - {path: deletion_protection, before: true, after_not: true}\n"
+    )
+    changes = [
+        _update(
+            "aws_db_instance.dropped", "aws_db_instance", {"deletion_protection": True}, {"engine": "pg"}
+        ),
+        _update(
+            "aws_db_instance.nulled",
+            "aws_db_instance",
+            {"deletion_protection": True},
+            {"deletion_protection": None},
+        ),
+        _update("aws_db_instance.added", "aws_db_instance", {"engine": "pg"}, {"deletion_protection": False}),
+        _update("aws_db_instance.never_set", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
+        _update(
+            "aws_db_instance.kept",
+            "aws_db_instance",
+            {"deletion_protection": True},
+            {"deletion_protection": True},
+        ),
+    ]
+    assert _gated(tmp_path, match, changes, capsys) == (
+        1,
+        {"aws_db_instance.dropped", "aws_db_instance.nulled"},
+    )
+
+
+def test_any_condition_that_holds_on_an_unset_attribute(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`after_in: [null]` holds where the attribute is unset on both sides, even beside a condition on the
+    same attribute that does not; `attributes` conditions that hold on unset attributes pass too."""
+    match = (
+        "  types: [aws_db_instance]\n  actions: [update]\n  attributes:\n"
+        "    - {path: backup_retention_period, before_in: [null, 7]}\n"
+        "  attributes_any:\n"
+        "    - {path: final_snapshot_identifier, after: ''}\n"
+        "    - {path: final_snapshot_identifier, after_in: [null]}\n"
+    )
+    changes = [
+        _update("aws_db_instance.nothing_set", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
+        _update(
+            "aws_db_instance.emptied",
+            "aws_db_instance",
+            {"backup_retention_period": 7, "final_snapshot_identifier": "last"},
+            {"backup_retention_period": 7, "final_snapshot_identifier": ""},
+        ),
+        _update(  # a snapshot is named after
+            "aws_db_instance.named",
+            "aws_db_instance",
+            {"engine": "pg"},
+            {"final_snapshot_identifier": "last"},
+        ),
+        _update(  # the `attributes` condition fails: 30 days before
+            "aws_db_instance.long_retention",
+            "aws_db_instance",
+            {"backup_retention_period": 30},
+            {"backup_retention_period": 30},
+        ),
+    ]
+    assert _gated(tmp_path, match, changes, capsys) == (
+        1,
+        {"aws_db_instance.nothing_set", "aws_db_instance.emptied"},
+    )
+
+
+def test_all_conditions_on_one_attribute_must_hold_when_it_is_unset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two `attributes` conditions on one attribute, one holding on an unset value and one not: a resource
+    without the attribute fails the rule."""
+    match = (
+        "  types: [aws_db_instance]\n  actions: [update]\n  attributes:\n"
+        "    - {path: storage_encrypted, before_in: [null, true]}\n"
+        "    - {path: storage_encrypted, after: false}\n"
+    )
+    changes = [
+        _update("aws_db_instance.unset", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
+        _update(
+            "aws_db_instance.decrypted",
+            "aws_db_instance",
+            {"storage_encrypted": True},
+            {"storage_encrypted": False},
+        ),
+        _update(
+            "aws_db_instance.added_off", "aws_db_instance", {"engine": "pg"}, {"storage_encrypted": False}
+        ),
+    ]
+    assert _gated(tmp_path, match, changes, capsys) == (
+        1,
+        {"aws_db_instance.decrypted", "aws_db_instance.added_off"},
+    )
