@@ -129,7 +129,7 @@ class ResourceChange(msgspec.Struct, frozen=True, gc=False):
 
     @property
     def is_destructive(self) -> bool:
-        return any(a in DESTRUCTIVE_ACTIONS for a in self.actions)
+        return not DESTRUCTIVE_ACTIONS.isdisjoint(self.actions)
 
 
 class PlanFacts(msgspec.Struct, frozen=True):
