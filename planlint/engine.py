@@ -47,13 +47,12 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
         context = PlanContext(plan, policy)
         for change in plan.changes:
             classification, candidates, attribute_keys = shapes.of(change)
-            if not candidates:  # most changes of a big plan: no rule's shape fits
-                continue
-            sides = ChangeSides(change, attribute_keys)
-            for rule in candidates:
-                if _dynamic_match(rule, change, context, sides, conditions):
-                    finding = make_finding(rule, change, plan, classification, policy, context=context)
-                    matched.append((finding, change))
+            if candidates:  # most changes of a big plan have none: no rule's shape fits them
+                sides = ChangeSides(change, attribute_keys)
+                for rule in candidates:
+                    if _dynamic_match(rule, change, context, sides, conditions):
+                        finding = make_finding(rule, change, plan, classification, policy, context=context)
+                        matched.append((finding, change))
     findings = apply_waivers(
         matched,
         policy,

@@ -254,6 +254,12 @@ def test_all_conditions_on_one_attribute_must_hold_when_it_is_unset(
         _update(
             "aws_db_instance.added_off", "aws_db_instance", {"engine": "pg"}, {"storage_encrypted": False}
         ),
+        _update(  # the first condition holds, the second does not
+            "aws_db_instance.kept_on",
+            "aws_db_instance",
+            {"storage_encrypted": True},
+            {"storage_encrypted": True},
+        ),
     ]
     assert _gated(tmp_path, match, changes, capsys) == (
         1,
