@@ -16,6 +16,7 @@ from planlint.cli import main
 from planlint.errors import InputError
 from planlint.loaders import load_inputs
 from planlint.loaders.pulumi import STEP_OPS
+from planlint.loaders.pulumi_steps import NEW_HALVES, OLD_HALVES
 from planlint.model import REDACTED, Plan
 from planlint.pipeline import run_check
 
@@ -45,7 +46,8 @@ def _load(path: str) -> Plan:
     return plan
 
 
-# op -> what planlint makes of a lone step of that op on a bucket (old/new states as Pulumi writes them)
+# op -> what planlint makes of a lone step of that op on a bucket (old/new states as Pulumi writes them);
+# a new half comes with its `replace` (NEW_HALVES), a lone old half deletes an old copy pending deletion.
 OP_CASES: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     # op: (actions, has old state, has new state)
     "same": (("no-op",), True, True),
@@ -54,7 +56,7 @@ OP_CASES: dict[str, tuple[tuple[str, ...], bool, bool]] = {
     "delete": (("delete",), True, False),
     "replace": (("replace",), True, True),
     "create-replacement": (("replace",), True, True),
-    "delete-replaced": (("replace",), True, False),
+    "delete-replaced": (("delete",), True, False),
     "read": (("read",), False, True),
     "read-replacement": (("replace",), True, True),
     "refresh": (("read",), True, True),
@@ -80,10 +82,13 @@ def test_each_op_normalises(op: str, tmp_path: Path) -> None:
         step["oldState"] = _state("b", id="b-1")
     if new:
         step["newState"] = _state("b")
-    (change,) = _load(_preview(tmp_path, [step])).changes
+    steps = [{**step, "op": "replace"}, step] if op in NEW_HALVES else [step]
+    (change,) = _load(_preview(tmp_path, steps)).changes
     assert change.actions == actions
     assert change.platform == "pulumi" and change.type == "aws:s3/bucket:Bucket"
-    assert change.address == "aws:s3/bucket:Bucket::b"
+    pending = op in OLD_HALVES
+    assert change.address == "aws:s3/bucket:Bucket::b" + (" (pending deletion b-1)" if pending else "")
+    assert change.deposed == ("b-1" if pending else None)
     assert change.is_destructive == bool({"delete", "replace"} & set(actions))
 
 

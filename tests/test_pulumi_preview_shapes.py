@@ -301,6 +301,9 @@ def test_a_stack_deleting_no_managed_resource_is_not_destroy_mode(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write(tmp_path, [STACK_DELETE, step("same", "orders", old=state("orders"), new=state("orders"))])
+    doc = json.loads(Path(path).read_text())
+    doc["steps"] = doc["steps"][1:]  # the stack's own step is the delete (Pulumi writes one per resource)
+    Path(path).write_text(json.dumps(doc))
     _, report = judged(capsys, path)
     assert report["inputs"][0]["facts"]["destroy_mode"] is False
 
@@ -336,13 +339,15 @@ def test_replacement_order_comes_from_the_physical_halves(
     assert finding["replace_paths"] == ["identifier"]
 
 
-def test_a_lone_replacement_half_still_counts_as_the_replace(
+def test_a_lone_old_half_deletes_an_old_copy_pending_deletion(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    steps = [step("delete-replaced", "orders", old=state("orders"))]
+    """Without its `replace`, a delete-replaced deletes an old copy left pending deletion (step_generator
+    GenerateDeletes: `res.Delete`), while the live resource's own step is a hidden same."""
+    steps = [step("delete-replaced", "orders", old=state("orders", delete=True))]
     code, report = judged(capsys, write(tmp_path, steps))
     assert code == 1 and [(f["address"], f["actions"]) for f in report["findings"]] == [
-        (f"{DB}::orders", ["replace"])
+        (f"{DB}::orders (pending deletion orders-1)", ["delete"])
     ]
 
 
@@ -358,7 +363,10 @@ def test_a_discarded_read_resource_is_forgotten_not_deleted(
 def test_an_import_replacement_deletes_the_old_resource(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    steps = [step("import-replacement", "orders", old=state("orders"), new=state("orders"))]
+    steps = [
+        step("import-replacement", "orders", old=state("orders"), new=state("orders")),
+        step("replace", "orders", old=state("orders"), new=state("orders")),
+    ]
     code, report = judged(capsys, write(tmp_path, steps))
     assert code == 1
     assert [(f["address"], f["actions"], f["reason"]) for f in report["findings"] if f["gated"]] == [
@@ -566,6 +574,7 @@ def test_import_and_ignore_protect_are_recorded_on_their_changes_only(tmp_path: 
     steps = [
         step("import", "adopted", new=state("adopted")),
         step("import-replacement", "swapped", old=state("swapped"), new=state("swapped")),
+        step("replace", "swapped", old=state("swapped"), new=state("swapped")),
         step("delete", "forced", old=state("forced", protect=True)),
         step("delete", "plain", old=state("plain")),
         step("update", "tuned", old=state("tuned"), new=state("tuned")),

@@ -18,9 +18,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import msgspec
-
 from planlint.errors import InputError
+from planlint.loaders.pulumi_steps import Group, Step, check_change_summary, group_steps
 from planlint.model import REDACTED, Action, Plan, PlanFacts, ReplaceOrder, ResourceChange, Values
 
 # op -> (normalised actions, reason). Source: pkg/resource/deploy/step.go `const (OpSame ...)`.
@@ -47,7 +46,6 @@ STEP_OPS: dict[str, tuple[tuple[Action, ...], str | None]] = {
     "diff": (("no-op",), None),  # `pulumi import --preview-only` compares, changes nothing
     "extend-parameterize": (("no-op",), None),  # provider parameterization, no resource changes
 }
-REPLACEMENT_HALVES = frozenset(("create-replacement", "delete-replaced", "discard-replaced"))
 DOCUMENT_KEYS = frozenset(("config", "steps", "diagnostics", "duration", "changeSummary", "maybeCorrupt"))
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"  # Pulumi's secret signature key, if an unblinded one slips in
@@ -92,33 +90,19 @@ def streaming_events_reason(data: bytes) -> str | None:
     return None
 
 
-class _Step(msgspec.Struct, frozen=True):
-    position: int
-    op: str
-    urn: str
-    type: str
-    old: Mapping[str, Any]
-    new: Mapping[str, Any]
-    replace_reasons: tuple[str, ...]
-    provider: str | None
-
-
 def load_pulumi(doc: Mapping[str, Any], origin: str, sha256: str) -> Plan:
     """Normalise a Pulumi preview; refuse failed, incomplete or unrecognised ones (InputError, exit 2)."""
     steps = [_step(raw, i, origin) for i, raw in enumerate(_list(doc, "steps", origin))]
     _refuse_untrustworthy(doc, steps, origin)
-    by_urn: dict[str, list[_Step]] = {}
-    for step in steps:
-        by_urn.setdefault(step.urn, []).append(step)
     deleting = {s.urn for s in steps if s.op == "delete"}
     changes: list[ResourceChange] = []
     hidden = 0
-    for group in by_urn.values():
-        lead = _lead(group)
-        if lead.type == ROOT_STACK_TYPE or not _is_custom(lead) or lead.type.startswith("pulumi:providers:"):
-            hidden += lead.op != "same"
-            continue
-        changes.append(_change(lead, group, deleting))
+    for group in group_steps(steps, origin):
+        for step, actions, reason in _judged_steps(group):
+            if _is_hidden(step):
+                hidden += step.op != "same"
+                continue
+            changes.append(_change(step, actions, reason, group, deleting))
     # the stack's own step (Pulumi writes exactly one): a delete of it is `pulumi destroy`
     stack_ops = {s.op for s in steps if s.type == ROOT_STACK_TYPE}
     scope = _scope(steps)
@@ -157,7 +141,7 @@ def _list(doc: Mapping[str, Any], key: str, origin: str) -> list[Any]:
     return value
 
 
-def _step(raw: Any, position: int, origin: str) -> _Step:
+def _step(raw: Any, position: int, origin: str) -> Step:
     if not isinstance(raw, dict) or not isinstance(raw.get("op"), str) or not isinstance(raw.get("urn"), str):
         raise InputError(f"steps[{position}] has no `op` and `urn`; not a Pulumi preview step", origin)
     op, urn = raw["op"], raw["urn"]
@@ -171,10 +155,11 @@ def _step(raw: Any, position: int, origin: str) -> _Step:
     old, new = raw.get("oldState") or {}, raw.get("newState") or {}
     if not isinstance(old, dict) or not isinstance(new, dict):
         raise InputError(f"steps[{position}] ({urn}): oldState/newState is not an object", origin)
+    _check_custom(old, new, f"steps[{position}] ({urn})", origin)
     # The URN ends in the resource's own type (parents' types before `$`), the same `type` its states carry.
     type_ = match["qtype"].rsplit("$", 1)[-1]
     reasons = raw.get("replaceReasons") or []
-    return _Step(
+    return Step(
         position=position,
         op=op,
         urn=urn,
@@ -186,7 +171,24 @@ def _step(raw: Any, position: int, origin: str) -> _Step:
     )
 
 
-def _refuse_untrustworthy(doc: Mapping[str, Any], steps: Sequence[_Step], origin: str) -> None:
+def _check_custom(old: Mapping[str, Any], new: Mapping[str, Any], where: str, origin: str) -> None:
+    """`custom: false` (a component) must not hide a provider's resource: a resource's custom-ness follows
+    from its type, which its URN fixes, and only a custom resource has a provider-assigned `id`
+    (`apitype.ResourceV3`); a step saying otherwise is contradictory and refused."""
+    if old and new and old.get("custom", True) is not new.get("custom", True):
+        raise InputError(
+            f"{where}: oldState and newState disagree on `custom`; refusing a contradictory step", origin
+        )
+    for state in (old, new):
+        if state.get("custom") is False and state.get("id"):
+            raise InputError(
+                f"{where}: `custom: false` (a component), yet it has a provider-assigned id "
+                f"{str(state['id'])[:80]!r}, which only a custom resource has; refusing a contradictory step",
+                origin,
+            )
+
+
+def _refuse_untrustworthy(doc: Mapping[str, Any], steps: Sequence[Step], origin: str) -> None:
     """An error diagnostic, a corrupt or unfinished preview is refused, like an errored Terraform plan;
     so is one without any step (every preview Pulumi writes has the stack's own)."""
     errors = [
@@ -220,29 +222,50 @@ def _refuse_untrustworthy(doc: Mapping[str, Any], steps: Sequence[_Step], origin
             "were removed or cut, so it may not list every change; preview again",
             origin,
         )
+    check_change_summary(summary, steps, origin)
 
 
-def _lead(group: Sequence[_Step]) -> _Step:
-    """The step that stands for a URN: its logical step, else the first physical half."""
-    logical = [s for s in group if s.op not in REPLACEMENT_HALVES]
-    return logical[0] if logical else group[0]
+# An old copy pending deletion is deleted (or, when Pulumi never owned it, discarded).
+PENDING_COPY_OPS: dict[str, tuple[tuple[Action, ...], str | None]] = {
+    "delete": (("delete",), None),
+    "delete-replaced": (("delete",), None),
+    "discard-replaced": (("forget",), None),
+    "remove-pending-replace": STEP_OPS["remove-pending-replace"],
+}
 
 
-def _is_custom(step: _Step) -> bool:
+def _judged_steps(group: Group) -> list[tuple[Step, tuple[Action, ...], str | None]]:
+    """Every step of a URN that is judged, with its actions and reason: the logical step (its op read
+    through its replacement's new half when shown), then each old copy pending deletion."""
+    judged: list[tuple[Step, tuple[Action, ...], str | None]] = []
+    if group.logical is not None:
+        judged.append((group.logical, *STEP_OPS[(group.new_half or group.logical).op]))
+    judged.extend((s, *PENDING_COPY_OPS[s.op]) for s in group.pending)
+    return judged
+
+
+def _is_hidden(step: Step) -> bool:
+    """The stack itself, a provider or a component resource: nothing in the cloud of its own."""
     state = step.new or step.old
-    return state.get("custom", True) is not False
+    component = state.get("custom", True) is False
+    return step.type == ROOT_STACK_TYPE or component or step.type.startswith("pulumi:providers:")
 
 
-def _change(lead: _Step, group: Sequence[_Step], deleting: set[str]) -> ResourceChange:
-    actions, reason = STEP_OPS[lead.op]
-    ops = [s.op for s in group]
+def _change(
+    lead: Step, actions: tuple[Action, ...], reason: str | None, group: Group, deleting: set[str]
+) -> ResourceChange:
     order: ReplaceOrder | None = None
     details: list[str] = []
     policy_action: str | None = None
-    # Halves come only with their replace (or alone, when its logical step is hidden), so the lead's op
-    # already says replace; a lone discard-replaced is a forget (STEP_OPS).
-    if "replace" in actions:
-        order = _replace_order(ops)
+    deposed: str | None = None
+    if lead in group.pending:
+        deposed = str(lead.old.get("id") or "unknown id")
+        details.append(
+            f"an old copy (id {deposed}) left pending deletion by an earlier replacement; "
+            f"Pulumi {'deletes' if 'delete' in actions else 'drops'} it ({lead.op})"
+        )
+    elif "replace" in actions:
+        order = _replace_order(group)
     if "delete" in actions and lead.old.get("retainOnDelete") is True:
         actions, reason = ("forget",), None
         details.append(
@@ -262,8 +285,9 @@ def _change(lead: _Step, group: Sequence[_Step], deleting: set[str]) -> Resource
     assert match is not None  # checked in _step
     qtype = match["qtype"]
     parents = qtype.rsplit("$", 1)[0] if "$" in qtype else None
+    address = f"{qtype.rsplit('$', 1)[-1]}::{match['name']}"
     return ResourceChange(
-        address=f"{qtype.rsplit('$', 1)[-1]}::{match['name']}",
+        address=address if deposed is None else f"{address} (pending deletion {deposed})",
         type=lead.type,
         platform="pulumi",
         actions=actions,
@@ -276,20 +300,21 @@ def _change(lead: _Step, group: Sequence[_Step], deleting: set[str]) -> Resource
         provider=lead.provider,
         policy_action=policy_action,
         physical_id=str(lead.old["id"]) if lead.old.get("id") else None,
+        deposed=deposed,
         details=tuple(details),
         values=PulumiValues(_properties(lead.old), _properties(lead.new)),
     )
 
 
-def _replace_order(ops: Sequence[str]) -> ReplaceOrder:
+def _replace_order(group: Group) -> ReplaceOrder:
     """Known only when the physical halves are in the preview (`--show-replacement-steps`)."""
-    if "create-replacement" in ops and "delete-replaced" in ops:
-        first_create = ops.index("create-replacement") < ops.index("delete-replaced")
+    if group.new_half is not None and group.old_halves:
+        first_create = group.new_half.position < group.old_halves[0].position
         return "create_first" if first_create else "delete_first"
     return "unknown"
 
 
-def _protection_reason(step: _Step, actions: tuple[Action, ...]) -> str | None:
+def _protection_reason(step: Step, actions: tuple[Action, ...]) -> str | None:
     """Weakened protection: `protect` or `retainOnDelete` turned off, or a protected resource deleted anyway."""
     old, new = step.old, step.new
     if "delete" in actions and old.get("protect") is True:
@@ -301,7 +326,7 @@ def _protection_reason(step: _Step, actions: tuple[Action, ...]) -> str | None:
     return None
 
 
-def _scope(steps: Sequence[_Step]) -> str:
+def _scope(steps: Sequence[Step]) -> str:
     """`project/stack` from the URNs (a Pulumi approval is bound to its stack)."""
     for step in steps:
         match = _URN.match(step.urn)
