@@ -627,7 +627,8 @@ def test_an_assumed_policy_says_whether_the_template_confirmed_it(action: str) -
 
 
 def test_replace_policy_action_overrides_replacement_false() -> None:
-    doc = _mutated({"Replacement": "False", "PolicyAction": "ReplaceAndDelete"})
+    never = [{"Target": {"Attribute": "Properties", "RequiresRecreation": "Never", "Name": "EngineMode"}}]
+    doc = _mutated({"Replacement": "False", "PolicyAction": "ReplaceAndDelete", "Details": never})
     change = load_one_of(load_cloudformation([doc])).changes[0]
     assert change.actions == ("replace",) and change.reason == "cfn_replacement_conditional", BASE
     assert any("Replacement False but PolicyAction ReplaceAndDelete" in d for d in change.details), BASE

@@ -73,6 +73,8 @@ def convert(rc: dict[str, Any], where: Where) -> ResourceChange:
     physical_id = text_field(rc, "PhysicalResourceId", where, what)
 
     details: list[str] = []
+    if action == "Modify":
+        replacement = _strongest_replacement(replacement, rc, details)
     actions, reason, replace_order = _map_action(
         action,
         replacement=replacement,
@@ -157,6 +159,33 @@ def _map_action(
         )
         return ("replace",), "cfn_replacement_conditional", "unknown"
     return ("replace",), "cfn_replacement_true", "unknown"
+
+
+# Replacement "depends on the change with the most impact": RequiresRecreation Always with Evaluation
+# Static makes it True, Always with Dynamic or Conditionally makes it Conditional (API reference,
+# ResourceChange.Replacement and ResourceTargetDefinition.RequiresRecreation).
+_REPLACEMENT_RANK = {None: 0, "False": 0, "Conditional": 1, "True": 2}
+
+
+def _strongest_replacement(replacement: str | None, rc: dict[str, Any], details: list[str]) -> str | None:
+    """Replacement, raised to what a Details entry's RequiresRecreation implies when that is stronger:
+    a change set saying both is contradictory, and the gate takes the more destructive reading."""
+    implied, cause = replacement, ""
+    for detail in rc.get("Details") or []:  # shape checked by _targets
+        target = detail["Target"]
+        requires = target.get("RequiresRecreation")
+        if requires == "Always" and detail.get("Evaluation") == "Static":
+            candidate = "True"
+        elif requires in ("Always", "Conditionally"):
+            candidate = "Conditional"
+        else:
+            continue
+        if _REPLACEMENT_RANK[candidate] > _REPLACEMENT_RANK[implied]:
+            implied = candidate
+            cause = f"{target.get('Name') or target.get('Attribute')} RequiresRecreation {requires}"
+    if implied != replacement and replacement is not None:
+        details.append(f"Replacement {replacement}, yet {cause}: judged as Replacement {implied}")
+    return implied if replacement is not None else replacement
 
 
 def _dynamic(

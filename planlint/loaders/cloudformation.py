@@ -150,6 +150,12 @@ def _read(origin: str, doc: dict[str, Any], sha: str) -> _ChangeSet:
             raise InputError(f"change set FAILED: {reason or 'no StatusReason given'}", origin)
         no_changes = True
     changes = doc.get("Changes")
+    if no_changes and changes:
+        raise InputError(
+            f"change set FAILED because it has no changes ({reason}), yet it lists {len(changes)} "
+            "change(s) in Changes: contradictory; create and describe the change set again",
+            origin,
+        )
     if not isinstance(changes, list) and not (no_changes and changes is None):
         raise InputError(
             "has no Changes list; expected `aws cloudformation describe-change-set` output", origin
