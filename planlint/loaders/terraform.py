@@ -93,7 +93,8 @@ class Document(msgspec.Struct):
 
     format_version: str | None = None
     terraform_version: str | None = None
-    resource_changes: list[ListedChange] | None = None
+    # UNSET when absent (an empty plan omits it: `omitempty` in terraform's jsonplan), None when null
+    resource_changes: list[ListedChange] | None | msgspec.UnsetType = msgspec.UNSET
     deferred_changes: list[DeferredChange] | None = None
     action_invocations: list[ActionInvocation] | None = None
     deferred_action_invocations: list[msgspec.Raw] | None = None
@@ -152,7 +153,7 @@ def _decode_problem(data: bytes, exc: Exception) -> str:
 
 def is_plan(doc: Document) -> bool:
     return doc.format_version is not None and (
-        doc.resource_changes is not None
+        isinstance(doc.resource_changes, list)
         or bool(doc.planned_values)
         or bool(doc.configuration)
         or doc.deferred_changes is not None
@@ -194,6 +195,12 @@ def load_terraform(
         change_record(d.resource_change, origin, "deferred_changes", i, d.reason)
         for i, d in enumerate(doc.deferred_changes or ())
     ]
+    if doc.resource_changes is None:
+        raise InputError(
+            "`resource_changes` is null, which terraform never writes (a plan without changes omits it); "
+            "the plan was edited or cut: run `terraform show -json` on the plan file again",
+            origin,
+        )
     if doc.errored:
         raise InputError(
             "the plan errored (errored: true): Terraform did not finish planning; fix the errors "
