@@ -27,8 +27,8 @@ import msgspec
 
 from planlint.errors import InputError
 from planlint.model import NoOpTest, Plan, ResourceChange
+from planlint.stack_files import TERRAGRUNT_PLAN, plan_files
 
-TERRAGRUNT_PLAN = "tfplan.json"
 RESULTS = ("succeeded", "failed", "early exit", "excluded")
 
 
@@ -46,6 +46,7 @@ class StackRun:
 class StackInputs:
     files: tuple[tuple[str, str], ...]  # (plan file, stack path)
     stacks: tuple[StackRun, ...]
+    skipped: tuple[str, ...] = ()  # files below the directory that are not plans (stack_files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,8 @@ class ReportedRun:
 def discover(directory: str, run_report: str | None = None) -> StackInputs:
     """The plan files below `directory`, each with its stack path; checked against the run report if given."""
     root = Path(directory)
-    found = sorted(p for p in root.rglob(TERRAGRUNT_PLAN) if _visible(p, root))
-    terragrunt = bool(found)
-    if not terragrunt:
-        found = sorted(p for p in root.rglob("*.json") if p.is_file() and _visible(p, root))
+    listing = plan_files(directory)
+    found, terragrunt = listing.plans, listing.terragrunt
     if not found:
         raise InputError(
             "no plans found: expected Terragrunt's `run --all --json-out-dir DIR -- plan` layout "
@@ -73,17 +72,14 @@ def discover(directory: str, run_report: str | None = None) -> StackInputs:
     stacks = [StackRun(path=stack, result="planned", origin=origin) for origin, stack in files]
     if run_report is not None:
         stacks += _check_against_report(files, read_run_report(run_report), run_report)
-    return StackInputs(files=files, stacks=tuple(sorted(stacks, key=lambda s: s.path)))
-
-
-def _visible(path: Path, root: Path) -> bool:
-    """Skip hidden directories (.terragrunt-cache, .git) below the root."""
-    return not any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+    return StackInputs(
+        files=files, stacks=tuple(sorted(stacks, key=lambda s: s.path)), skipped=listing.skipped
+    )
 
 
 def _stack_path(path: Path, root: Path, terragrunt: bool) -> str:
     relative = PurePosixPath(path.relative_to(root).as_posix())
-    if terragrunt or relative.name in ("tfplan.json", "plan.json", "preview.json"):
+    if terragrunt or relative.name.lower() in ("tfplan.json", "plan.json", "preview.json"):
         return str(relative.parent)
     return str(relative.with_suffix(""))
 
@@ -216,12 +212,17 @@ def load_stacks(
     files: list[tuple[str, str]] = []
     units: set[str] = set()  # plans found in a directory; a loose file is scoped by its own path
     excluded: list[StackRun] = []
+    skipped: dict[str, str] = {}  # first plan of a directory -> the note listing what it skipped
     for path in paths:
         if path in directories:
             found = discover(path, run_report)
             files += found.files
             units.update(origin for origin, _ in found.files)
             excluded += [s for s in found.stacks if s.result == "excluded"]
+            if found.skipped:
+                skipped[found.files[0][0]] = (
+                    f"{path}: skipped {len(found.skipped)} file(s) that are not plans: {', '.join(found.skipped)}"
+                )
         else:
             files.append((path, path))
     plans = with_stack_scopes(
@@ -229,6 +230,10 @@ def load_stacks(
         dict(files),
         frozenset(units),
     )
+    plans = [
+        msgspec.structs.replace(p, notes=(*p.notes, skipped[p.origin])) if p.origin in skipped else p
+        for p in plans
+    ]
     return plans + [_excluded(stack, run_report or "") for stack in excluded]
 
 

@@ -112,7 +112,8 @@ def test_a_failed_unit_refuses_the_set_and_applies_nothing(rig: Rig) -> None:
 
 def test_a_unit_that_left_no_plan_refuses_the_set(rig: Rig) -> None:
     proc = rig.guard("--", "terragrunt", "run", "--all", "--", "apply", FAKE_TG_NO_JSON_UNIT="live/stage/app")
-    assert proc.returncode == 2 and "live/stage/app succeeded but left no plan" in proc.stderr
+    # its binary plan is there, its JSON plan is not: the set is refused before the run report is read
+    assert proc.returncode == 2 and "unit live/stage/app left no JSON plan" in proc.stderr
     assert len(rig.calls()) == 1 and not any(rig.resources(u) for u in UNITS)
 
 
