@@ -146,3 +146,15 @@ def test_replacement_agreeing_with_or_stronger_than_its_details_is_read_as_said(
     assert code == (0 if replacement == "False" else 1)
     ((change,),) = [plan.changes for plan in load_inputs([path])]
     assert not [d for d in change.details if "judged as Replacement" in d]
+
+
+def test_a_modify_without_replacement_is_still_refused_whatever_its_details_say(
+    tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = json.loads((corpus / "cloudformation/aws-cli-examples/describe-change-set.json").read_text())
+    change = _modify("False", "Always")
+    del change["ResourceChange"]["Replacement"]
+    doc["Changes"] = [change]
+    assert "Modify without Replacement" in _refusal(
+        capsys, _write(tmp_path, doc, "synthetic-no-replacement.json")
+    )

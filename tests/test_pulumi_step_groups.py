@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from planlint.loaders import load_inputs
 from tests.test_pulumi_preview_shapes import DB, gated, judged, refused, state, step, write
 
 OLD_COPY = state("orders", id="orders-OLD", delete=True)
@@ -57,6 +58,22 @@ def test_an_old_copy_pending_deletion_is_judged_beside_its_live_resources_same(
     assert gated(report) == [("PL001", f"{DB}::orders (pending deletion orders-OLD)")]
     (finding,) = [f for f in report["findings"] if f["gated"]]
     assert finding["actions"] == ["delete"]
+    (plan,) = load_inputs([write(tmp_path, [same(), old_copy])])
+    (change,) = [c for c in plan.changes if c.deposed]
+    assert (change.deposed, change.physical_id) == ("orders-OLD", "orders-OLD")
+    assert change.details == (
+        "an old copy (id orders-OLD) left pending deletion by an earlier replacement; Pulumi deletes it "
+        "(delete-replaced)",
+    )
+
+
+def test_an_external_old_copy_pending_deletion_is_dropped_not_deleted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_copy = step("discard-replaced", "orders", old={**OLD_COPY, "external": True})
+    (plan,) = load_inputs([write(tmp_path, [same(), old_copy])])
+    (change,) = [c for c in plan.changes if c.deposed]
+    assert change.actions == ("forget",) and "Pulumi drops it (discard-replaced)" in change.details[0]
 
 
 def test_a_pending_copys_logical_delete_sits_beside_its_live_resources_update(
