@@ -17,6 +17,7 @@ import pytest
 
 from planlint.cli import main
 from planlint.loaders import load_inputs
+from tests.test_cfn_refusals import _refusal, _write
 
 NO_CHANGES = "cloudformation/localstack/failed-no-changes.json"
 AWSDOCS = "cloudformation/awsdocs-cloudformation-user-guide"
@@ -31,19 +32,6 @@ REMOVE_DB = {
         "Details": [],
     },
 }
-
-
-def _write(tmp_path: Path, doc: Any, name: str) -> str:
-    path = tmp_path / name
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return str(path)
-
-
-def _refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    assert main(["check", *argv]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("planlint: error: ") and err.count("\n") == 1, err
-    return err
 
 
 def test_a_failed_no_changes_change_set_that_lists_a_remove_is_refused(

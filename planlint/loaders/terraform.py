@@ -94,7 +94,7 @@ class Document(msgspec.Struct):
     format_version: str | None = None
     terraform_version: str | None = None
     # UNSET when absent (an empty plan omits it: `omitempty` in terraform's jsonplan), None when null
-    resource_changes: list[ListedChange] | None | msgspec.UnsetType = msgspec.UNSET
+    resource_changes: list[ListedChange] | msgspec.UnsetType | None = msgspec.UNSET
     deferred_changes: list[DeferredChange] | None = None
     action_invocations: list[ActionInvocation] | None = None
     deferred_action_invocations: list[msgspec.Raw] | None = None
