@@ -422,6 +422,8 @@ def _because(change: ResourceChange) -> str:
     reason = reason_text(change.reason)
     if reason:
         sentences.append(f"Because {reason}.")
+    if change.unresolved:
+        sentences.append(f"Not resolved: {'; '.join(change.unresolved)}.")
     if "replace" in change.actions and change.replace_paths:
         sentences.append(f"Replacement forced by: {', '.join(change.replace_paths)}.")
     elif "replace" in change.actions and change.platform == "terraform":

@@ -109,7 +109,8 @@ class ResourceChange(msgspec.Struct, frozen=True, gc=False):
     actions: tuple[Action, ...]  # normalised, sorted, e.g. ("replace",), ("import", "update")
     replace_order: ReplaceOrder | None = None
     # Why the tool plans this: Terraform's action_reason verbatim; CloudFormation reasons are
-    # "cfn_replacement_true", "cfn_replacement_conditional", "cfn_remove", "cfn_deletion_policy_removed".
+    # "cfn_replacement_true", "cfn_replacement_conditional", "cfn_remove", "cfn_deletion_policy_removed";
+    # template diffs add "cfn_condition_false" and "cfn_template_unresolved" (planlint/templates/fate.py).
     reason: str | None = None
     replace_paths: tuple[str, ...] = ()  # attribute/property paths that force the replacement
     module: str | None = None  # module.a.module.b, or the nested stack path
@@ -124,6 +125,9 @@ class ResourceChange(msgspec.Struct, frozen=True, gc=False):
     policy_action: str | None = None
     physical_id: str | None = None
     details: tuple[str, ...] = ()  # loader notes a reviewer should read (e.g. "RequiresRecreation: Always")
+    # what the change's fate depends on that the loader could not resolve ("condition IsProd"): the
+    # action is then the worst case, and the finding names these for the reviewer to resolve
+    unresolved: tuple[str, ...] = ()
     source: SourceLocation | None = None
     values: Values = NO_VALUES
 

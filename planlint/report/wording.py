@@ -55,6 +55,14 @@ REASON_TEXT: dict[str, str] = {
     "cfn_logical_id_renamed": (
         "its logical id was renamed: CloudFormation deletes the old resource and creates a new, empty one"
     ),
+    "cfn_condition_false": (
+        "its Condition is now false whatever parameters are given: CloudFormation deletes a resource whose "
+        "condition is false"
+    ),
+    "cfn_template_unresolved": (
+        "whether CloudFormation keeps it depends on something planlint does not resolve from the "
+        "templates, so planlint assumes the worst"
+    ),
     "cfn_template_policy_missing": "the template sets no DeletionPolicy/UpdateReplacePolicy that keeps its data",
     "pulumi_protect_removed": "its `protect` option was turned off: Pulumi will let it be deleted from now on",
     "pulumi_retain_on_delete_removed": (

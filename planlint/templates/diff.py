@@ -5,14 +5,16 @@ a new id -> renamed: delete (`cfn_logical_id_renamed`) + create; a changed prope
 cfn-lint's bundled resource schema as `createOnlyProperties` -> replace (`cfn_replacement_true`),
 `conditionalCreateOnlyProperties` -> may replace (`cfn_replacement_conditional`, judged as a
 replacement like a real change set's Conditional); a DeletionPolicy/UpdateReplacePolicy no longer
-keeping data -> `cfn_deletion_policy_removed`. These are predictions from the templates: parameters,
-conditions and transforms are not resolved, and AWS's change set remains the authority.
+keeping data -> `cfn_deletion_policy_removed`. Fn::ForEach loops over literal lists are expanded to
+the logical ids they generate. A fate that hangs on a condition, a parameter, an unexpanded loop, a
+transform or a module is judged in `fate` (a certain delete, or the worst case with what is not
+resolved named). These are predictions from the templates; AWS's change set remains the authority.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
@@ -20,10 +22,13 @@ import msgspec
 from planlint.model import Action, Plan, ResourceChange, SourceLocation, Values
 from planlint.templates.check import KEEPS_DATA, TEMPLATE_FORMAT
 from planlint.templates.decode import Template, TemplateResource
+from planlint.templates.fate import Fate, existence, generated, loop_fate, replacement
+from planlint.templates.resolve import expand, loop_items, loops_changed
 
 DIFF_NOTE = (
-    "predicted from templates (old vs new), not AWS's change set: parameters, conditions and transforms "
-    "are not resolved; create a change set for the authoritative answer"
+    "predicted from templates (old vs new), not AWS's change set: a change that hangs on a parameter's "
+    "value, a condition, a transform or a module planlint cannot resolve is judged as the worst case and "
+    "names what is not resolved; create a change set for the authoritative answer"
 )
 SCHEMA_REGION = "us-east-1"  # resource schemas differ little by region; us-east-1 has every type first
 _MISSING: Any = object()
@@ -56,7 +61,7 @@ def _pointer(pointer: str) -> tuple[str, ...]:
     return tuple(parts[1:] if parts and parts[0] == "properties" else parts)
 
 
-def _at(value: Any, path: tuple[str, ...]) -> Any:
+def value_at(value: Any, path: tuple[str, ...]) -> Any:
     """The value at a schema path; `*` compares the whole collection below it."""
     for step in path:
         if step == "*":
@@ -75,18 +80,31 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
 def forcing_paths(
     old: Mapping[str, Any], new: Mapping[str, Any], paths: Sequence[tuple[str, ...]]
 ) -> tuple[str, ...]:
-    return tuple(".".join(p) for p in paths if _at(old, p) != _at(new, p))
+    return tuple(".".join(p) for p in paths if value_at(old, p) != value_at(new, p))
 
 
 def diff_templates(old: Template, new: Template) -> Plan:
     """The predicted changes between two templates, as a Plan the rules and the gate judge."""
+    old, new = _expanded(old), _expanded(new)
     old_ids, new_ids = old.by_id(), new.by_id()
+    unfixed = {  # loops over a collection planlint cannot list (a parameter, a function)
+        loop.name
+        for template in (old, new)
+        for r in template.resources
+        if r.loops and expand(template, r) is None
+        for loop in r.loops
+    }
     removed = [r for r in old.resources if r.logical_id not in new_ids]
     added = [r for r in new.resources if r.logical_id not in old_ids]
-    renamed = _renames(removed, added)
+    asked = {r.logical_id for r in removed if any(loop.name in unfixed for loop in r.loops)}
+    renamed = _renames([r for r in removed if r.logical_id not in asked], added)
     changes: list[ResourceChange] = []
     for resource in removed:
         target = renamed.get(resource.logical_id)
+        if resource.logical_id in asked:  # its loop now iterates over something planlint cannot list
+            gone = {loop.name: None for loop in resource.loops if loop.name in unfixed}
+            changes.append(_fated(resource, old, loop_fate(gone), before=resource))
+            continue
         detail = (
             f"logical id renamed to {target.logical_id}: CloudFormation deletes {resource.logical_id} "
             f"and creates {target.logical_id}"
@@ -114,7 +132,7 @@ def diff_templates(old: Template, new: Template) -> Plan:
     for resource in new.resources:
         before = old_ids.get(resource.logical_id)
         if before is not None:
-            changes.extend(_modified(before, resource, new))
+            changes.extend(_modified(before, resource, old, new))
     return Plan(
         origin=new.path,
         format=TEMPLATE_FORMAT,
@@ -124,7 +142,7 @@ def diff_templates(old: Template, new: Template) -> Plan:
         changes=tuple(changes),
         scope="",
         input_sha256=new.sha256,
-        notes=(DIFF_NOTE, f"old template: {old.path}", *old.notes, *new.notes),
+        notes=tuple(dict.fromkeys((DIFF_NOTE, f"old template: {old.path}", *old.notes, *new.notes))),
     )
 
 
@@ -143,13 +161,88 @@ def _renames(
     return pairs
 
 
-def _modified(old: TemplateResource, new: TemplateResource, template: Template) -> list[ResourceChange]:
+def _expanded(template: Template) -> Template:
+    """The template with Fn::ForEach resources under the logical ids their literal collections generate."""
+    if not any(r.loops for r in template.resources):
+        return template
+    resources: list[TemplateResource] = []
+    notes = list(template.notes)
+    for resource in template.resources:
+        ids = expand(template, resource) if resource.loops else None
+        if ids is None:
+            resources.append(resource)
+            continue
+        note = (
+            f"{FOREACH}{resource.loops[-1].name}: judged once per resource template, not per collection item"
+        )
+        notes = [n for n in notes if n != note]
+        resources.extend(replace(resource, logical_id=i) for i in ids)
+    return replace(template, resources=tuple(resources), notes=tuple(notes))
+
+
+FOREACH = "Fn::ForEach::"
+
+
+def _fate(
+    old_template: Template, new_template: Template, old: TemplateResource, new: TemplateResource
+) -> Fate | None:
+    """The worst case when the resource's fate hangs on what the templates do not resolve (`fate`)."""
+    fate = existence(old_template, new_template, old, new)
+    was = {loop.name: loop.collection for loop in old.loops}
+    loops = {
+        loop.name: (was.get(loop.name), loop.collection)
+        for loop in new.loops
+        if loop_items(new_template, loop.collection) is None
+    }
+    if fate is None and (changed := loops_changed(old_template, new_template, loops)):
+        fate = loop_fate(dict.fromkeys(changed))
+    if fate is not None or old.type != new.type:
+        return fate
+    schema = create_only(new.type)
+    if old.properties != new.properties:
+        if schema and forcing_paths(old.properties, new.properties, schema.always + schema.conditional):
+            return None  # a create-only property written differently: a replacement judged below
+        fate = generated(new_template, new, schema is not None)
+    inputs_changed = (
+        old_template.parameters != new_template.parameters
+        or old_template.conditions != new_template.conditions
+    )
+    if fate is None and schema is not None and inputs_changed:
+        fate = replacement(old_template, new_template, old, new, schema.always + schema.conditional)
+    return fate
+
+
+def _fated(resource: TemplateResource, template: Template, fate: Fate, **sides: Any) -> ResourceChange:
+    policy = (
+        _delete_policy(resource.deletion_policy)
+        if fate.action == "delete"
+        else _replace_policy(resource.update_replace_policy)
+    )
+    change = _change(
+        resource,
+        template,
+        (fate.action,),
+        fate.reason,
+        (fate.detail,),
+        policy=policy,
+        paths=fate.paths,
+        **sides,
+    )
+    return msgspec.structs.replace(change, unresolved=fate.unresolved)
+
+
+def _modified(
+    old: TemplateResource, new: TemplateResource, old_template: Template, template: Template
+) -> list[ResourceChange]:
     changes: list[ResourceChange] = []
     action: Action | None = None
     reason: str | None = None
     paths: tuple[str, ...] = ()
     details: list[str] = []
-    if old.type != new.type:
+    fate = _fate(old_template, template, old, new)
+    if fate is not None:
+        changes.append(_fated(new, template, fate, before=old, after=new))
+    elif old.type != new.type:
         action, reason, paths = "replace", "cfn_replacement_true", ("Type",)
         details.append(f"Type changed from {old.type}: a different resource is created")
     elif old.properties != new.properties:
