@@ -10,8 +10,10 @@ from planlint.errors import ConfigError
 HELP = (
     "Predict from two CloudFormation templates (old and new, JSON or YAML) which resources a deploy "
     "would delete or replace: removed or renamed logical ids, changed create-only properties (from "
-    "cfn-lint's bundled resource schemas), weakened DeletionPolicy/UpdateReplacePolicy. The same rules "
-    "and exit codes as `check` apply; these are predictions from the templates, not AWS's change set."
+    "cfn-lint's bundled resource schemas), items dropped from a Fn::ForEach list, weakened "
+    "DeletionPolicy/UpdateReplacePolicy. What hangs on a condition, a parameter's value, a transform or a "
+    "module is judged as the worst case and names what is not resolved. The same rules and exit codes as "
+    "`check` apply; these are predictions from the templates, not AWS's change set."
 )
 
 
