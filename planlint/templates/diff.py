@@ -23,7 +23,7 @@ from planlint.model import Action, Plan, ResourceChange, SourceLocation, Values
 from planlint.templates.check import KEEPS_DATA, TEMPLATE_FORMAT
 from planlint.templates.decode import Template, TemplateResource
 from planlint.templates.fate import Fate, existence, generated, loop_fate, replacement
-from planlint.templates.resolve import expand, loop_items, loops_changed
+from planlint.templates.resolve import expand, loop_items, loops_changed, substitute
 
 DIFF_NOTE = (
     "predicted from templates (old vs new), not AWS's change set: a change that hangs on a parameter's "
@@ -168,15 +168,18 @@ def _expanded(template: Template) -> Template:
     resources: list[TemplateResource] = []
     notes = list(template.notes)
     for resource in template.resources:
-        ids = expand(template, resource) if resource.loops else None
-        if ids is None:
+        copies = expand(template, resource) if resource.loops else None
+        if copies is None:
             resources.append(resource)
             continue
         note = (
             f"{FOREACH}{resource.loops[-1].name}: judged once per resource template, not per collection item"
         )
         notes = [n for n in notes if n != note]
-        resources.extend(replace(resource, logical_id=i) for i in ids)
+        resources.extend(
+            replace(resource, logical_id=i, properties=substitute(resource.properties, bound))
+            for i, bound in copies
+        )
     return replace(template, resources=tuple(resources), notes=tuple(notes))
 
 

@@ -161,20 +161,41 @@ def loop_items(template: Template, collection: Any) -> list[str] | None:
     return None
 
 
-def expand(template: Template, resource: TemplateResource) -> list[str] | None:
-    """The logical ids a resource's Fn::ForEach loops generate; None when a collection is not fixed."""
-    ids = [resource.logical_id]
-    for loop in reversed(resource.loops):  # inner identifiers are replaced first, as they are nested
+def expand(template: Template, resource: TemplateResource) -> list[tuple[str, dict[str, str]]] | None:
+    """The logical ids a resource's Fn::ForEach loops generate, each with its identifier -> item
+    bindings; None when a collection is not a literal list."""
+    copies: list[tuple[str, dict[str, str]]] = [(resource.logical_id, {})]
+    for loop in resource.loops:
         items = loop_items(template, loop.collection)
         if items is None:
             return None
-        ids = [_key(key, loop.identifier, item) for key in ids for item in items]
-    return ids
+        copies = [
+            (_substitute(key, {loop.identifier: item}), {**bound, loop.identifier: item})
+            for key, bound in copies
+            for item in items
+        ]
+    return copies
 
 
-def _key(key: str, identifier: str, item: str) -> str:
-    plain = re.sub(r"[^A-Za-z0-9]", "", item)
-    return key.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", plain)
+def substitute(value: Any, bound: Mapping[str, str]) -> Any:
+    """A fragment with `${Id}` / `&{Id}` in strings and `{"Ref": Id}` replaced by the loop items."""
+    if isinstance(value, str):
+        return _substitute(value, bound)
+    if isinstance(value, list):
+        return [substitute(v, bound) for v in value]
+    if isinstance(value, dict):
+        ref = value.get("Ref") if len(value) == 1 else None
+        if isinstance(ref, str) and ref in bound:
+            return bound[ref]
+        return {k: substitute(v, bound) for k, v in value.items()}
+    return value
+
+
+def _substitute(text: str, bound: Mapping[str, str]) -> str:
+    for identifier, item in bound.items():
+        plain = re.sub(r"[^A-Za-z0-9]", "", item)
+        text = text.replace("${" + identifier + "}", item).replace("&{" + identifier + "}", plain)
+    return text
 
 
 def loops_changed(old: Template, new: Template, names: Mapping[str, Any]) -> list[str]:

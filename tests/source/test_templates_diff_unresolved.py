@@ -204,3 +204,56 @@ def test_modules_macros_and_schemaless_types_are_asked(
         (named,),
     )
     assert main(["diff", old, new]) == 1
+
+
+def test_fn_if_condition_changed_under_a_create_only_property_is_asked(tmp_path: Path) -> None:
+    base = """Parameters:
+  Env: {{Type: String, Default: prod}}
+Conditions:
+  IsProd: !Equals [!Ref Env, {value}]
+Resources:
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: !If [IsProd, mysql, postgres]
+      DBInstanceClass: db.t3.micro
+"""
+    old = _synthetic(tmp_path, "if-old", base.format(value="prod"))
+    new = _synthetic(tmp_path, "if-new", base.format(value="production"))
+    db = _changes(old, new)["Db"]
+    assert (db.actions, db.replace_paths, db.unresolved) == (("replace",), ("Engine",), ("condition IsProd",))
+
+
+def test_foreach_ampersand_identifier_drops_non_alphanumerics(tmp_path: Path) -> None:
+    base = """Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Tables:
+    - Name
+    - [{items}]
+    - Table&{{Name}}:
+        Type: AWS::DynamoDB::Table
+        Properties: {{TableName: !Sub "${{Name}}"}}
+"""
+    old = _synthetic(tmp_path, "amp-old", base.format(items="orders-eu, users-eu"))
+    new = _synthetic(tmp_path, "amp-new", base.format(items="orders-eu"))
+    changes = _changes(old, new)
+    assert list(changes) == ["Tableuserseu"] and changes["Tableuserseu"].reason == "cfn_remove"
+
+
+def test_foreach_items_swapped_are_delete_and_create_not_a_rename(tmp_path: Path) -> None:
+    base = """Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Tables:
+    - Name
+    - [{items}]
+    - Table${{Name}}:
+        Type: AWS::DynamoDB::Table
+        Properties: {{TableName: !Ref Name}}
+"""
+    old = _synthetic(tmp_path, "swap-old", base.format(items="A, B"))
+    new = _synthetic(tmp_path, "swap-new", base.format(items="B, C"))
+    changes = _changes(old, new)
+    assert {a: (c.actions, c.reason) for a, c in changes.items()} == {
+        "TableA": (("delete",), "cfn_remove"),
+        "TableC": (("create",), None),
+    }
