@@ -77,7 +77,7 @@ def existence(old: Template, new: Template, before: TemplateResource, after: Tem
         return None  # the same condition on the same inputs: assumed to decide as it did last deploy
     under_defaults = condition_value(new, name, assume_defaults=True)
     guess = "" if under_defaults is None else f" ({str(under_defaults).lower()} with the default parameters)"
-    inputs = changed_inputs(old, new, *_inputs(old, new, names))
+    inputs = [i for i in changed_inputs(old, new, *_inputs(old, new, names)) if i != f"condition {name}"]
     return Fate(
         "delete",
         UNRESOLVED,

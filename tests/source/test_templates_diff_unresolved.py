@@ -105,6 +105,13 @@ Resources:
     new = _synthetic(tmp_path, "cond-new", base.format(condition="    Condition: IsProd\n"))
     db = _changes(old, new)["Db"]
     assert (db.actions, db.reason, db.unresolved) == (("delete",), "cfn_condition_false", ())
+    # the same condition, but on a parameter a deploy can set: asked, the condition named once
+    text = base.format(condition="    Condition: IsProd\n").replace("AllowedValues: [dev], ", "")
+    asked = _changes(old, _synthetic(tmp_path, "cond-asked", text))["Db"]
+    assert asked.unresolved == (
+        "condition IsProd (false with the default parameters)",
+        "parameter Stage's value at deploy time",
+    )
     assert [g[:2] for g in _gated(old, new)] == [("PL001", "Db")]
 
 
