@@ -201,15 +201,18 @@ def _fate(
         fate = loop_fate(dict.fromkeys(changed))
     if fate is not None or old.type != new.type:
         return fate
-    schema = create_only(new.type)
-    if old.properties != new.properties:
-        if schema and forcing_paths(old.properties, new.properties, schema.always + schema.conditional):
-            return None  # a create-only property written differently: a replacement judged below
-        fate = generated(new_template, new, schema is not None)
+    edited = old.properties != new.properties
     inputs_changed = (
         old_template.parameters != new_template.parameters
         or old_template.conditions != new_template.conditions
     )
+    if not (edited or inputs_changed):
+        return None
+    schema = create_only(new.type)
+    if edited:
+        if schema and forcing_paths(old.properties, new.properties, schema.always + schema.conditional):
+            return None  # a create-only property written differently: a replacement judged below
+        fate = generated(new_template, new, schema is not None)
     if fate is None and schema is not None and inputs_changed:
         fate = replacement(old_template, new_template, old, new, schema.always + schema.conditional)
     return fate
@@ -262,11 +265,7 @@ def _modified(
                 "(CloudFormation decides at execution)"
             )
         else:
-            action = "update"
-            if schema is None:
-                details.append(
-                    f"no resource schema for {new.type} in cfn-lint: a replacement cannot be predicted"
-                )
+            action = "update"  # (a type without a schema is asked about in `_fate`)
     if action is not None:
         policy = _replace_policy(new.update_replace_policy) if action == "replace" else None
         changes.append(
