@@ -125,11 +125,12 @@ class ResourceChange(msgspec.Struct, frozen=True, gc=False):
     policy_action: str | None = None
     physical_id: str | None = None
     details: tuple[str, ...] = ()  # loader notes a reviewer should read (e.g. "RequiresRecreation: Always")
+    source: SourceLocation | None = None
+    values: Values = NO_VALUES
+    # (last: loaders that build records positionally, the Terraform loader, pass the fields above)
     # what the change's fate depends on that the loader could not resolve ("condition IsProd"): the
     # action is then the worst case, and the finding names these for the reviewer to resolve
     unresolved: tuple[str, ...] = ()
-    source: SourceLocation | None = None
-    values: Values = NO_VALUES
 
     @property
     def is_destructive(self) -> bool:
