@@ -11,7 +11,7 @@ from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
 from planlint.digest import destructive_digest
 from planlint.mitigations import mitigation_of
-from planlint.model import Finding, Plan, ResourceChange, Verdict
+from planlint.model import REDACTED, Finding, Plan, ResourceChange, Verdict
 from planlint.patterns import resource_matches
 from planlint.report.wording import action_text, reason_text
 from planlint.ruleset import ABSENT, AttributeCondition, Rule, RuleSet
@@ -228,14 +228,26 @@ def _number(value: Any) -> float | None:
 
 def _elements_found(condition: AttributeCondition, before: Any, after: Any) -> list[tuple[str | int, ...]]:
     """Paths of the after elements at an element condition's path (ending in `*`) that meet every `where`
-    test; with `added`, only those no before element equals (added, or changed in any way)."""
+    test; with `added`, only those no before element equals (added, or changed in any way), or that hold
+    a redacted value."""
     rest = condition.path[1:]
     old = [value for _, value in lookup_all(before, rest)] if condition.added else []
     return [
         steps
         for steps, element in lookup_all(after, rest, condition.path[:1])
-        if element not in old and all(_element_passes(element, test) for test in condition.where)
+        if (element not in old or _redacted_in(element))
+        and all(_element_passes(element, test) for test in condition.where)
     ]
+
+
+def _redacted_in(value: Any) -> bool:
+    """Some leaf of `value` is redacted (marked sensitive): redacted the same on both sides, an element
+    holding one cannot be told from the one before, so it is never taken as unchanged."""
+    if isinstance(value, dict):
+        return any(map(_redacted_in, value.values()))
+    if isinstance(value, list):
+        return any(map(_redacted_in, value))
+    return isinstance(value, str) and value == REDACTED
 
 
 def _element_passes(element: Any, test: AttributeCondition) -> bool:

@@ -124,6 +124,36 @@ def test_added_element_that_meets_every_where_test(
     assert gated[prefix + "gains"] == f"{prefix}gains: {RULE} (rule[1])"  # the element, never its values
 
 
+def test_an_element_holding_a_sensitive_value_is_never_taken_as_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terraform redacts a value marked sensitive the same on both sides, so an expiring rule with a
+    sensitive value may have changed unseen: it counts as added. The finding names the element, and no
+    report prints the value."""
+    secret = {**_rule("expire", days=30), "tags": ["public", "synthetic-secret-prefix/"]}
+    mask = {"rule": [{"tags": [False, True]}]}  # one leaf of one element: any, not all
+    changes = [
+        _update("sensitive", {"rule": [secret]}, {"rule": [secret]}),
+        _update("plain", {"rule": [_rule("expire", days=30)]}, {"rule": [_rule("expire", days=30)]}),
+    ]
+    changes[0]["change"].update(before_sensitive=mask, after_sensitive=mask)
+    folder = tmp_path / "synthetic-rules"
+    folder.mkdir()
+    _write_rule(folder, "PL961", RULE, EXPIRING)
+    plan = tmp_path / "synthetic-plan.json"
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": changes}), encoding="utf-8")
+    for fmt in ("json", "text", "markdown", "sarif"):
+        code = main(["check", str(plan), "--rules", str(folder), "--format", fmt])
+        out = capsys.readouterr().out
+        assert code == 1 and "synthetic-secret-prefix" not in out
+        if fmt == "json":
+            gated = {
+                f["address"]: f["message"] for f in json.loads(out)["findings"] if f["rule_id"] == "PL961"
+            }
+            prefix = "aws_s3_bucket_lifecycle_configuration."
+            assert gated == {prefix + "sensitive": f"{prefix}sensitive: {RULE} (rule[0])"}
+
+
 def test_where_without_added_counts_every_element(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     match = EXPIRING.replace("      added: true\n", "")
     changes = [
