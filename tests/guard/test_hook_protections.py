@@ -206,6 +206,15 @@ def test_commands_that_keep_protections_stay_quiet(tree: Path, command: str) -> 
     assert hook_reply(command) == ""
 
 
+def test_stack_termination_protection_is_judged_as_a_cloudformation_change(tree: Path) -> None:
+    """Already refused before this table grew: CloudFormation calls are classified (guard/classify.py)."""
+    answer = hook_reply("aws cloudformation update-termination-protection --no-enable-termination-protection "
+                        "--stack-name prod")  # fmt: skip
+    assert (
+        '"permissionDecision": "deny"' in answer and "cloudformation update-termination-protection" in answer
+    )
+
+
 def test_guard_holds_a_versioning_suspension_for_an_approval(tmp_path: Path, stubs: Path) -> None:
     """Under guard it is a direct change needing an approval bound to the exact command (exit 10), with the
     file it reads bound too."""
