@@ -41,6 +41,7 @@ class Launcher(NamedTuple):
     default_command: tuple[str, ...] = ()
     interactive: bool = False
     local_bin: str = ""
+    elsewhere: bool = False
 
 
 def _launcher(entry: dict[str, Any]) -> Launcher:

@@ -80,6 +80,7 @@ def screen(command_line: str) -> Screening:
     for command in (c._replace(argv=program_argv(c.argv)) for c in line.commands):  # python3 -m awscli
         verdict = direct_delete(command)
         if verdict is not None:
+            verdict = _set_by(verdict, command)
             return Screening(True, _deny_message([verdict]), (verdict,), kind="destructive")
         guarded = impostor_guard(command)
         if guarded is None:
@@ -112,17 +113,25 @@ def _after_path_change(verdict: Classification, line: ShellLine) -> Classificati
 
 
 def _set_by(verdict: Classification, command: SimpleCommand) -> Classification:
-    """Name the variable whose value runs the command (`GIT_PAGER='terraform destroy' git log`), or the git
-    hook or setting git runs it from (`git hook /repo/.git/hooks/pre-commit`)."""
-    git = next((v for v in reversed(command.via) if v.startswith("git ")), None)
-    setter = git or next((v for v in command.via if v.isupper()), None)
-    if setter is None or not verdict.gated:
+    """Name the variable whose value runs the command (`GIT_PAGER='terraform destroy' git log`), the git
+    hook or setting git runs it from (`git hook /repo/.git/hooks/pre-commit`), or the launcher that runs it
+    on another machine, container or pod (`ssh host 'terraform destroy'`)."""
+    if not command.via or not verdict.gated:
         return verdict
-    if setter.startswith("git "):
-        return verdict._replace(
-            reason=f"{verdict.reason}; git runs it from the {setter.removeprefix('git ')}"
-        )
-    return verdict._replace(reason=f"{verdict.reason}; it is the value of {setter}, which the line sets")
+    git = next((v for v in reversed(command.via) if v.startswith("git ")), None)
+    if git is not None:
+        return verdict._replace(reason=f"{verdict.reason}; git runs it from the {git.removeprefix('git ')}")
+    setter = next((v for v in command.via if v.isupper()), None)
+    if setter is not None:
+        return verdict._replace(reason=f"{verdict.reason}; it is the value of {setter}, which the line sets")
+    from planlint.guard.launcher import launchers
+
+    where = next((v for v in command.via if any(e.elsewhere for e in launchers().get(v, ()))), None)
+    if where is None:
+        return verdict
+    return verdict._replace(
+        reason=f"{verdict.reason}; `{where}` would run it on another machine, container or pod"
+    )
 
 
 def _unresolved(line: ShellLine) -> str:

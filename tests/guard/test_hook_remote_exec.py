@@ -179,6 +179,16 @@ def test_harmless_remote_commands_stay_quiet(tree: Path, command: str) -> None:
     assert hook_reply(command) == ""
 
 
+@pytest.mark.parametrize(
+    ("command", "where"),
+    [("ssh bastion 'terraform destroy'", "ssh"), ("docker exec db psql -c 'DROP TABLE users'", "docker"),
+     (f"{RUN_SHELL} AWS-RunShellScript --parameters commands='terraform destroy'", "aws")],
+)  # fmt: skip
+def test_the_refusal_says_where_the_command_would_run(tree: Path, command: str, where: str) -> None:
+    answer = hook_reply(command)
+    assert f"`{where}` would run it on another machine, container or pod" in answer, answer
+
+
 def test_ssh_runs_the_script_on_its_input_in_real_bash(tmp_path: Path) -> None:
     """What `ssh host < destroy.sh` hands the remote shell is the file's text: a stand-in `ssh` that runs
     its input with real bash shows the script runs, so the hook has to read it (it did not before)."""
