@@ -12,6 +12,11 @@ import pytest
 
 from planlint.hooks.contract import run_hook
 
+# The CLIs tests/guard/test_hook_remote_exec.py and test_hook_protections.py call (stubs: conftest.py).
+STUB_PROGRAMS = ["aws", "gcloud", "gsutil", "az", "docker", "podman", "docker-compose", "kubectl", "ssh", "psql",
+                 "mysql", "redis-cli", "mongosh", "mongo", "clickhouse-client", "etcdctl", "terraform",
+                 "serverless", "sls", "copilot", "amplify"]  # fmt: skip
+
 
 def install_stubs(folder: Path, names: list[str]) -> Path:
     """Executable stubs named `names` in `folder`; returns `folder`."""

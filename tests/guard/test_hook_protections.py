@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from .hook_rig import hook_reply, install_stubs, use_stubs
+from .hook_rig import hook_reply
 from .test_guard_terraform import make_trust
 
-PROGRAMS = ["aws", "gcloud", "gsutil", "az", "mongosh", "mongo", "clickhouse-client", "etcdctl", "docker",
-            "podman", "docker-compose", "psql", "mysql", "redis-cli", "serverless", "sls", "copilot", "amplify"]  # fmt: skip
 R = "aws rds modify-db-instance --db-instance-identifier prod"
 VERSIONING = "aws s3api put-bucket-versioning --bucket prod-data --versioning-configuration"
 PITR = "aws dynamodb update-continuous-backups --table-name orders --point-in-time-recovery-specification"
@@ -174,24 +172,18 @@ QUIET = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_stubs(tmp_path_factory.mktemp("stubs"), PROGRAMS)
-
-
 @pytest.fixture
-def tree(tmp_path: Path, stubs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    use_stubs(monkeypatch, stubs, tmp_path)
-    (tmp_path / "suspend.json").write_text('{"Status": "Suspended"}\n')
-    (tmp_path / "enable.json").write_text('{"Status": "Enabled"}\n')
-    (tmp_path / "expire.json").write_text('{"Rules": [{"ID": "x", "Status": "Enabled", "Filter": {}, '
+def tree(stubbed: Path) -> Path:
+    (stubbed / "suspend.json").write_text('{"Status": "Suspended"}\n')
+    (stubbed / "enable.json").write_text('{"Status": "Enabled"}\n')
+    (stubbed / "expire.json").write_text('{"Rules": [{"ID": "x", "Status": "Enabled", "Filter": {}, '
                                           '"Expiration": {"Days": 1}}]}\n')  # fmt: skip
-    (tmp_path / "archive.json").write_text('{"Rules": [{"ID": "x", "Status": "Enabled", "Filter": {}, '
+    (stubbed / "archive.json").write_text('{"Rules": [{"ID": "x", "Status": "Enabled", "Filter": {}, '
                                            '"Transitions": [{"Days": 30, "StorageClass": "GLACIER"}]}]}\n')  # fmt: skip
-    (tmp_path / "deletes.json").write_text('{"orders": [{"DeleteRequest": {"Key": {"pk": {"S": "1"}}}}]}\n')
-    (tmp_path / "drop.sql").write_text("DROP TABLE events;\n")
-    (tmp_path / "wipe.sql").write_text("BEGIN;\nUPDATE users\n   SET password_hash = NULL;\nCOMMIT;\n")
-    return tmp_path
+    (stubbed / "deletes.json").write_text('{"orders": [{"DeleteRequest": {"Key": {"pk": {"S": "1"}}}}]}\n')
+    (stubbed / "drop.sql").write_text("DROP TABLE events;\n")
+    (stubbed / "wipe.sql").write_text("BEGIN;\nUPDATE users\n   SET password_hash = NULL;\nCOMMIT;\n")
+    return stubbed
 
 
 @pytest.mark.parametrize(("command", "entry"), DENIED)
@@ -215,7 +207,7 @@ def test_stack_termination_protection_is_judged_as_a_cloudformation_change(tree:
     )
 
 
-def test_guard_holds_a_versioning_suspension_for_an_approval(tmp_path: Path, stubs: Path) -> None:
+def test_guard_holds_a_versioning_suspension_for_an_approval(tmp_path: Path, cli_stubs: Path) -> None:
     """Under guard it is a direct change needing an approval bound to the exact command (exit 10), with the
     file it reads bound too."""
     work = tmp_path / "repo"
@@ -226,7 +218,7 @@ def test_guard_holds_a_versioning_suspension_for_an_approval(tmp_path: Path, stu
         [sys.executable, "-m", "planlint", "guard", "--trust-dir", str(trust), "--", "aws", "s3api",
          "put-bucket-versioning", "--bucket", "prod-data", "--versioning-configuration", "file://suspend.json"],
         cwd=work, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, check=False,
-        env={"PATH": f"{stubs}:/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"PATH": f"{cli_stubs}:/usr/bin:/bin", "HOME": str(tmp_path)},
     )  # fmt: skip
     assert proc.returncode == 10, proc.stderr
     assert "aws-s3-suspend-versioning" in proc.stderr and "cmd1:" in proc.stderr

@@ -17,21 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from .hook_rig import hook_reply, install_stubs, use_stubs
+from .hook_rig import hook_reply
 from .test_hook_platform_deletes import _answer
 
-PROGRAMS = [
-    "aws",
-    "gcloud",
-    "az",
-    "docker",
-    "podman",
-    "docker-compose",
-    "kubectl",
-    "ssh",
-    "psql",
-    "terraform",
-]
 RUN_SHELL = "aws ssm send-command --instance-ids i-0abc --document-name"
 DESTROY = "would change infrastructure without planlint judging the plan"
 APPROVAL = "peer's approval"
@@ -153,19 +141,13 @@ QUIET = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_stubs(tmp_path_factory.mktemp("stubs"), PROGRAMS)
-
-
 @pytest.fixture
-def tree(tmp_path: Path, stubs: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    use_stubs(monkeypatch, stubs, tmp_path)
-    (tmp_path / "params.json").write_text('{"commands": ["cd /srv", "terraform destroy -auto-approve"]}\n')
-    (tmp_path / "boot.sh").write_text("#!/bin/bash\nterraform destroy -auto-approve\n")
-    (tmp_path / "destroy.sh").write_text("cd /srv/infra\nterraform destroy -auto-approve\n")
-    (tmp_path / "drop.sql").write_text("DROP TABLE users;\n")
-    return tmp_path
+def tree(stubbed: Path) -> Path:
+    (stubbed / "params.json").write_text('{"commands": ["cd /srv", "terraform destroy -auto-approve"]}\n')
+    (stubbed / "boot.sh").write_text("#!/bin/bash\nterraform destroy -auto-approve\n")
+    (stubbed / "destroy.sh").write_text("cd /srv/infra\nterraform destroy -auto-approve\n")
+    (stubbed / "drop.sql").write_text("DROP TABLE users;\n")
+    return stubbed
 
 
 @pytest.mark.parametrize(("command", "why"), DENIED.items())
