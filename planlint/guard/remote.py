@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from planlint.guard.shell import Reader
 
 _LISTS = frozenset(("aws", "az"))  # argparse `nargs='+'` options: every word up to the next option
-_KEY = r"^[A-Za-z][\w.-]*="  # a parameter key (`commands=`, `startup-script=`); compiled on first use
 
 
 class Remote(NamedTuple):
@@ -221,6 +220,8 @@ def _parameter_texts(
     entry: Remote, values: Mapping[str, list[str]], keys: frozenset[str], acc: Reader
 ) -> list[str]:
     """The shell text of parameter maps (`--parameters commands=[…]`, `--metadata startup-script=…`)."""
+    from planlint.guard.parameter_maps import parameter_map
+
     texts: list[str] = []
     for option in entry.parameters:
         for raw in _texts(values.get(option, []), entry, acc):
@@ -243,78 +244,6 @@ def _parameter_texts(
                 if key in keys or key in entry.unseen_keys or key == "":
                     texts += _texts(files, entry._replace(file_prefixes=("",)), acc)
     return texts
-
-
-def parameter_map(value: str) -> dict[str, list[str]] | None:
-    """A parameter map: JSON (`{"commands": ["a"]}`), AWS shorthand (`commands=["a","b"],k=v`) or a gcloud
-    dictionary (`startup-script=…,k=v`, `^:^k=a,b:k2=v` with its own delimiter); None when unreadable.
-
-    Words before the first key are kept under the key "". Shorthand: https://docs.aws.amazon.com/cli/
-    latest/userguide/cli-usage-shorthand.html; gcloud: `gcloud topic escaping`.
-    """
-    import re
-
-    text = value.strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
-        text = text[1:-1]  # a computed word keeps its source text, quotes included
-    if text.startswith("{"):
-        import json
-
-        try:
-            loaded = json.loads(text)
-        except ValueError:
-            return None
-        if not isinstance(loaded, dict):
-            return None
-        return {str(k): [str(x) for x in v] if isinstance(v, list) else [str(v)] for k, v in loaded.items()}
-    delimiter = ","
-    custom = re.match(r"^\^(.+?)\^", text)
-    if custom:
-        delimiter, text = custom.group(1), text[custom.end() :]
-    mapping: dict[str, list[str]] = {}
-    key = ""
-    for token in _split(text, delimiter):
-        found = re.match(_KEY, token)
-        if found:
-            key = token[: found.end() - 1]
-        value = token[found.end() :] if found else token
-        items = _split(value[1:-1], ",") if value.startswith("[") and value.endswith("]") else [value]
-        mapping.setdefault(key, []).extend(_unquote(i.strip()) for i in items)
-    return mapping
-
-
-def _split(text: str, delimiter: str) -> list[str]:
-    """`text` split at `delimiter` outside quotes and brackets."""
-    parts: list[str] = []
-    depth, quote, start, i = 0, "", 0, 0
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth = max(depth - 1, 0)
-        elif depth == 0 and text.startswith(delimiter, i):
-            parts.append(text[start:i])
-            start = i + len(delimiter)
-            i = start
-            continue
-        i += 1
-    return [*parts, text[start:]]
-
-
-def _unquote(item: str) -> str:
-    if len(item) > 1 and item[0] == item[-1] and item[0] in "\"'":
-        import json
-
-        try:
-            return str(json.loads(item)) if item[0] == '"' else item[1:-1]
-        except ValueError:
-            return item[1:-1]
-    return item
 
 
 def _ssh_command(args: list[str]) -> list[str]:
