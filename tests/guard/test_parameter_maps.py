@@ -16,7 +16,7 @@ from planlint.guard.parameter_maps import parameter_map
         ('commands=["for i in 1,2; do echo $i; done"]', {"commands": ["for i in 1,2; do echo $i; done"]}),
         ('{"commands": ["a", "b"], "executionTimeout": "60"}', {"commands": ["a", "b"], "executionTimeout": ["60"]}),
         ('"commands=$CMDS"', {"commands": ["$CMDS"]}),  # a computed word keeps its source text
-        ("enable-oslogin=TRUE,startup-script=tofu destroy", {"enable-oslogin": ["TRUE"], "startup-script": ["tofu destroy"]}),
+        ("oslogin=TRUE,startup-script=tofu destroy", {"oslogin": ["TRUE"], "startup-script": ["tofu destroy"]}),
         ("^:^startup-script=echo a,b:enable-oslogin=TRUE", {"startup-script": ["echo a,b"], "enable-oslogin": ["TRUE"]}),
         ("terraform destroy", {"": ["terraform destroy"]}),
     ],
