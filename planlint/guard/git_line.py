@@ -39,7 +39,7 @@ _ENV_READ = ("GIT_", "HOME", "XDG_CONFIG_HOME")  # variables that change which s
 class GitLine:
     """One git invocation read: its global options as passed to the queries, directory, subcommand."""
 
-    __slots__ = ("cwd", "env", "options", "rest", "settings", "sub")
+    __slots__ = ("cwd", "earlier", "env", "options", "rest", "settings", "sub")
 
     def __init__(self, cwd: str) -> None:
         self.cwd = cwd
@@ -48,6 +48,7 @@ class GitLine:
         self.env: dict[str, str] = {}
         self.sub = ""
         self.rest: list[str] = []
+        self.earlier: tuple[SimpleCommand, ...] = ()  # the commands of the line before this git
 
 
 def git_style(call: Call) -> None:
@@ -59,6 +60,7 @@ def git_style(call: Call) -> None:
     line = _read_options(words, launcher.options_with_value, acc, env)
     if line is None:
         return
+    line.earlier = tuple(acc.commands[:-1])
     for key, value in line.settings:
         before = len(acc.unverifiable)
         judge_setting(key, value, acc, depth + 1, (*via, f"git setting {key}, which the line sets"))
@@ -151,6 +153,10 @@ def _judge_repo(line: GitLine, repo: RepoView, acc: Reader, depth: int, via: tup
     sub = line.sub
     known = sub in table.subcommands and not is_dynamic(sub)
     saved, acc.cwd = acc.cwd, repo.top or acc.cwd  # hooks and `!` aliases run at the working tree's top
+    touched = _hooks_touched(line, repo)
+    if touched:
+        acc.unverifiable.append(f"`{touched}` changes git's hooks before `git {sub}` runs them, and planlint reads "
+                                "hooks as they are before the line runs: change them on a line of their own")  # fmt: skip
     try:
         aliased = not known and _alias(line, repo, acc, depth, via)
         names = table.subcommands[sub].hooks if known else frozenset() if aliased else None
@@ -167,6 +173,30 @@ def _judge_repo(line: GitLine, repo: RepoView, acc: Reader, depth: int, via: tup
             named(acc, before, f"the {label}")
     finally:
         acc.cwd = saved
+
+
+def _hooks_touched(line: GitLine, repo: RepoView) -> str:
+    """An earlier command of the line that names a file of the hooks directory (`chmod +x .git/hooks/x`,
+    `cp x .git/hooks/pre-commit`, `tee …`; with a hook framework, of the directory its scripts are in): its
+    words, or "". What a redirection writes is not seen (`echo … > .git/hooks/x` without a chmod)."""
+    from planlint.guard.files import UNKNOWN_DIR
+
+    if repo.hooks_dir is None:
+        return ""
+    watched = [repo.hooks_dir]
+    if os.path.basename(repo.hooks_dir) in git_table().hook_scripts:  # husky: .husky/_ runs .husky/NAME
+        watched.append(os.path.dirname(repo.hooks_dir))
+    for command in line.earlier:
+        if command.cwd == UNKNOWN_DIR:
+            continue
+        for word in command.argv[1:]:
+            target = word.split("=", 1)[-1]  # `dd of=.git/hooks/x`, `--target-directory=…`
+            if not target or target.startswith("-") or is_dynamic(target):
+                continue
+            path = os.path.normpath(os.path.join(os.path.abspath(command.cwd), os.path.expanduser(target)))
+            if any(path == w or path.startswith(w + os.sep) for w in watched):
+                return " ".join(command.argv)
+    return ""
 
 
 def _set_by_line(line: GitLine, setting: Setting) -> bool:

@@ -157,6 +157,10 @@ ATTACKS: list[tuple[Callable[[Path], None], str, str, str]] = [
     (_config("diff.external", "terraform destroy"), "git diff", "destroy", "diff.external"),
     (_filter, "git add a.txt", "destroy", "filter.x.clean"),
     (_husky("terraform destroy -auto-approve\n"), "git commit -qam x", "destroy", ".husky/pre-commit"),
+    (lambda r: _script(r / "evil.sh"), "cp ../evil.sh .git/hooks/pre-commit && git commit -qam x", "unverifiable",
+     "changes git's hooks"),
+    (lambda r: None, "echo 'terraform destroy' > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit; "
+     "git commit -qam x", "unverifiable", "chmod +x .git/hooks/pre-commit"),
     (lambda r: _script(r / "fsm.sh"), "git config core.fsmonitor ../fsm.sh && git status", "destroy",
      "core.fsmonitor"),
     (lambda r: None, "git config alias.st '!terraform destroy -auto-approve' && git st", "destroy", "alias.st"),
@@ -184,7 +188,7 @@ def test_what_git_runs_is_judged(root: Path, setup: Callable[[Path], None], line
                                  ) -> None:  # fmt: skip
     setup(root)
     verdict = screen(line)
-    if kind != "unverifiable":
+    if names != "binary":  # a binary hook is refused unread: nothing to replay
         assert "terraform destroy" in _bash_runs(root, line), "the row does not attack what it claims"
     assert verdict.deny and verdict.kind == kind, verdict
     assert names in verdict.reason
@@ -212,6 +216,7 @@ QUIET: list[tuple[Callable[[Path], None], str]] = [
     ),
     (lambda r: None, "git --version"),
     (_husky("echo lint-staged\n"), "git commit -qam x"),
+    (lambda r: None, "cp a.txt b.txt && chmod +x b.txt && git add b.txt && git commit -qm x"),
 ]
 
 
