@@ -26,6 +26,8 @@ from planlint.guard.programs import ProgramUse
 # programs), and those that also apply (so run `local-exec` provisioners).
 PLANS = frozenset(("plan", "apply", "destroy", "refresh", "console", "import", "test"))
 APPLIES = frozenset(("apply", "destroy"))
+# Commands that start provider binaries (to configure them or read their schemas).
+PROVIDERS_RUN = PLANS | {"validate", "show", "state"}
 TERRAFORM_FAMILY = frozenset(("terraform", "tofu", "terragrunt"))
 _WORKING_DIR_FLAGS = ("--working-dir", "--terragrunt-working-dir")
 
@@ -36,6 +38,8 @@ def program_refusal(
     """The refusal for what `c` would run under guard's account (None: nothing, or only allowed programs)."""
     try:
         uses = [*kubeconfig_uses(c, env, cwd), *configuration_uses(c, env, cwd)]
+        if c.tool in ("terraform", "tofu") and c.subcommand in PROVIDERS_RUN:
+            uses += _unpinned(c, env, cwd, trust_dir)
     except InputError as exc:
         return Refusal(outcome.RUNS_PROGRAM, "guard cannot read the configuration this command runs, so it runs "
                        "nothing", c.display(), detail=str(exc))  # fmt: skip
@@ -85,6 +89,22 @@ def refusal_for(
                    detail="\n".join(["what would run:", *refused[:20], *(["  …"] if len(refused) > 20 else []),
                                      "An operator can allow an exact command in programs.yml of guard's trust "
                                      "directory (docs/agents.md); the agent cannot."]))  # fmt: skip
+
+
+def _unpinned(
+    c: Classification, env: Mapping[str, str], cwd: Path, trust_dir: str | None
+) -> list[ProgramUse]:
+    """Installed provider packages programs.yml does not pin (nothing when it pins none: the check is opt-in)."""
+    from planlint.approvals.trustdir import locate
+    from planlint.guard.program_policy import load_programs
+    from planlint.guard.provider_pins import unpinned_providers
+
+    pins = load_programs(locate(trust_dir)[0].resolve()).providers
+    if pins is None:
+        return []
+    data_dir = env.get("TF_DATA_DIR") or ".terraform"
+    root = cwd / c.chdir if c.chdir else cwd
+    return unpinned_providers(root / data_dir, pins, data_dir)
 
 
 def configuration_uses(c: Classification, env: Mapping[str, str], cwd: Path) -> list[ProgramUse]:

@@ -8,6 +8,8 @@
         sha256: {/opt/planlint-programs/tags.py: 9f86d0…}    # optional: the file's contents, pinned
     terragrunt_sources:                                       # `terraform { source }` prefixes Terragrunt may fetch
       - git::https://github.com/acme/modules.git//
+    providers:                                                # optional: the only provider packages Terraform may start
+      hashicorp/aws: ["h1:…"]                                 # (planlint.guard.provider_pins)
 
 A program is allowed only when an entry's `argv` is exactly the configuration's literal command, and the
 program and every file the command names are *held* (planlint.approvals.trustdir: owned by root or guard's
@@ -43,6 +45,12 @@ class ProgramPolicy:
     origin: str
     programs: tuple[AllowedProgram, ...] = ()
     terragrunt_sources: tuple[str, ...] = ()
+    providers: Mapping[str, tuple[str, ...]] | None = None  # None: provider binaries are not pinned
+
+
+def provider_address(written: str) -> str:
+    """`hashicorp/aws` → `registry.terraform.io/hashicorp/aws` (Terraform's default registry host)."""
+    return written if written.count("/") == 2 else f"registry.terraform.io/{written}"
 
 
 def load_programs(trust_dir: Path) -> ProgramPolicy:
@@ -57,11 +65,24 @@ def load_programs(trust_dir: Path) -> ProgramPolicy:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TrustError(f"cannot be read as YAML: {exc}", origin=str(path)) from exc
-    if not isinstance(data, dict) or set(data) - {"programs", "terragrunt_sources"}:
-        raise TrustError("expected a mapping with `programs` and `terragrunt_sources`", origin=str(path))
+    if not isinstance(data, dict) or set(data) - {"programs", "terragrunt_sources", "providers"}:
+        raise TrustError(
+            "expected a mapping with `programs`, `terragrunt_sources` and `providers`", origin=str(path)
+        )
     programs = tuple(_entry(e, str(path)) for e in _list(data.get("programs"), "programs", str(path)))
     sources = tuple(str(s) for s in _list(data.get("terragrunt_sources"), "terragrunt_sources", str(path)))
-    return ProgramPolicy(str(path), programs, sources)
+    return ProgramPolicy(str(path), programs, sources, _providers(data.get("providers"), str(path)))
+
+
+def _providers(value: Any, origin: str) -> Mapping[str, tuple[str, ...]] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        isinstance(hashes, list) and all(isinstance(h, str) and h.startswith("h1:") for h in hashes)
+        for hashes in value.values()
+    ):
+        raise TrustError("`providers` maps a provider address to a list of `h1:` hashes", origin=origin)
+    return {provider_address(str(k)): tuple(v) for k, v in value.items()}
 
 
 def _list(value: Any, key: str, origin: str) -> list[Any]:

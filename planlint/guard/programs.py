@@ -33,6 +33,8 @@ class ProgramUse:
     )  # the words as written, expressions kept
 
     def shown(self) -> str:
+        if self.argv is None and self.problem:  # the problem line says what is wrong with it
+            return f"{self.where}: {self.what}"
         if self.settings_file or self.source:
             return f"{self.where}: {self.what}: {self.settings_file or self.source}"
         command = " ".join(self.argv) if self.argv is not None else "a command the configuration computes"

@@ -273,3 +273,34 @@ def test_the_saved_plans_provisioners_are_read_from_every_module(tmp_path: Path)
                                                      ("/bin/sh", "-c", "echo hi"), tmp_path / "sub")  # fmt: skip
     assert second.where == "the saved plan: terraform_data.y" and second.argv is None
     assert "BASH_ENV" in second.problem
+
+
+def _agent_provider(rig: Rig) -> str:
+    """A SYNTHETIC provider binary written where `terraform init` puts providers, and its hash in the lock
+    file: the agent's two writes that make Terraform 1.11 start it (it is a shell script writing a marker)."""
+    from planlint.guard.provider_pins import h1_hash
+
+    package = rig.work / ".terraform/providers/registry.terraform.io/hashicorp/external/2.3.0/linux_amd64"
+    package.mkdir(parents=True)
+    binary = package / "terraform-provider-external_v2.3.0_x5"
+    binary.write_text(f"#!/bin/sh\ntouch {rig.work / MARKER}\nexit 1\n")
+    binary.chmod(0o755)
+    digest = h1_hash(package)
+    rig.write(".terraform.lock.hcl", 'provider "registry.terraform.io/hashicorp/external" {\n  version = "2.3.0"\n'
+              f'  constraints = "2.3.0"\n  hashes = ["{digest}"]\n}}\n')  # fmt: skip
+    rig.write("main.tf", 'terraform {\n  required_providers {\n    external = {\n      source = "hashicorp/external"\n'
+              '      version = "2.3.0"\n    }\n  }\n}\n')  # fmt: skip
+    return digest
+
+
+def test_a_provider_binary_the_agent_wrote_is_refused_when_the_operator_pins_providers(rig: Rig) -> None:
+    digest = _agent_provider(rig)
+    rig.allow('providers:\n  hashicorp/external: ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]\n')
+    for command in (["plan"], ["validate"]):
+        shown = _refused(rig, "terraform", *command)
+        assert ".terraform/providers/registry.terraform.io/hashicorp/external/2.3.0: a provider binary" in shown
+        assert f"its hash {digest} is not one programs.yml pins" in shown
+    assert not rig.ran()
+    rig.allow(f'providers:\n  registry.terraform.io/hashicorp/external: ["{digest}"]\n')  # the operator's choice
+    rig.guard("--", "terraform", "validate")
+    assert rig.ran()
