@@ -72,6 +72,19 @@ _APPROVAL_TESTS = (
     "tests/guard/test_approval_record_shapes.py",
     "tests/guard/test_guard_approvals.py",
 )
+# The engine and its condition groups (planlint/condition_groups.py) are judged by the same tests.
+_ENGINE_TESTS = (
+    "tests/test_rule_attribute_conditions.py",
+    "tests/test_rule_element_conditions.py",
+    "tests/test_finding_message_text.py",
+    "tests/test_custom_rule_match.py",
+    "tests/test_rule_cases.py",
+    "tests/test_rule_messages.py",
+    "tests/test_blast_radius.py",
+    "tests/test_security_core.py",
+    "tests/test_corpus_precision.py",
+    "tests/test_golden.py",
+)
 # The security core (issue: "loaders, engine, decision, digest, gate approval, approval verification,
 # guard classification") and the tests that guard each module, most focused first (`-x` stops at the first
 # failure, so a killed mutant costs little).
@@ -113,18 +126,8 @@ TESTS: dict[str, tuple[str, ...]] = {
         "tests/test_catalogue_pulumi.py",
         *_LOADER_TESTS,
     ),
-    "planlint/engine.py": (
-        "tests/test_rule_attribute_conditions.py",
-        "tests/test_rule_element_conditions.py",
-        "tests/test_finding_message_text.py",
-        "tests/test_custom_rule_match.py",
-        "tests/test_rule_cases.py",
-        "tests/test_rule_messages.py",
-        "tests/test_blast_radius.py",
-        "tests/test_security_core.py",
-        "tests/test_corpus_precision.py",
-        "tests/test_golden.py",
-    ),
+    "planlint/engine.py": _ENGINE_TESTS,
+    "planlint/condition_groups.py": _ENGINE_TESTS,
     "planlint/decision.py": (
         "tests/test_security_core.py",
         "tests/test_cli.py",
