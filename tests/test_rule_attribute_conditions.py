@@ -162,6 +162,11 @@ def test_trailing_wildcard_steps_over_map_values_only(
     assert _gated(tmp_path, match, changes, capsys) == (1, {"aws_s3_bucket.retagged"})
 
 
+def _db(name: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """An update of the synthetic database `aws_db_instance.NAME`."""
+    return _update(f"aws_db_instance.{name}", "aws_db_instance", before, after)
+
+
 def test_attribute_set_on_one_side_only_is_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An attribute dropped from `after` (or null there) is still compared: before true, after unset is
     not true. One unset on both sides is not."""
@@ -170,23 +175,11 @@ def test_attribute_set_on_one_side_only_is_tested(tmp_path: Path, capsys: pytest
         "    - {path: deletion_protection, before: true, after_not: true}\n"
     )
     changes = [
-        _update(
-            "aws_db_instance.dropped", "aws_db_instance", {"deletion_protection": True}, {"engine": "pg"}
-        ),
-        _update(
-            "aws_db_instance.nulled",
-            "aws_db_instance",
-            {"deletion_protection": True},
-            {"deletion_protection": None},
-        ),
-        _update("aws_db_instance.added", "aws_db_instance", {"engine": "pg"}, {"deletion_protection": False}),
-        _update("aws_db_instance.never_set", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
-        _update(
-            "aws_db_instance.kept",
-            "aws_db_instance",
-            {"deletion_protection": True},
-            {"deletion_protection": True},
-        ),
+        _db("dropped", {"deletion_protection": True}, {"engine": "pg"}),
+        _db("nulled", {"deletion_protection": True}, {"deletion_protection": None}),
+        _db("added", {"engine": "pg"}, {"deletion_protection": False}),
+        _db("never_set", {"engine": "pg"}, {"engine": "mysql"}),
+        _db("kept", {"deletion_protection": True}, {"deletion_protection": True}),
     ]
     assert _gated(tmp_path, match, changes, capsys) == (
         1,
@@ -207,25 +200,15 @@ def test_any_condition_that_holds_on_an_unset_attribute(
         "    - {path: final_snapshot_identifier, after_in: [null]}\n"
     )
     changes = [
-        _update("aws_db_instance.nothing_set", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
-        _update(
-            "aws_db_instance.emptied",
-            "aws_db_instance",
+        _db("nothing_set", {"engine": "pg"}, {"engine": "mysql"}),
+        _db(
+            "emptied",
             {"backup_retention_period": 7, "final_snapshot_identifier": "last"},
             {"backup_retention_period": 7, "final_snapshot_identifier": ""},
         ),
-        _update(  # a snapshot is named after
-            "aws_db_instance.named",
-            "aws_db_instance",
-            {"engine": "pg"},
-            {"final_snapshot_identifier": "last"},
-        ),
-        _update(  # the `attributes` condition fails: 30 days before
-            "aws_db_instance.long_retention",
-            "aws_db_instance",
-            {"backup_retention_period": 30},
-            {"backup_retention_period": 30},
-        ),
+        _db("named", {"engine": "pg"}, {"final_snapshot_identifier": "last"}),  # a snapshot is named after
+        # the `attributes` condition fails: 30 days before
+        _db("long_retention", {"backup_retention_period": 30}, {"backup_retention_period": 30}),
     ]
     assert _gated(tmp_path, match, changes, capsys) == (
         1,
@@ -244,22 +227,11 @@ def test_all_conditions_on_one_attribute_must_hold_when_it_is_unset(
         "    - {path: storage_encrypted, after: false}\n"
     )
     changes = [
-        _update("aws_db_instance.unset", "aws_db_instance", {"engine": "pg"}, {"engine": "mysql"}),
-        _update(
-            "aws_db_instance.decrypted",
-            "aws_db_instance",
-            {"storage_encrypted": True},
-            {"storage_encrypted": False},
-        ),
-        _update(
-            "aws_db_instance.added_off", "aws_db_instance", {"engine": "pg"}, {"storage_encrypted": False}
-        ),
-        _update(  # the first condition holds, the second does not
-            "aws_db_instance.kept_on",
-            "aws_db_instance",
-            {"storage_encrypted": True},
-            {"storage_encrypted": True},
-        ),
+        _db("unset", {"engine": "pg"}, {"engine": "mysql"}),
+        _db("decrypted", {"storage_encrypted": True}, {"storage_encrypted": False}),
+        _db("added_off", {"engine": "pg"}, {"storage_encrypted": False}),
+        # the first condition holds, the second does not
+        _db("kept_on", {"storage_encrypted": True}, {"storage_encrypted": True}),
     ]
     assert _gated(tmp_path, match, changes, capsys) == (
         1,
