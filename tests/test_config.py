@@ -6,6 +6,7 @@ Plans here are synthetic, built in memory from the change model (a handful of ch
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,30 @@ def test_config_validate_rejects(
 def test_config_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["config", "validate", str(tmp_path / "nope.yml")]) == 2
     assert "config file not found" in capsys.readouterr().err
+
+
+# Type names as the loaders produce them, none of them catalogued: Terraform, CloudFormation (a registry
+# type, a module `::MODULE`, a custom resource) and Pulumi type tokens (bridged and native providers).
+UNKNOWN_TYPE_NAMES = (
+    "acme_widget",
+    "Acme::Service::Widget",
+    "Acme::Service::Widget::MODULE",
+    "Custom::WidgetCleaner",
+    "acme:index/widget:Widget",
+    "azure-native:acme:Widget",
+    "acme-co:widgets/v1:Widget",
+)
+
+
+@pytest.mark.parametrize("name", UNKNOWN_TYPE_NAMES)
+def test_the_suggested_classing_of_an_unknown_type_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """What `planlint catalogue TYPE` tells the user to write is accepted by `planlint config validate`."""
+    assert main(["catalogue", name]) == 1  # unknown
+    out = capsys.readouterr().out
+    snippets = re.findall(r"`([^`]+)`", out)
+    assert [s.split(":", 1)[0] for s in snippets] == ["stateful_types", "stateless_types"], out
+    for snippet in snippets:
+        assert main(["config", "validate", _write(tmp_path, snippet + "\n")]) == 0, snippet
+        assert "valid" in capsys.readouterr().out
