@@ -230,3 +230,17 @@ def test_wildcard_finding_names_the_element_through_one_item_blocks(
         "google_sql_database_instance.main is destroyed with audit logging on "
         "(settings[0].database_flags[1].name)"
     )
+
+
+@pytest.mark.parametrize(("rtype", "rule"), [("acme_thing", "PL003"), ("acme_database", "PL004")])
+def test_unknown_type_text_line_gives_the_reason_not_an_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rtype: str, rule: str
+) -> None:
+    """The text line's 'Why:' starts with what planlint does not know, never with ', and ...'."""
+    plan = tmp_path / "synthetic-plan.json"
+    change = _rc(f"{rtype}.x", rtype, ["delete"], {}, None, action_reason="delete_because_no_resource_config")
+    plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": [change]}), encoding="utf-8")
+    assert main(["check", str(plan)]) == 1
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if f"{rule} approve" in ln)
+    assert "Why: planlint does not know" in line, line
+    assert "Why: ," not in line and "Why: ;" not in line

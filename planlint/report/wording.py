@@ -212,7 +212,8 @@ def why(finding: Finding) -> str:
     rest = _without_subject(finding.message, finding.address)
     said = f"will be {action_text(finding.actions, finding.replace_order, finding.type)}"
     if rest.startswith(said):
-        rest = rest[len(said) :].lstrip(".:; ")
+        # "will be destroyed, and planlint does not know ..." -> "planlint does not know ..."
+        rest = rest[len(said) :].lstrip(".:;, ").removeprefix("and ")
     if finding.replace_paths:  # shown on its own ("forced by") by every reporter
         rest = " ".join(rest.replace(f"Replacement forced by: {forced_by(finding)}.", "").split())
     reason = reason_text(finding.reason)
