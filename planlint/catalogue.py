@@ -25,6 +25,10 @@ from planlint.rules_index import relative_name
 CLASSES = ("data", "crypto-identity", "network-foundation", "environment")
 Standing = Literal["stateful", "stateless", "unknown"]
 DATA_SOURCE = "data source (reading never destroys anything)"
+# What object_kind gives when the plan marks the kind (or the object holding it) sensitive: the kind
+# cannot be read, so it is asked about, never matched. Not a Kubernetes kind name (those are CamelCase).
+SENSITIVE_KIND = "(sensitive)"
+_REDACTED = "(sensitive value)"  # planlint.model.REDACTED, the marker redact.py puts on sensitive leaves
 FILE_KEYS = frozenset(("types", "stateless", "kinds", "storage_words", "twins"))
 
 
@@ -43,6 +47,8 @@ class Classification(msgspec.Struct, frozen=True):
     what: str  # what it is, for messages ("RDS database instance"; the type itself when unknown)
     source: str  # where the fact comes from (catalogue file, stateless list, policy, or "not listed")
     storage_word: str | None = None  # unknown only: the word of the name that reads like storage
+    # kind-judged types only: the object kind read (SENSITIVE_KIND when the plan hides it; "" when absent)
+    kind: str | None = None
 
 
 class Catalogue(msgspec.Struct, frozen=True):
@@ -86,15 +92,27 @@ class Catalogue(msgspec.Struct, frozen=True):
         )
 
     def _classify_kind(self, resource_type: str, kind: str) -> Classification:
+        if kind in (SENSITIVE_KIND, ""):
+            why = "is marked sensitive in the plan" if kind else "is not in its values"
+            return Classification(
+                "unknown",
+                None,
+                f"{resource_type} whose object kind cannot be read",
+                f"its kind {why}",
+                None,
+                kind,
+            )
         label = f"{resource_type} of kind {kind}"
         entry = self.kinds.get(kind)
         if entry is not None:
-            return Classification("stateful", entry.klass, f"{entry.what} ({label})", entry.source)
+            return Classification(
+                "stateful", entry.klass, f"{entry.what} ({label})", entry.source, None, kind
+            )
         source = self.stateless_kinds.get(kind)
         if source is not None:
-            return Classification("stateless", None, label, source)
+            return Classification("stateless", None, label, source, None, kind)
         return Classification(
-            "unknown", None, label, "object kind not in the catalogue", self.storage_word(kind)
+            "unknown", None, label, "object kind not in the catalogue", self.storage_word(kind), kind
         )
 
     def storage_word(self, name: str) -> str | None:
@@ -115,17 +133,26 @@ def _words(name: str) -> list[str]:
 
 
 def object_kind(catalogue: Catalogue, resource_type: str, before: Any, after: Any) -> str | None:
-    """The object kind a kind-judged type's values name (before wins: that is what a delete destroys)."""
+    """The object kind a kind-judged type's values name (before wins: that is what a delete destroys).
+
+    None for a type not judged by kind; SENSITIVE_KIND when the plan hides the kind (or what holds it);
+    "" when neither side names one.
+    """
     path = catalogue.kind_types.get(resource_type)
     if path is None:
         return None
     for side in (before, after):
         value = side
         for step in path:
-            value = value.get(step) if isinstance(value, dict) else None
-        if isinstance(value, str) and value:
-            return value
-    return None
+            if not isinstance(value, dict):
+                break
+            value = value.get(step)
+            if value == _REDACTED:
+                return SENSITIVE_KIND  # what the change destroys or makes is hidden: ask, never guess
+        else:
+            if isinstance(value, str) and value:
+                return value
+    return ""
 
 
 def load_catalogue(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from planlint.blast_radius import PlanStats, condition_holds, plan_stats, share_text
-from planlint.catalogue import Catalogue, Classification
+from planlint.catalogue import SENSITIVE_KIND, Catalogue, Classification
 from planlint.condition_groups import ChangeSides, RuleConditions
 from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
@@ -316,6 +316,8 @@ def make_finding(
         "module": change.module or "root module",
         "scope": plan.scope,
         "because": _because(change),
+        "class_it": class_it(change.type, classification),
+        "unknown_why": unknown_why(classification),
         "attribute": _attribute_text(rule, change),
         **_plan_fields(rule, context),
     }
@@ -351,6 +353,32 @@ def _attribute_text(rule: Rule, change: ResourceChange) -> str:
         else:
             parts.append(condition.describe())
     return "; ".join(parts)
+
+
+def class_it(resource_type: str, classification: Classification) -> str:
+    """What the policy can do about an unknown type, as a sentence: class the type, or, for a type
+    judged by its object kind (kubernetes_manifest), find out what the object is (never class the type)."""
+    if classification.kind is None:
+        return (
+            f"Class it in .planlint.yml: `stateful_types: {{{resource_type}: data}}` if it holds data or keys, "
+            f"`stateless_types: [{resource_type}]` if it does not."
+        )
+    return (
+        f"Find out what this object is before approving; do not class all of {resource_type} "
+        "(planlint judges it by each object's kind)."
+    )
+
+
+def unknown_why(classification: Classification) -> str:
+    """Why planlint cannot class this change, as a sentence (for PL003's message)."""
+    kind = classification.kind
+    if kind is None:
+        return "it is neither in the stateful catalogue nor in a known-stateless list."
+    if kind == SENSITIVE_KIND:
+        return "its object kind is marked sensitive in the plan, so planlint cannot read what it is."
+    if not kind:
+        return "its values do not name its object kind."
+    return f"its object kind, {kind}, is in neither the catalogue's kinds nor its stateless kinds."
 
 
 def _because(change: ResourceChange) -> str:

@@ -30,6 +30,9 @@ MESSAGE_FIELDS = frozenset(
         *("because", "attribute", "deletes", "managed", "share"),
         # `storage_word`: the word of an unknown type's name that reads like storage ("" otherwise)
         "storage_word",
+        # `class_it`: how the policy can class an unknown type (a kind-judged one: what to do instead);
+        # `unknown_why`: why it is unknown (not listed; its object kind hidden, absent or not listed)
+        *("class_it", "unknown_why"),
     )
 )
 

@@ -119,6 +119,10 @@ def _line(name: str, found: Classification, catalogue: Catalogue) -> str:
         text = f"{name}: stateful ({found.klass}): {found.what} [{found.source}]"
     elif found.standing == "stateless":
         text = f"{name}: known stateless [{found.source}]"
+    elif name in catalogue.kind_types:  # never suggest classing every object of a kind-judged type
+        text = (
+            f"{name}: unknown: a delete or replace needs approval (PL003); it is judged by each object's kind"
+        )
     else:
         why = (
             f'its name reads like storage ("{found.storage_word}"), PL004' if found.storage_word else "PL003"
