@@ -13,7 +13,7 @@ from planlint.decision import decide
 from planlint.digest import destructive_digest
 from planlint.mitigations import mitigation_of
 from planlint.model import REDACTED, Finding, Plan, ResourceChange, Verdict
-from planlint.patterns import resource_matches
+from planlint.patterns import hidden_tag_keys, resource_matches
 from planlint.report.wording import action_text, reason_text
 from planlint.ruleset import ABSENT, AttributeCondition, Rule, RuleSet
 from planlint.shapes import Shapes, change_kind, plain_match
@@ -97,7 +97,7 @@ def _dynamic_match(
             grouped = conditions[rule.id] = RuleConditions(m.attributes, m.attributes_any, _condition_holds)
         if not grouped.hold(sides):
             return False
-    if m.protected and not resource_matches(context.policy.protect, change):
+    if m.protected and not resource_matches(context.policy.protect, change, hidden_matches=True):
         return False
     return m.plan is None or condition_holds(m.plan, context.stats, change, context.policy.blast_radius)
 
@@ -318,6 +318,7 @@ def make_finding(
         "because": _because(change),
         "class_it": class_it(change.type, classification),
         "unknown_why": unknown_why(classification),
+        "protect_note": _protect_note(rule, change, policy),
         "attribute": _attribute_text(rule, change),
         **_plan_fields(rule, context),
     }
@@ -379,6 +380,17 @@ def unknown_why(classification: Classification) -> str:
     if not kind:
         return "its values do not name its object kind."
     return f"its object kind, {kind}, is in neither the catalogue's kinds nor its stateless kinds."
+
+
+def _protect_note(rule: Rule, change: ResourceChange, policy: Policy) -> str:
+    """For a protected change matched only through tag values the plan hides: say so (never the value)."""
+    if not rule.match.protected or resource_matches(policy.protect, change):
+        return ""
+    keys = ", ".join(hidden_tag_keys(policy.protect, change))
+    return (
+        f"Its tag {keys} is marked sensitive in the plan, so planlint cannot read whether it is protected: "
+        "check it before approving."
+    )
 
 
 def _because(change: ResourceChange) -> str:

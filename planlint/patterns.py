@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from planlint.config import Patterns
-from planlint.model import ResourceChange
+from planlint.model import REDACTED, ResourceChange
 
 # Where tags/labels live in decoded before/after values: Terraform (AWS, Azure), Google labels,
 # Kubernetes metadata labels, CloudFormation Properties.Tags.
@@ -21,28 +21,48 @@ _TAG_PATHS: tuple[tuple[str, ...], ...] = (
 )
 
 
-def resource_matches(patterns: Patterns, change: ResourceChange) -> bool:
-    """True when any address glob, module glob or tag of `patterns` matches the change."""
+def resource_matches(patterns: Patterns, change: ResourceChange, *, hidden_matches: bool = False) -> bool:
+    """True when any address glob, module glob or tag of `patterns` matches the change.
+
+    A tag whose value the plan marks sensitive cannot be read: with `hidden_matches` (`protect`) it counts
+    as a possible match, so the change is asked about; without (`allow_destroy`) it never matches, so
+    nothing is waived on a value nobody can see.
+    """
     if any(fnmatchcase(change.address, glob) for glob in patterns.addresses):
         return True
     if change.module and any(fnmatchcase(change.module, glob) for glob in patterns.modules):
         return True
     if patterns.tags:
         tags = resource_tags(change)
-        return any(
-            key in tags and fnmatchcase(tags[key], value_glob) for key, value_glob in patterns.tags.items()
-        )
+        if any(
+            tags.get(key, REDACTED) != REDACTED and fnmatchcase(tags[key], value_glob)
+            for key, value_glob in patterns.tags.items()
+        ):
+            return True
+        return hidden_matches and bool(hidden_tag_keys(patterns, change))
     return False
 
 
+def hidden_tag_keys(patterns: Patterns, change: ResourceChange) -> list[str]:
+    """The keys of `patterns.tags` whose value the plan hides (the value, or the whole tag map, is sensitive)."""
+    tags = resource_tags(change)
+    return [
+        key for key in patterns.tags if tags.get(key) == REDACTED or (key not in tags and REDACTED in tags)
+    ]
+
+
 def resource_tags(change: ResourceChange) -> dict[str, str]:
-    """Tags of the object being changed: before (what is destroyed), or after for a create."""
+    """Tags of the object being changed: before (what is destroyed), or after for a create.
+
+    A sensitive value is the redaction marker; a whole sensitive tag map is the marker under its own key.
+    """
     values = change.values.before()
     if values is None:
         values = change.values.after()
     tags: dict[str, str] = {}
     for path in _TAG_PATHS:
-        tags.update(_as_tags(_lookup(values, path)))
+        found = _lookup(values, path)
+        tags.update({REDACTED: REDACTED} if found == REDACTED else _as_tags(found))
     return tags
 
 

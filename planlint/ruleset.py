@@ -33,6 +33,8 @@ MESSAGE_FIELDS = frozenset(
         # `class_it`: how the policy can class an unknown type (a kind-judged one: what to do instead);
         # `unknown_why`: why it is unknown (not listed; its object kind hidden, absent or not listed)
         *("class_it", "unknown_why"),
+        # `protect_note`: a protected change matched only through tag values the plan hides says so
+        "protect_note",
     )
 )
 

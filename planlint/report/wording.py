@@ -220,6 +220,8 @@ def why(finding: Finding) -> str:
     if reason and reason not in rest:
         rest = f"{reason}. {rest[:1].upper()}{rest[1:]}".strip()
     rest = rest.removeprefix("Because ")
+    if rest.startswith("is "):  # "{address} ({type}) is protected ..." without its subject
+        rest = f"it {rest}"
     return rest or NO_REASON
 
 
