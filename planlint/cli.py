@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from planlint.errors import PlanlintError
+from planlint.errors import OutputError, PlanlintError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
 if TYPE_CHECKING:  # argparse is imported only when a command line is parsed (not for `hook AGENT`)
@@ -123,20 +123,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        return load_command(args.command).run(args)
+        code = load_command(args.command).run(args)
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not in the interpreter's exit
+        return code
     except UsageError as exc:
         sys.stderr.write(exc.usage)
         print(f"{exc.prog}: error: {exc.message}", file=sys.stderr)
         return 2
     except PlanlintError as exc:
         print(f"planlint: error: {exc}", file=sys.stderr)
-        if args is not None:
+        if args is not None and not isinstance(exc, OutputError):  # the output is what failed
             _machine_error_report(args, exc)
         return 2
     except KeyboardInterrupt:
         print("planlint: interrupted", file=sys.stderr)
         return 2
     except BrokenPipeError:
+        from planlint.output import stdout_failed
+
+        stdout_failed(BrokenPipeError())  # a reader that went away needs no message
+        return 2
+    except OSError as exc:
+        from planlint.output import stdout_failed
+
+        failure = stdout_failed(exc)
+        if failure is None:
+            raise
+        print(f"planlint: error: {failure}", file=sys.stderr)
         return 2
 
 
@@ -146,16 +159,19 @@ def _machine_error_report(args: argparse.Namespace, exc: PlanlintError) -> None:
     fmt = getattr(args, "format", None)
     if fmt in (None, "text"):
         return
+    from planlint.output import stdout_failed, write_file
     from planlint.report.failure import render_error
 
     text = render_error(fmt, exc)
     output = getattr(args, "output", None)
     try:
         if output:
-            from pathlib import Path
-
-            Path(output).write_text(text, encoding="utf-8")
+            write_file(output, text, what="the error report")
         else:
             sys.stdout.write(text)
+            sys.stdout.flush()
+    except OutputError as write_error:
+        print(f"planlint: error: {write_error}", file=sys.stderr)
     except OSError as write_error:
-        print(f"planlint: error: could not write the error report: {write_error}", file=sys.stderr)
+        failure = stdout_failed(write_error)
+        print(f"planlint: error: {failure or write_error}", file=sys.stderr)

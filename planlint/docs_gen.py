@@ -172,7 +172,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"{path} is stale: run `python -m planlint.docs_gen`\n")
             return 1
         return 0
-    path.write_text(text, encoding="utf-8")
+    from planlint.errors import OutputError
+    from planlint.output import write_file
+
+    try:
+        write_file(path, text, what="the rules page")
+    except OutputError as exc:
+        sys.stderr.write(f"planlint: error: {exc}\n")
+        return 2
     sys.stdout.write(f"wrote {path}\n")
     return 0
 

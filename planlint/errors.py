@@ -31,3 +31,7 @@ class RuleError(PlanlintError):
 
 class GateError(PlanlintError):
     """The approval evidence could not be gathered (GitHub API, signed records)."""
+
+
+class OutputError(PlanlintError):
+    """A report, page or record could not be written (the file, or standard output)."""

@@ -62,8 +62,11 @@ def iso(moment: datetime) -> str:
 
 
 def write_approval(path: Path, record: ApprovalRecord, signature: str) -> None:
+    """Write the signed record as JSON; OutputError (one line, exit 2) when the file cannot be written."""
+    from planlint.output import write_file
+
     document = {"planlint_approval": asdict(record), "signature": signature}
-    path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_file(path, json.dumps(document, indent=2, sort_keys=True) + "\n", what="the approval record")
 
 
 def read_approval(path: Path) -> tuple[ApprovalRecord, str | None]:

@@ -136,9 +136,9 @@ def report(verdict: Verdict, args: argparse.Namespace) -> int:
         color = wants_color(args.color, to_tty)
         text = render(args.format, verdict, color=color, width=width, context=run_context(os.environ))
     if args.output:
-        from pathlib import Path
+        from planlint.output import write_file
 
-        Path(args.output).write_text(text, encoding="utf-8")
+        write_file(args.output, text)
     else:
         sys.stdout.write(text)
     return exit_code(verdict.decision)
