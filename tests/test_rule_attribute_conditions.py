@@ -237,3 +237,22 @@ def test_all_conditions_on_one_attribute_must_hold_when_it_is_unset(
         1,
         {"aws_db_instance.decrypted", "aws_db_instance.added_off"},
     )
+
+
+def test_where_test_through_a_wildcard_holds_when_one_value_meets_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An element condition's `where` path with a `*` step: the element meets the test when one of the
+    values it reaches does (a lifecycle rule with one transition to day 0 among others)."""
+    match = (
+        "  types: [aws_s3_bucket_lifecycle_configuration]\n  actions: [update]\n  attributes_any:\n"
+        "    - path: rule.*\n      where: [{path: transition.*.days, after: 0}]\n"
+    )
+    kind = "aws_s3_bucket_lifecycle_configuration"
+    changes = [
+        _update(
+            f"{kind}.one_of_two", kind, {"rule": []}, {"rule": [{"transition": [{"days": 0}, {"days": 30}]}]}
+        ),
+        _update(f"{kind}.none", kind, {"rule": []}, {"rule": [{"transition": [{"days": 30}, {"days": 60}]}]}),
+    ]
+    assert _gated(tmp_path, match, changes, capsys) == (1, {f"{kind}.one_of_two"})
