@@ -41,11 +41,11 @@ def _edited(corpus: Path, **change: Any) -> dict[str, Any]:
 
 
 def test_the_real_change_set_is_judged(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The baseline every edit below starts from: judged (exit 0: an SNS topic holds no data), and the
-    replaced topic is listed among the destroys."""
-    assert main(["check", str(corpus / REPLACE), "--format", "json"]) == 0
+    """The baseline every edit below starts from: judged, and the replaced topic asked about (exit 1: an
+    SNS topic's data is unreviewed in the catalogue, since a FIFO topic can archive its messages; PL004)."""
+    assert main(["check", str(corpus / REPLACE), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert [(d["address"], d["actions"]) for d in report["ungated_destroys"]] == [("Foo", ["replace"])]
+    assert [(f["address"], f["rule_id"]) for f in report["findings"]] == [("Foo", "PL004")]
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_a_change_set_with_only_a_stack_id_is_scoped_to_that_stack(
     doc = json.loads((corpus / REPLACE).read_text())
     del doc["StackName"]
     path = _write(tmp_path, doc, "synthetic-stack-id-only.json")
-    assert main(["check", path, "--format", "json"]) == 0
+    assert main(["check", path, "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["inputs"][0]["scope"] == doc["StackId"]
-    assert report["ungated_destroys"][0]["scope"] == doc["StackId"]
+    assert report["findings"][0]["scope"] == doc["StackId"]
