@@ -120,8 +120,17 @@ def configuration_uses(c: Classification, env: Mapping[str, str], cwd: Path) -> 
     root = cwd / c.chdir if c.chdir else cwd
     uses = terraform_programs(root, Path(env.get("TF_DATA_DIR") or ".terraform"), cwd)
     if c.subcommand == "init":  # init configures the backend (its shared_config_files), not providers
-        return [u for u in uses if u.settings_file]
+        return [*(u for u in uses if u.settings_file), *_plugin_dirs(c, cwd)]
     return [u for u in uses if u.when == "plan" or c.subcommand in APPLIES]
+
+
+def _plugin_dirs(c: Classification, cwd: Path) -> list[ProgramUse]:
+    """`init -plugin-dir=DIR`: Terraform installs (and later runs) the providers found there, so DIR must be held
+    (developer.hashicorp.com/terraform/cli/commands/init#plugin-installation)."""
+    what = "`-plugin-dir` names a directory whose provider binaries Terraform will run"
+    named = [a.split("=", 1)[1] for a in c.argv if a.lstrip("-").startswith("plugin-dir=")]
+    named += [c.argv[i + 1] for i, a in enumerate(c.argv[:-1]) if a.lstrip("-") == "plugin-dir"]
+    return [ProgramUse("-plugin-dir", what, None, cwd, "plan", settings_file=d) for d in named]
 
 
 def _terragrunt_uses(c: Classification, cwd: Path) -> list[ProgramUse]:

@@ -304,3 +304,15 @@ def test_a_provider_binary_the_agent_wrote_is_refused_when_the_operator_pins_pro
     rig.allow(f'providers:\n  registry.terraform.io/hashicorp/external: ["{digest}"]\n')  # the operator's choice
     rig.guard("--", "terraform", "validate")
     assert rig.ran()
+
+
+def test_init_takes_providers_only_from_a_plugin_dir_guard_holds(rig: Rig) -> None:
+    rig.write("main.tf", 'resource "terraform_data" "x" {\n  input = "v"\n}\n')
+    plugins = rig.work / "plugins"
+    plugins.mkdir(mode=0o777)
+    plugins.chmod(0o777)  # another account could drop a provider binary in
+    shown = _refused(rig, "terraform", "init", "-input=false", f"-plugin-dir={plugins}")
+    assert "-plugin-dir: `-plugin-dir` names a directory whose provider binaries Terraform will run" in shown
+    plugins.chmod(0o755)
+    held = rig.guard("--", "terraform", "init", "-input=false", "-plugin-dir", str(plugins))
+    assert held.returncode == 0, held.stderr
