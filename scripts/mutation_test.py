@@ -67,6 +67,25 @@ _TERRAFORM_TESTS = (
     *_LOADER_TESTS,
     "tests/test_real_terraform.py",
 )
+# the screen's and hooks' tables, then guard's flows that act on a kind
+_CLASSIFY_TESTS = (
+    "tests/guard/test_guard_kinds.py",
+    "tests/guard/test_guard_classify_allowlist.py",
+    "tests/guard/test_command_tables.py",
+    "tests/guard/test_guard_parser.py",
+    "tests/guard/test_hook_tools.py",
+    "tests/guard/test_env_split_string.py",
+    "tests/guard/test_hook_attacks.py",
+    "tests/guard/test_guard_hooks.py",
+    "tests/guard/test_guard_terraform.py",
+    "tests/guard/test_guard_cloudformation.py",
+    "tests/guard/test_guard_bound_inputs.py",
+    "tests/guard/test_hook_option_spellings.py",
+    "tests/guard/test_guard_iac_inputs.py",
+    "tests/guard/test_guard_iac_input_clis.py",
+    "tests/guard/test_hook_data_deletes.py",
+    "tests/test_start_up_imports.py",  # the hook's path imports no `typing` (TYPE_CHECKING stays False)
+)
 _APPROVAL_TESTS = (
     "tests/guard/test_approval_boundaries.py",
     "tests/guard/test_approval_record_shapes.py",
@@ -148,24 +167,8 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "planlint/approvals/verify.py": _APPROVAL_TESTS,
     "planlint/approvals/record.py": _APPROVAL_TESTS,
-    "planlint/guard/classify.py": (  # the screen's and hooks' tables, then guard's flows that act on a kind
-        "tests/guard/test_guard_kinds.py",
-        "tests/guard/test_guard_classify_allowlist.py",
-        "tests/guard/test_command_tables.py",
-        "tests/guard/test_guard_parser.py",
-        "tests/guard/test_hook_tools.py",
-        "tests/guard/test_env_split_string.py",
-        "tests/guard/test_hook_attacks.py",
-        "tests/guard/test_guard_hooks.py",
-        "tests/guard/test_guard_terraform.py",
-        "tests/guard/test_guard_cloudformation.py",
-        "tests/guard/test_guard_bound_inputs.py",
-        "tests/guard/test_hook_option_spellings.py",
-        "tests/guard/test_guard_iac_inputs.py",
-        "tests/guard/test_guard_iac_input_clis.py",
-        "tests/guard/test_hook_data_deletes.py",
-        "tests/test_start_up_imports.py",  # the hook's path imports no `typing` (TYPE_CHECKING stays False)
-    ),
+    "planlint/guard/classify.py": _CLASSIFY_TESTS,
+    "planlint/guard/classify_cfn.py": _CLASSIFY_TESTS,
 }
 TIMEOUT_S = 300
 
