@@ -91,7 +91,8 @@ _APPROVAL_TESTS = (
     "tests/guard/test_approval_record_shapes.py",
     "tests/guard/test_guard_approvals.py",
 )
-# The engine and its condition groups (planlint/condition_groups.py) are judged by the same tests.
+# The engine, its condition groups and its attribute conditions (condition_groups.py, conditions.py) are
+# judged by the same tests.
 _ENGINE_TESTS = (
     "tests/test_rule_attribute_conditions.py",
     "tests/test_rule_element_conditions.py",
@@ -147,6 +148,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     ),
     "planlint/engine.py": _ENGINE_TESTS,
     "planlint/condition_groups.py": _ENGINE_TESTS,
+    "planlint/conditions.py": _ENGINE_TESTS,
     "planlint/decision.py": (
         "tests/test_security_core.py",
         "tests/test_cli.py",
