@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 STDIN_COMPUTED = (
-    "\0computed"  # planlint.guard.shell.STDIN_COMPUTED (not imported: the guard loads this alone)
+    "\0computed"  # planlint.guard.shell_text.STDIN_COMPUTED (not imported: the guard loads this alone)
 )
 _INCLUDE = (  # compiled on first use (re caches it)
     r"^\s*(?:\\i|\\ir|\\include|\\include_relative|\\\.|source)\s+(\S+?);?\s*$"

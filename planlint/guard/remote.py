@@ -13,7 +13,8 @@ from __future__ import annotations
 from functools import lru_cache
 from types import MappingProxyType
 
-from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
+from planlint.guard.shell import SimpleCommand
+from planlint.guard.shell_text import STDIN_COMPUTED
 from planlint.guard.shellwords import tool_basename
 from planlint.records import NamedTuple
 

@@ -8,7 +8,8 @@ interpreter code by planlint/guard/code.py. A file planlint cannot read is refus
 from __future__ import annotations
 
 from planlint.guard.launcher import launchers, skip_options
-from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
+from planlint.guard.shell import SimpleCommand
+from planlint.guard.shell_text import STDIN_COMPUTED
 from planlint.guard.shellwords import is_dynamic, tool_basename
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path

@@ -22,6 +22,15 @@ still judged.
 
 from __future__ import annotations
 
+from planlint.guard.shell_text import (
+    STDIN_COMPUTED,
+    STDIN_NONE,
+    file_input,
+    here_text,
+    node_text,
+    output_of,
+    words_of,
+)
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename, word_value
 from planlint.records import NamedTuple
 
@@ -32,7 +41,6 @@ if TYPE_CHECKING:
 MAX_DEPTH = 8
 _SUBSTITUTIONS = frozenset(("command_substitution", "process_substitution"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
-_PRODUCERS = frozenset(("echo", "printf", "cat"))
 _VALUE_READERS = frozenset(("read", "printf", "mapfile", "readarray"))  # builtins that set variables
 
 
@@ -61,11 +69,6 @@ class ShellLine(NamedTuple):
     unverifiable: tuple[str, ...] = ()
     path_changed: bool = False  # PATH is set or changed somewhere in the line (`PATH=/tmp/x:$PATH; …`)
     functions: frozenset[str] = frozenset()  # names the line defines as functions or aliases
-
-
-# What a command's standard input is: no redirection (the agent's terminal), a literal text, or unknown.
-STDIN_NONE = None
-STDIN_COMPUTED = "\0computed"
 
 
 class Reader:
@@ -190,11 +193,11 @@ def _unglue_backslash_lines(text: str) -> str:
 
 def _first_error(node: Node) -> str:
     if node.is_error or node.is_missing:
-        return _text(node)[:40] or node.type
+        return node_text(node)[:40] or node.type
     for child in node.children:
         if child.has_error:
             return _first_error(child)
-    return _text(node)[:40]
+    return node_text(node)[:40]
 
 
 def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:
@@ -202,7 +205,7 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
     if kind == "command":
         _command(node, acc, depth, via, stdin, writes_file=False)
     elif kind in _DECLARATIONS:
-        words = [_text(c) if word_value(c) is None else (word_value(c) or "") for c in node.children]
+        words = [node_text(c) if word_value(c) is None else (word_value(c) or "") for c in node.children]
         acc.path_changed |= any(w.startswith("PATH=") or w == "PATH" for w in words[1:])
         acc.commands.append(SimpleCommand(tuple(words), via=via, cwd=acc.cwd))
         _walk_children(node, acc, depth, via)
@@ -217,7 +220,7 @@ def _walk(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str 
     elif kind == "function_definition":
         defined = node.child_by_field_name("name")
         if defined is not None:
-            acc.functions.add(_text(defined))
+            acc.functions.add(node_text(defined))
         for child in node.children:
             _walk(child, acc, depth, via, stdin)
     elif kind == "redirected_statement":
@@ -248,12 +251,12 @@ def _substitution_stdin(node: Node) -> str | None:
     """What a substitution's commands read: `>(bash)` reads whatever the line writes into it, which is
     computed at run time (`echo 'terraform destroy' > >(bash)`, `exec 3> >(sh)`); `$(…)` and `<(…)`
     read the line's own standard input."""
-    return STDIN_COMPUTED if _text(node).startswith(">(") else STDIN_NONE
+    return STDIN_COMPUTED if node_text(node).startswith(">(") else STDIN_NONE
 
 
 def _pipeline(stages: list[Node], acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:
     for i, stage in enumerate(stages):
-        _walk(stage, acc, depth, via, stdin if i == 0 else _output_of(stages[i - 1], acc.cwd))
+        _walk(stage, acc, depth, via, stdin if i == 0 else output_of(stages[i - 1], acc.cwd))
 
 
 def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin: str | None) -> None:
@@ -264,13 +267,13 @@ def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin
         if redirect is body:
             continue
         if redirect.type == "file_redirect":
-            op = next((_text(c) for c in redirect.children if not c.is_named), "")
+            op = next((node_text(c) for c in redirect.children if not c.is_named), "")
             if op.startswith(("<", "0<")) and "&" not in op:
-                own_stdin = _file_input(redirect, acc)
+                own_stdin = file_input(redirect, acc.cwd)
             elif ">" in op and not op.endswith("&"):
                 writes_file = True
         elif redirect.type in ("heredoc_redirect", "herestring_redirect"):
-            own_stdin = _here_text(redirect)
+            own_stdin = here_text(redirect)
         _walk_children(redirect, acc, depth, via)
     if body.type == "command":
         _command(body, acc, depth, via, own_stdin, writes_file=writes_file)
@@ -283,95 +286,7 @@ def _redirected(node: Node, acc: Reader, depth: int, via: tuple[str, ...], stdin
                 stages = [c for c in child.children if c.type not in ("|", "|&")]
                 if child.type != "pipeline":
                     stages = [child]
-                _pipeline(stages, acc, depth, via, _output_of(node, acc.cwd))
-
-
-def _file_input(redirect: Node, acc: Reader) -> str:
-    """The text of a file redirected into standard input (`< drop.sql`), or STDIN_COMPUTED when unreadable."""
-    target = redirect.child_by_field_name("destination") or redirect.children[-1]
-    path = word_value(target)
-    from planlint.guard.files import read_text
-
-    found = read_text(path, acc.cwd) if path else None
-    return found.text if found is not None and found.text is not None else STDIN_COMPUTED
-
-
-def _here_text(redirect: Node) -> str | None:
-    """The literal text of a heredoc or here-string, or STDIN_COMPUTED when bash expands part of it."""
-    if redirect.type == "herestring_redirect":
-        value = word_value(redirect.children[-1])
-        return STDIN_COMPUTED if value is None else value + "\n"
-    body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
-    if body is None:
-        return ""
-    start = next((_text(c) for c in redirect.children if c.type == "heredoc_start"), "")
-    quoted = any(q in start for q in "'\"\\")
-    if not quoted and any(c.type != "heredoc_content" for c in body.children):
-        return STDIN_COMPUTED
-    return _text(body)
-
-
-def _output_of(stage: Node, cwd: str = ".") -> str | None:
-    """What a pipeline stage writes to standard output when it is a literal (`echo`, `printf`, `cat <<EOF`)."""
-    command = stage
-    here: str | None = ""
-    if stage.type == "redirected_statement":
-        command = stage.child_by_field_name("body") or stage.children[0]
-        heres = [c for c in stage.children if c.type in ("heredoc_redirect", "herestring_redirect")]
-        here = _here_text(heres[-1]) if heres else ""
-    if command.type != "command":
-        return STDIN_COMPUTED
-    values = [value for value, _ in _words(command)]
-    if not values or any(v is None for v in values):
-        return STDIN_COMPUTED
-    name = tool_basename(values[0] or "")
-    args = [v or "" for v in values[1:]]
-    if name not in _PRODUCERS:
-        return STDIN_COMPUTED
-    if name == "cat" and not args:
-        return here if here is not None else STDIN_COMPUTED
-    if name == "cat":  # `cat drop.sql | psql`: the files' text, when every one is readable
-        from planlint.guard.files import read_text
-
-        texts = [None if a.startswith("-") else read_text(a, cwd).text for a in args]
-        return STDIN_COMPUTED if None in texts else "".join(t or "" for t in texts)
-    if name == "echo" and not any(a.startswith("-") for a in args[:1]):
-        return " ".join(args) + "\n"
-    if name == "printf" and args and "%" not in args[0] and "\\" not in args[0]:
-        return args[0]
-    return STDIN_COMPUTED
-
-
-def _words(command: Node) -> list[tuple[str | None, str]]:
-    """The command's name and arguments: (value or None when computed, source text), joined as bash joins
-    words split by a backslash-newline."""
-    words: list[tuple[str | None, str]] = []
-    previous: Node | None = None
-    for child in command.children:
-        if child.type == "variable_assignment" or "redirect" in child.type:
-            previous = None
-            continue
-        target = child.children[0] if child.type == "command_name" and child.children else child
-        value, text = word_value(target), _text(target)
-        if previous is not None and words and _gap(previous, child) == b"\\\n":
-            last, last_text = words.pop()
-            value = None if last is None or value is None else last + value
-            text = last_text + text
-        words.append((value, text))
-        previous = child
-    return words
-
-
-def _gap(left: Node, right: Node) -> bytes:
-    source = _root_text(left)
-    return source[left.end_byte : right.start_byte]
-
-
-def _root_text(node: Node) -> bytes:
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    return root.text or b""
+                _pipeline(stages, acc, depth, via, output_of(node, acc.cwd))
 
 
 def _command(
@@ -385,8 +300,8 @@ def _command(
             acc.path_changed |= name == "PATH"
         _walk_children(child, acc, depth, via)
         if child.type == "herestring_redirect":
-            stdin = _here_text(child)
-    words = [text if value is None else value for value, text in _words(node)]
+            stdin = here_text(child)
+    words = [text if value is None else value for value, text in words_of(node)]
     if not words:
         return
     acc.stdin, acc.writes_file = stdin, writes_file
@@ -396,10 +311,10 @@ def _command(
 
 def _assignment(node: Node) -> tuple[str, str]:
     """(name, value) of a `NAME=value` node; a value bash computes keeps its source text."""
-    name = _text(node.children[0])
+    name = node_text(node.children[0])
     value_node = node.children[-1] if len(node.children) > 2 else None
     value = "" if value_node is None else word_value(value_node)
-    return name, (_text(value_node) if value is None and value_node else value or "")
+    return name, (node_text(value_node) if value is None and value_node else value or "")
 
 
 def _assigned(name: str, value: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
@@ -483,7 +398,3 @@ def _program_file(words: list[str], acc: Reader, depth: int, via: tuple[str, ...
     else:
         acc.parse_file(found.text, depth + 1, (*via, tool_basename(head)))
     return True
-
-
-def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8", errors="replace")

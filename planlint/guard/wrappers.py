@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from planlint.guard.launcher import Call, launchers, skip_options
-from planlint.guard.shell import STDIN_COMPUTED, SimpleCommand
+from planlint.guard.shell import SimpleCommand
+from planlint.guard.shell_text import STDIN_COMPUTED
 from planlint.guard.shellwords import is_dynamic, mentions_iac, tool_basename
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING to mypy; `typing` is not imported on the hook's path
