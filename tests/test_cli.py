@@ -40,7 +40,10 @@ def test_usage_errors_exit_2_with_one_line(capsys: pytest.CaptureFixture[str]) -
     assert main(["frobnicate"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     errors = [line for line in err if ": error: " in line]
-    assert errors[0] == "planlint: error: give at least one PLAN, or --source DIR to check Terraform source alone"
+    assert (
+        errors[0]
+        == "planlint: error: give at least one PLAN, or --source DIR to check Terraform source alone"
+    )
     assert errors[1].startswith("planlint check: error: argument -f/--format: invalid choice: 'yaml'")
     assert errors[2].startswith("planlint: error: argument COMMAND: invalid choice: 'frobnicate'")
     assert len(errors) == 3

@@ -109,7 +109,9 @@ PINNED = re.compile(r"(?:rev:\s*|uses:\s*planlint/planlint@)([\w.\-]+)")
 
 def test_docs_and_examples_pin_refs_that_exist() -> None:
     """`rev:` (pre-commit) and `uses: planlint/planlint@` (workflows) name a ref this repository has."""
-    tags = subprocess.run(["git", "tag"], cwd=REPO, capture_output=True, text=True, check=False).stdout.split()
+    tags = subprocess.run(
+        ["git", "tag"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.split()
     files = [*DOCS, REPO / ".pre-commit-hooks.yaml", *sorted((REPO / "examples").rglob("*.yml"))]
     for path in files:
         for ref in PINNED.findall(path.read_text(encoding="utf-8")):

@@ -21,7 +21,10 @@ SAFE = REPO / "examples" / "terraform" / "safe-update.json"
 def _uses(action: str, given: dict[str, str]) -> dict[str, str]:
     """What the pinned `uses:` actions give: setup-python's interpreter is this test's Python."""
     if action.startswith("actions/setup-python@"):
-        return {"python-path": sys.executable, "python-version": f"{sys.version_info[0]}.{sys.version_info[1]}"}
+        return {
+            "python-path": sys.executable,
+            "python-version": f"{sys.version_info[0]}.{sys.version_info[1]}",
+        }
     assert action.startswith("actions/cache@"), action
     return {"cache-hit": "false"}
 

@@ -224,14 +224,14 @@ GIT_RUNS = [
     "git config --add filter.x.smudge 'aws rds delete-db-instance --db-instance-identifier prod'",
     "git config credential.helper '!terraform destroy -auto-approve'",
     "git config --replace-all hook.lint.command 'terraform destroy'",
-    "git config alias.st \"!$CMD\"",  # computed by bash: the value must be literal
+    'git config alias.st "!$CMD"',  # computed by bash: the value must be literal
     "git submodule foreach --recursive 'terraform destroy -auto-approve'",
     "git bisect run terraform destroy -auto-approve",
     "git rebase -x 'terraform apply -auto-approve' HEAD~3",
     "git ls-remote --upload-pack='terraform destroy; git-upload-pack' ../other",
     "git --exec-path=./bin commit -m x",
     'git -c core.hooksPath="$HOOKS" commit -m x',
-    'git --config-env=core.pager=CMD log',  # the value is in a variable planlint cannot see
+    "git --config-env=core.pager=CMD log",  # the value is in a variable planlint cannot see
 ]
 
 GIT_QUIET = [

@@ -229,7 +229,9 @@ def test_a_downloaded_terraform_source_needs_the_trusted_policy(rig: Rig) -> Non
 def test_a_label_written_with_an_escape_is_read_as_terraform_reads_it(rig: Rig) -> None:
     rig.write("main.tf", LOCAL_EXEC.replace('"local-exec"', '"local-\\u0065xec"'))  # Terraform: local-exec
     _initialised(rig)
-    assert 'provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in _refused(rig, "terraform", "apply")
+    assert 'provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in _refused(
+        rig, "terraform", "apply"
+    )
     assert not rig.ran()
 
 
@@ -245,7 +247,10 @@ def test_a_provisioner_slipped_in_between_reading_and_planning_is_caught_in_the_
     rig.write("main.tf", 'resource "terraform_data" "x" {\n  input = "v"\n}\n')
     _initialised(rig)
     shown = _refused(rig, "terraform", "apply")
-    assert 'the saved plan: terraform_data.late: provisioner "local-exec" runs `/bin/sh -c touch program-ran`' in shown
+    assert (
+        'the saved plan: terraform_data.late: provisioner "local-exec" runs `/bin/sh -c touch program-ran`'
+        in shown
+    )
     assert not rig.ran() and not (rig.work / "terraform.tfstate").exists()
 
 
@@ -298,10 +303,14 @@ def test_a_provider_binary_the_agent_wrote_is_refused_when_the_operator_pins_pro
     rig.allow('providers:\n  hashicorp/external: ["h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="]\n')
     for command in (["plan"], ["validate"]):
         shown = _refused(rig, "terraform", *command)
-        assert ".terraform/providers/registry.terraform.io/hashicorp/external/2.3.0: a provider binary" in shown
+        assert (
+            ".terraform/providers/registry.terraform.io/hashicorp/external/2.3.0: a provider binary" in shown
+        )
         assert f"its hash {digest} is not one programs.yml pins" in shown
     assert not rig.ran()
-    rig.allow(f'providers:\n  registry.terraform.io/hashicorp/external: ["{digest}"]\n')  # the operator's choice
+    rig.allow(
+        f'providers:\n  registry.terraform.io/hashicorp/external: ["{digest}"]\n'
+    )  # the operator's choice
     rig.guard("--", "terraform", "validate")
     assert rig.ran()
 

@@ -154,8 +154,7 @@ def test_tf_cli_args_do_not_hide_state_surgery(rig: RealRig, env: dict[str, str]
 
 
 _INDEXED = (
-    'resource "terraform_data" "logs" {\n  count = 2\n  input = "v"\n}\n'
-    'module "x" {\n  source = "./mod"\n}\n'
+    'resource "terraform_data" "logs" {\n  count = 2\n  input = "v"\n}\nmodule "x" {\n  source = "./mod"\n}\n'
 )
 _KEYED = 'resource "terraform_data" "db" {\n  for_each = toset(["a", "b"])\n  input    = each.key\n}\n'
 

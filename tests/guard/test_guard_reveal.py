@@ -225,7 +225,9 @@ def test_a_saved_plan_holds_state_in_clear_so_guard_writes_it_0600(secret_rig: R
     agent, owner of the working directory, could unzip every secret guard's account holds."""
     work = secret_rig.work
     (work / "elsewhere").write_text("not a plan\n")
-    (work / "p.tfplan").symlink_to(work / "elsewhere")  # planted by the agent: guard must not write through it
+    (work / "p.tfplan").symlink_to(
+        work / "elsewhere"
+    )  # planted by the agent: guard must not write through it
     proc = secret_rig.guard("--", "terraform", "plan", "-out=p.tfplan", "-input=false")
     assert proc.returncode == 0, proc.stderr
     saved = work / "p.tfplan"

@@ -86,7 +86,10 @@ def test_read_only_commands_run_untouched(rig: Rig) -> None:
 
 
 def test_a_saved_plan_is_written_privately_then_put_where_asked_as_a_0600_file(rig: Rig) -> None:
-    assert rig.guard("--", "terraform", "-chdir=envs", "plan", "-out", "x.tfplan", "-input=false").returncode == 0
+    assert (
+        rig.guard("--", "terraform", "-chdir=envs", "plan", "-out", "x.tfplan", "-input=false").returncode
+        == 0
+    )
     (argv,) = _argvs(rig)
     assert argv[:2] == ["-chdir=envs", "plan"] and argv[3:] == ["-input=false"]
     staged = argv[2].removeprefix("-out=")

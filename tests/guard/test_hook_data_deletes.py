@@ -52,7 +52,7 @@ DENIED = [
     "aws s3tables delete-table-bucket --table-bucket-arn arn:aws:s3tables:eu-west-1:123456789012:bucket/prod",
     "aws s3 sync ./empty s3://prod-data --delete",
     "aws dynamodb execute-statement --statement \"DELETE FROM users WHERE pk = 'a'\"",
-    "aws dynamodb batch-execute-statement --statements '[{\"Statement\": \"DELETE FROM users WHERE pk = 1\"}]'",
+    'aws dynamodb batch-execute-statement --statements \'[{"Statement": "DELETE FROM users WHERE pk = 1"}]\'',
     "aws dynamodb execute-statement --statement file://purge.sql",
 ]
 QUIET = [
