@@ -65,6 +65,12 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
                                detail="Run the infrastructure command itself under guard, without wrappers."))  # fmt: skip
     if c.kind == "unverifiable":
         return refuse(Refusal(outcome.UNRUNNABLE, f"cannot be verified: {c.reason}", ctx.shown))
+    from planlint.guard.reveal import logging_refusal
+
+    shows = logging_refusal(c)
+    if shows is not None:
+        return refuse(Refusal(outcome.UNRUNNABLE, f"guard does not print values marked sensitive: {shows}",
+                               ctx.shown, detail=WITHHELD_DETAIL))  # fmt: skip
     if options.trust_dir and env.get("SUDO_UID"):
         return refuse(Refusal(outcome.UNRUNNABLE, "--trust-dir is refused when guard is started through sudo: "
                                "the trust directory is the guard account's own", ctx.shown))  # fmt: skip
@@ -88,7 +94,8 @@ def guard(argv: Sequence[str], options: GuardOptions, env: Mapping[str, str], cw
 
 def _run_pass(ctx: Context) -> int:
     """A read-only command, run so that nothing it prints shows a value marked sensitive (guard/reveal.py)."""
-    from planlint.guard.reveal import Withheld, run_pass
+    from planlint.guard.redact_state import Withheld
+    from planlint.guard.reveal import run_pass
 
     try:
         return run_pass(ctx.classification, ctx.env, ctx.cwd)

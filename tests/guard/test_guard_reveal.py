@@ -13,16 +13,20 @@ from __future__ import annotations
 import json
 import shutil
 import stat
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from planlint.guard.classify import classify
-from planlint.guard.reveal import Withheld, reading, redact_outputs, redact_show
+from planlint.guard.redact_state import Withheld, redact_outputs, redact_show
+from planlint.guard.reveal import logging_refusal, reading
 from planlint.guard.shell import SimpleCommand
 from planlint.model import REDACTED
 
-from .test_guard_real_terraform import RealRig
+from .test_guard_real_terraform import REPO, RealRig
 
 SECRET = "hunter2-guard-secret"
 CONFIG = f"""
@@ -172,10 +176,7 @@ def test_state_pull_through_tf_cli_args_is_refused(secret_rig: RealRig) -> None:
         ("terragrunt run -- state pull", "refuse"),
         ("terragrunt show -json", "redact-show"),
         ("terragrunt stack output vpc_id", "refuse"),
-        ("pulumi stack output --show-secrets", "refuse"),
-        ("pulumi stack export --show-secrets", "refuse"),
         ("pulumi stack export", "run"),
-        ("pulumi config --show-secrets=true", "refuse"),
         ("pulumi config --show-secrets=false", "run"),
         ("pulumi config get dbPassword", "refuse"),
         ("pulumi config -s dev get dbPassword", "refuse"),
@@ -255,3 +256,46 @@ def test_terraform_debug_logs_do_not_reach_the_agent(secret_rig: RealRig, variab
     assert SECRET not in proc.stdout + proc.stderr
     (line,) = [x for x in proc.stderr.splitlines() if x.startswith("planlint guard: not passing")]
     assert variable in line.split(" to the tools")[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        ("pulumi up --logtostderr -v=9", True),
+        ("pulumi preview -v=11", True),
+        ("pulumi preview -v 3", True),
+        ("pulumi up --verbose=10 --logflow", True),
+        ("pulumi destroy --show-secrets", True),
+        ("pulumi stack output --show-secrets", True),
+        ("pulumi stack export --show-secrets", True),
+        ("pulumi config --show-secrets=true", True),
+        ("pulumi config --show-secrets=false", False),
+        ("pulumi logs decrypt", True),
+        ("pulumi logs share --include-secrets", True),
+        ("pulumi preview", False),
+        ("pulumi up --yes", False),
+        ("pulumi stack output --json", False),
+        ("pulumi logs share", False),
+        ("terraform plan -var=v=1", False),
+    ],
+)
+def test_options_that_print_secrets_are_refused_whatever_the_command(line: str, refused: bool) -> None:
+    """Pulumi's verbose logs "may reveal sensitive information (tokens, credentials…)"; level 11 exposes
+    known credentials on purpose (pulumi.com/docs/iac/operations/debugging/logging)."""
+    c = classify(SimpleCommand(tuple(line.split()), ()))
+    assert (logging_refusal(c) is not None) is refused, c
+
+
+def test_guard_refuses_pulumi_verbose_logging_before_running_anything(tmp_path: Path) -> None:
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    ran = tmp_path / "ran"
+    (stub / "pulumi").write_text(f"#!/bin/sh\ntouch {ran}\n")
+    (stub / "pulumi").chmod(0o755)
+    proc = subprocess.run(
+        [sys.executable, "-m", "planlint", "guard", "--", "pulumi", "up", "--logtostderr", "-v=9"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+        env={"PATH": f"{stub}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert proc.returncode == 13, proc.stderr
+    assert "verbose logs may carry credentials" in proc.stderr and not ran.exists()
