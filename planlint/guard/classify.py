@@ -101,6 +101,7 @@ class Classification(NamedTuple):
     env: tuple[tuple[str, str], ...] = ()
     direct: bool = False  # a direct delete from rules/commands/destructive.yaml, not an IaC tool's command
     reads_stdin: bool = False  # a database client whose statements arrive on its standard input
+    elsewhere: str = ""  # the launcher that would run it on another machine, container or pod (`ssh`)
 
     @property
     def gated(self) -> bool:

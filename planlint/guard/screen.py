@@ -130,7 +130,8 @@ def _set_by(verdict: Classification, command: SimpleCommand) -> Classification:
     if where is None:
         return verdict
     return verdict._replace(
-        reason=f"{verdict.reason}; `{where}` would run it on another machine, container or pod"
+        reason=f"{verdict.reason}; `{where}` would run it on another machine, container or pod",
+        elsewhere=where,
     )
 
 
@@ -186,18 +187,25 @@ def _deny_message(gated: list[Classification]) -> str:
         shown = c.display()
         if c.kind == "unverifiable":
             parts.append(f"`{shown}` cannot be verified: {c.reason}.")
-        elif c.kind == "approval":
-            parts.append(
-                f"`{shown}` needs a peer's approval bound to this exact command ({c.reason}). "
+            continue
+        if c.kind == "approval":
+            what = f"`{shown}` needs a peer's approval bound to this exact command ({c.reason})."
+            how = (
                 f"Run {guard_form(shlex.join(c.argv))}{_SAME_INPUT if c.reads_stdin else ''}: it prints the "
                 "digest a human must approve with `planlint approve`."
             )
         else:
-            parts.append(
-                f"`{shown}` would change infrastructure without planlint judging the plan ({c.reason}). "
-                f"Run {guard_form(shlex.join(c.argv))} instead: it plans, shows what would be "
-                "destroyed, and applies only the plan it judged."
+            what = f"`{shown}` would change infrastructure without planlint judging the plan ({c.reason})."
+            how = (
+                f"Run {guard_form(shlex.join(c.argv))} instead: it plans, shows what would be destroyed, and "
+                "applies only the plan it judged."
             )
+        if c.elsewhere:  # guard here would run it here, not where the launcher sends it
+            how = (
+                f"Guard on this machine would run it here, not where `{c.elsewhere}` sends it: run "
+                f"{guard_form(shlex.join(c.argv))} on that machine, container or pod, or ask the user."
+            )
+        parts.append(f"{what} {how}")
     return (
         "planlint: blocked. "
         + " ".join(parts)

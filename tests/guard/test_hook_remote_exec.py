@@ -169,6 +169,8 @@ def test_harmless_remote_commands_stay_quiet(tree: Path, command: str) -> None:
 def test_the_refusal_says_where_the_command_would_run(tree: Path, command: str, where: str) -> None:
     answer = hook_reply(command)
     assert f"`{where}` would run it on another machine, container or pod" in answer, answer
+    # guard here would run the inner command here: the advice is to run guard where it was meant to run
+    assert "instead" not in answer and "on that machine, container or pod" in answer, answer
 
 
 def test_ssh_runs_the_script_on_its_input_in_real_bash(tmp_path: Path) -> None:
