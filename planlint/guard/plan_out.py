@@ -28,6 +28,11 @@ class PlanOutError(Exception):
     """The saved plan could not be put where it was asked for (one line: why)."""
 
 
+def out_count(words: Sequence[str]) -> int:
+    """How many `-out` options `words` holds (Terraform takes the last one: Go's flag package)."""
+    return sum(1 for w in words if w.startswith("-") and w.lstrip("-").partition("=")[0] == "out")
+
+
 def out_option(words: Sequence[str]) -> tuple[int, str] | None:
     """Where `-out` is among `words` (Go flag syntax: `-out=F`, `--out=F`, `-out F`) and its value, or None."""
     for i, word in enumerate(words):

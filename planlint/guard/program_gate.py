@@ -27,7 +27,13 @@ from planlint.guard.programs import ProgramUse
 PLANS = frozenset(("plan", "apply", "destroy", "refresh", "console", "import", "test"))
 APPLIES = frozenset(("apply", "destroy"))
 # Commands that start provider binaries (to configure them or read their schemas).
-PROVIDERS_RUN = PLANS | {"validate", "show", "state"}
+PROVIDERS_RUN = PLANS | {
+    "validate",
+    "show",
+    "state",
+    "providers",
+    "metadata",
+}  # `providers schema`, `metadata functions`
 TERRAFORM_FAMILY = frozenset(("terraform", "tofu", "terragrunt"))
 _WORKING_DIR_FLAGS = ("--working-dir", "--terragrunt-working-dir")
 
@@ -138,8 +144,12 @@ def _terragrunt_uses(c: Classification, cwd: Path) -> list[ProgramUse]:
     from planlint.guard.tg_programs import terragrunt_programs, unit_directories
 
     root = cwd / (_option(c.argv, _WORKING_DIR_FLAGS) or ".")
-    units = unit_directories(root) if c.flow == "terragrunt-all" or c.kind == "approval" else [root]
-    commands = {c.subcommand, "init", "init-from-module"}
+    many = (
+        c.flow == "terragrunt-all" or c.kind == "approval" or not c.subcommand
+    )  # `run --all plan`, `run-all X`
+    units = unit_directories(root) if many else [root]
+    # the hooks of every command the line names (a many-unit form's inner command is among its words)
+    commands = {c.subcommand, "init", "init-from-module", *c.argv[1:]}
     if c.kind in ("apply", "destroy"):
         commands |= {"plan", "show", "apply", "destroy"}
     uses = terragrunt_programs(units, working_tree(cwd.resolve()), frozenset(commands), cwd)

@@ -37,6 +37,11 @@ from planlint.guard.redact_state import Withheld, redact_outputs, redact_show
 from planlint.records import NamedTuple
 
 TERRAFORM_LIKE = frozenset(("terraform", "tofu", "opentofu", "terragrunt"))
+# Terragrunt subcommands guard reads as Terraform's (single unit); any other form (`run --all -- …`,
+# `run-all …`, `stack run …`) is refused when its words include a command that prints state or saves a plan.
+_TG_READ_ONLY = frozenset(("output", "show", "console", "state", "plan"))
+_TG_INNER_RISKY = {"output": "output", "show": "show", "console": "console", "pull": "state pull", "out": "plan -out",
+                   "json-into": "-json-into", "show-sensitive": "-show-sensitive"}  # fmt: skip
 # `terraform output`'s options that take a value in the next word when written without `=`.
 _OUTPUT_VALUE_OPTIONS = frozenset(("state", "var", "var-file"))
 
@@ -65,6 +70,15 @@ def reading(c: Classification) -> Reading:
         if word.startswith("-") and flag in ("show-sensitive", "json-into"):
             return Reading("refuse", f"-{flag} prints values marked sensitive")
     sub = c.subcommand
+    if (
+        c.tool == "terragrunt" and sub not in _TG_READ_ONLY
+    ):  # `run --all -- output -json`, `run-all state pull`
+        inner = [w.lstrip("-").partition("=")[0] for w in c.argv[1:]]
+        risky = [shown for word, shown in _TG_INNER_RISKY.items() if word in inner]
+        if risky:
+            return Reading(
+                "refuse", f"{'/'.join(risky)} through a many-unit Terragrunt form (not read per unit)"
+            )
     if sub == "console":
         return Reading("refuse", "console evaluates nonsensitive(...) and prints any value in state")
     if sub == "state" and words[:1] == ["pull"]:
@@ -94,8 +108,10 @@ def reading(c: Classification) -> Reading:
 
 def _plan(c: Classification) -> Reading:
     """`plan -out=FILE`: the saved plan holds state in clear, so guard writes it privately (plan_out.py)."""
-    from planlint.guard.plan_out import out_option
+    from planlint.guard.plan_out import out_count, out_option
 
+    if out_count(c.argv) > 1:  # Terraform writes the last one; guard would keep only the first private
+        return Reading("refuse", "more than one -out: give one, where guard keeps the plan private")
     if out_option(tf_cli_args(c.env, "plan")) is not None:
         return Reading(
             "refuse",
@@ -219,6 +235,8 @@ def logging_refusal(c: Classification) -> str | None:
 def _pulumi(c: Classification) -> Reading:
     words = c.argv[1:]
     after = words[words.index("config") + 1 :] if c.subcommand == "config" and "config" in words else []
+    if c.subcommand == "env" and "open" in words:  # Pulumi ESC: prints the environment's values decrypted
+        return Reading("refuse", "pulumi env open prints an environment's secrets decrypted")
     if "get" in after:  # `config [-s STACK] get KEY`: options with values make a first-word check unsound
         return Reading(
             "refuse",

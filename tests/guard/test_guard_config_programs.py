@@ -218,6 +218,19 @@ def test_run_all_apply_is_refused_when_any_unit_runs_a_program(rig: Rig) -> None
     assert not rig.ran("live/b") and not (rig.work / "live/a/terraform.tfstate").exists()
 
 
+@pytest.mark.parametrize(
+    "form", [("run", "--all", "plan"), ("run-all", "plan"), ("run", "--all", "--", "validate")]
+)
+def test_a_many_unit_read_is_refused_when_any_unit_runs_a_program(rig: Rig, form: tuple[str, ...]) -> None:
+    """`run --all plan` is a read (kind pass), but every unit's `run_cmd` runs for it, with guard's credentials."""
+    _unit(rig, "live/a", "# synthetic unit\n")
+    _unit(rig, "live/b", f'locals {{\n  who = run_cmd("touch", "{MARKER}")\n}}\n')
+    proc = rig.guard_in("live", "--", "terragrunt", *form)
+    assert proc.returncode == 16, proc.stderr
+    assert f"  - b/terragrunt.hcl:2: run_cmd(…) runs `touch {MARKER}`" in proc.stderr  # relative to live/
+    assert not rig.ran("live/b")
+
+
 def test_a_downloaded_terraform_source_needs_the_trusted_policy(rig: Rig) -> None:
     _unit(rig, ".", 'terraform {\n  source = "git::https://example.com/agent/modules.git//app"\n}\n')
     shown = _refused(rig, "terragrunt", "plan")
