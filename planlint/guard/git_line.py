@@ -296,11 +296,13 @@ def _options_that_run(line: GitLine, acc: Reader, depth: int, via: tuple[str, ..
         return
     rest = line.rest
     for i, word in enumerate(rest):
-        name, eq, value = word.partition("=")
-        if word in entry.options and i + 1 < len(rest):
-            run_text(rest[i + 1], acc, depth + 1, (*via, f"git {line.sub} {word}"))
-        elif eq and name in entry.options:
-            run_text(value, acc, depth + 1, (*via, f"git {line.sub} {name}"))
+        option, value = _option_of(word, entry.options)
+        if option is None:
+            continue
+        if value is None and i + 1 < len(rest):
+            run_text(rest[i + 1], acc, depth + 1, (*via, f"git {line.sub} {option}"))
+        elif value is not None:
+            run_text(value, acc, depth + 1, (*via, f"git {line.sub} {option}"))
     marker = entry.command_after or entry.text_after
     if marker and marker in rest:
         after = rest[rest.index(marker) + 1 :]
@@ -310,3 +312,21 @@ def _options_that_run(line: GitLine, acc: Reader, depth: int, via: tuple[str, ..
             acc.peel(after, depth + 1, (*via, f"git {line.sub} {marker}"), ())
         elif after:
             run_text(" ".join(after), acc, depth + 1, (*via, f"git {line.sub} {marker}"))
+
+
+def _option_of(word: str, options: frozenset[str] | tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(the option of `options` that `word` gives, its value when glued to it, else None), as git's
+    parse-options reads them (git-scm.com/docs/gitcli): `--exec=CMD`, a long option shortened to a prefix
+    (`--exe CMD`, `--upload=CMD`), a short option with its value glued (`-xCMD`), also after flags bundled
+    in front of it (`-ixCMD`). (None, None) when `word` gives none of them."""
+    if word in options:
+        return word, None
+    name, eq, value = word.partition("=")
+    if name.startswith("--") and len(name) > 2:
+        found = next((o for o in sorted(options) if o.startswith("--") and o.startswith(name)), None)
+        return (found, value if eq else None) if found else (None, None)
+    if word.startswith("-") and not word.startswith("--") and len(word) > 2:
+        for at in range(1, len(word)):
+            if f"-{word[at]}" in options:
+                return f"-{word[at]}", word[at + 1 :] or None
+    return None, None

@@ -168,6 +168,12 @@ ATTACKS: list[tuple[Callable[[Path], None], str, str, str]] = [
      "h/pre-commit"),
     (lambda r: _git(r, r / "repo", "commit", "-qam", "y"), "git rebase -q --exec 'terraform destroy' HEAD~1",
      "destroy", "rebase --exec"),
+    # git's parse-options: a long option shortened to a unique prefix, a short one with its value glued on
+    (lambda r: _git(r, r / "repo", "commit", "-qam", "y"), "git rebase -q --exe 'terraform destroy' HEAD~1",
+     "destroy", "rebase --exec"),
+    (lambda r: _git(r, r / "repo", "commit", "-qam", "y"), "git rebase -q -x'terraform destroy' HEAD~1",
+     "destroy", "rebase -x"),
+    (lambda r: None, "git ls-remote --upload='terraform destroy' .", "destroy", "ls-remote --upload-pack"),
     (lambda r: (r / "repo" / ".git" / "hooks" / "pre-commit").write_bytes(b"\x7fELF\0\0terraform destroy")
      or (r / "repo" / ".git" / "hooks" / "pre-commit").chmod(0o755), "git commit -qam x", "unverifiable", "binary"),
 ]  # fmt: skip
@@ -217,6 +223,7 @@ QUIET: list[tuple[Callable[[Path], None], str]] = [
     (lambda r: None, "git --version"),
     (_husky("echo lint-staged\n"), "git commit -qam x"),
     (lambda r: None, "cp a.txt b.txt && chmod +x b.txt && git add b.txt && git commit -qm x"),
+    (lambda r: None, "git log --exclude=x --oneline"),  # a prefix of no option that runs something
 ]
 
 
