@@ -291,10 +291,13 @@ def judge_hook(path: str, acc: Reader, depth: int, via: tuple[str, ...]) -> None
 def _options_that_run(line: GitLine, acc: Reader, depth: int, via: tuple[str, ...]) -> None:
     """`git rebase --exec CMD`, `git bisect run CMD…`, `git submodule foreach TEXT`: shell text the subcommand
     runs, from the table's `options`, `command_after` and `text_after`."""
+    rest = line.rest
+    for word in rest:  # git-remote-ext: `ext::CMD ARG…` runs CMD when protocol.ext.allow lets it
+        if word.startswith("ext::"):
+            acc.peel(_ext_argv(word[5:]), depth + 1, (*via, f"git {line.sub} ext::"), ())
     entry = git_table().subcommands.get(line.sub)
     if entry is None:
         return
-    rest = line.rest
     for i, word in enumerate(rest):
         option, value = _option_of(word, entry.options)
         if option is None:
@@ -330,3 +333,25 @@ def _option_of(word: str, options: frozenset[str] | tuple[str, ...]) -> tuple[st
             if f"-{word[at]}" in options:
                 return f"-{word[at]}", word[at + 1 :] or None
     return None, None
+
+
+def _ext_argv(text: str) -> list[str]:
+    """The argv of a `git-remote-ext` URL's command (git-scm.com/docs/git-remote-ext): arguments split at
+    spaces; `% ` is a space inside an argument and `%%` a percent sign."""
+    argv: list[str] = []
+    current = ""
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair in ("% ", "%%"):
+            current += pair[1]
+            i += 2
+            continue
+        if text[i] == " ":
+            if current:
+                argv.append(current)
+            current = ""
+        else:
+            current += text[i]
+        i += 1
+    return [*argv, current] if current else argv

@@ -174,6 +174,9 @@ ATTACKS: list[tuple[Callable[[Path], None], str, str, str]] = [
     (lambda r: _git(r, r / "repo", "commit", "-qam", "y"), "git rebase -q -x'terraform destroy' HEAD~1",
      "destroy", "rebase -x"),
     (lambda r: None, "git ls-remote --upload='terraform destroy' .", "destroy", "ls-remote --upload-pack"),
+    (lambda r: None, "git grep -q -O'terraform destroy' -e .", "destroy", "grep -O"),
+    (lambda r: None, "git -c protocol.ext.allow=always ls-remote 'ext::sh -c terraform% destroy'", "destroy",
+     "ext::"),
     (lambda r: (r / "repo" / ".git" / "hooks" / "pre-commit").write_bytes(b"\x7fELF\0\0terraform destroy")
      or (r / "repo" / ".git" / "hooks" / "pre-commit").chmod(0o755), "git commit -qam x", "unverifiable", "binary"),
 ]  # fmt: skip
