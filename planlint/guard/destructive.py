@@ -138,6 +138,11 @@ def destructive_command(
                 return DestructiveCommand(entry.id, program, entry.what, entry.source)
             continue
         matched = match_words(entry.words, positional)
+        if matched is not None and (entry.flags or entry.values) and _cli_input(program, argv):
+            # the AWS CLI takes every parameter from --cli-input-json/--cli-input-yaml as well: unread, it may set
+            # the one the entry names (docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html)
+            return DestructiveCommand(entry.id, program, f"{entry.what}, which its --cli-input-json/yaml may set",
+                                      entry.source)  # fmt: skip
         # a flag word counts even where a value-taking option would swallow it (`docker system prune -af
         # --volumes`: `-f` is compose's file option, and `system prune`'s --force)
         if matched is None or not all(given(group, flags) or group & words for group in entry.flags):
@@ -280,6 +285,11 @@ def sql_includes(text: str) -> list[str]:
     """Files that SQL `text` includes (`\\i f.sql`, `\\ir`, `source f.sql`): the client opens them at run time."""
     found: list[str] = re.findall(_INCLUDE, text, re.I | re.M)
     return found
+
+
+def _cli_input(program: str, argv: Sequence[str]) -> bool:
+    """The AWS CLI line takes its parameters from `--cli-input-json`/`--cli-input-yaml` too."""
+    return program == "aws" and any(a.startswith(("--cli-input-json", "--cli-input-yaml")) for a in argv)
 
 
 def _values_match(

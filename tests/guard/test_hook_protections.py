@@ -28,10 +28,17 @@ BY_ENTRY = {
         f"{R} --no-deletion-protection",
         "aws rds modify-db-cluster --db-cluster-identifier prod --no-deletion-protection --apply-immediately",
         "aws docdb modify-db-cluster --db-cluster-identifier prod --no-deletion-protection",
+        # the AWS CLI takes any parameter from --cli-input-json/yaml, which planlint does not read
+        """aws rds modify-db-instance --cli-input-json '{"DBInstanceIdentifier": "prod", "DeletionProtection": false}'""",
+        "aws rds modify-db-instance --cli-input-yaml file://params.yaml",
     ],
     "aws-rds-no-backups": [f"{R} --backup-retention-period 0", f"{R} --backup-retention-period=0"],
     "aws-dynamodb-no-deletion-protection": [
-        "aws dynamodb update-table --table-name orders --no-deletion-protection-enabled"
+        "aws dynamodb update-table --table-name orders --no-deletion-protection-enabled",
+        "aws dynamodb update-table --cli-input-json file://table.json",
+    ],
+    "gcloud-spanner-no-drop-protection": [
+        "gcloud spanner databases update orders --instance=prod --no-enable-drop-protection"
     ],
     "aws-dynamodb-no-point-in-time-recovery": [
         f"{PITR} PointInTimeRecoveryEnabled=false",
@@ -142,6 +149,8 @@ QUIET = [
     "aws elbv2 modify-load-balancer-attributes --load-balancer-arn arn:x "
     "--attributes Key=deletion_protection.enabled,Value=true",
     "aws backup list-backup-vaults",
+    "aws rds describe-db-instances --cli-input-json '{}'",
+    "gcloud spanner databases update orders --instance=prod --enable-drop-protection",
     "gcloud sql instances patch prod-db --deletion-protection",
     "gcloud storage buckets update gs://prod-data --versioning",
     "gsutil versioning get gs://prod-data",
