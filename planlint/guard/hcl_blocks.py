@@ -107,9 +107,20 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), text)
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: Python would keep the last of two `"data"` keys where Terraform
+    reads the blocks of both, so guard would not see what Terraform runs (ValueError: a refusal)."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        seen.add(key)
+    return dict(pairs)
+
+
 def _json_blocks(text: str, shown: str) -> tuple[Block, ...]:
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_unique_keys)
     except ValueError as exc:
         raise InputError(f"not valid JSON ({exc}); guard does not run configuration it cannot read",
                          origin=shown) from exc  # fmt: skip

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from planlint.approvals.trustdir import TrustError
+from planlint.errors import InputError
+from planlint.guard.hcl_blocks import parse_blocks
 from planlint.guard.program_policy import load_programs
 from planlint.guard.programs import heredoc, literal_vector, run_cmd_calls
 from planlint.guard.tg_programs import call_arguments, resolve_path
@@ -69,3 +71,17 @@ def test_programs_yml_is_refused_unless_it_is_exactly_shaped(tmp_path: Path) -> 
     (tmp_path / "programs.yml").chmod(0o666)
     with pytest.raises(TrustError, match="writable"):
         load_programs(tmp_path)
+
+
+def test_a_json_configuration_with_a_key_twice_is_refused() -> None:
+    """Python keeps the last of two `"data"` keys, Terraform reads the blocks of both: the `external` data
+    source of the first would run unseen (synthetic file, a fresh attacker's finding)."""
+    text = (
+        '{"data": {"external": {"x": {"program": ["sh", "-c", "id"]}}},'
+        ' "data": {"terraform_remote_state": {"y": {"backend": "local"}}}}'
+    )
+    with pytest.raises(InputError, match="the key 'data' appears twice in one object"):
+        parse_blocks(text, "main.tf.json", json_syntax=True)
+    assert [
+        b.type for b in parse_blocks('{"data": {"external": {"x": {"program": ["id"]}}}}', "m.tf.json", True)
+    ]
