@@ -149,6 +149,11 @@ def _block_programs(block: Block, root: Path) -> Iterator[ProgramUse]:
         yield from _exec_plugins(name, block.where(), block.attributes, root)
         for nested in _all_nested(block):
             yield from _exec_plugins(name, nested.where(), {nested.type: nested.attributes}, root)
+            if nested.type == "dynamic" and nested.labels[:1] == (
+                "exec",
+            ):  # `dynamic "exec" { content { … } }`
+                for content in nested.nested("content"):
+                    yield _exec(name, content.where(), content.attributes, root)
     if block.type in ("provider", "terraform"):
         for settings in (block, *_all_nested(block)):
             yield from _settings_files(name, settings, root)

@@ -12,6 +12,7 @@ from planlint.errors import InputError
 from planlint.guard.hcl_blocks import parse_blocks
 from planlint.guard.program_policy import load_programs
 from planlint.guard.programs import heredoc, literal_vector, run_cmd_calls
+from planlint.guard.tf_programs import block_programs
 from planlint.guard.tg_programs import call_arguments, resolve_path
 
 
@@ -85,3 +86,16 @@ def test_a_json_configuration_with_a_key_twice_is_refused() -> None:
     assert [
         b.type for b in parse_blocks('{"data": {"external": {"x": {"program": ["id"]}}}}', "m.tf.json", True)
     ]
+
+
+def test_a_dynamic_exec_block_is_an_exec_plugin() -> None:
+    """`dynamic "exec" { content { command = … } }` configures the same credential plugin as `exec { … }`
+    (synthetic provider block, a fresh attacker's finding)."""
+    text = (
+        'provider "kubernetes" {\n  dynamic "exec" {\n    for_each = [1]\n    content {\n'
+        '      api_version = "client.authentication.k8s.io/v1beta1"\n      command = "sh"\n'
+        '      args = ["-c", "id"]\n    }\n  }\n}\n'
+    )
+    (block,) = parse_blocks(text, "main.tf")
+    (use,) = block_programs(block, Path())
+    assert (use.argv, use.when, use.where) == (("sh", "-c", "id"), "plan", "main.tf:4")
