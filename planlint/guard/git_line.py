@@ -158,6 +158,8 @@ def _judge_repo(line: GitLine, repo: RepoView, acc: Reader, depth: int, via: tup
         acc.unverifiable.append(f"`{touched}` changes git's hooks before `git {sub}` runs them, and planlint reads "
                                 "hooks as they are before the line runs: change them on a line of their own")  # fmt: skip
     try:
+        if sub in ("clone", "init"):
+            _new_repository_options(sub, line.rest, acc, depth, via)
         aliased = not known and _alias(line, repo, acc, depth, via)
         names = table.subcommands[sub].hooks if known else frozenset() if aliased else None
         if repo.hooks_dir:
@@ -217,6 +219,31 @@ def _new_repository(kind: str | None, value: str, acc: Reader, depth: int, via: 
         judge_hooks(os.path.join(directory, "hooks"), None, acc, depth, via)
     elif kind == "hooks" and os.path.isabs(directory):
         judge_hooks(directory, None, acc, depth, via)
+
+
+def _new_repository_options(sub: str, rest: list[str], acc: Reader, depth: int, via: tuple[str, ...]) -> None:
+    """`git clone|init --template=DIR` copies DIR/hooks into the new repository, and `git clone --config
+    core.hooksPath=DIR` (`-c`) points it at DIR: clone then runs their post-checkout
+    (git-scm.com/docs/git-clone#Documentation/git-clone.txt---templatelttemplate-directorygt)."""
+    options = ("--template", "--config", "-c") if sub == "clone" else ("--template",)
+    for i, word in enumerate(rest):
+        option, value = _option_of(word, options)
+        if option is None:
+            continue
+        if value is None:
+            value = rest[i + 1] if i + 1 < len(rest) else ""
+        if option == "--template":
+            _new_repository("template", value, acc, depth, via)
+            continue
+        key, _, directory = value.partition("=")
+        if key.lower() != "core.hookspath":
+            continue
+        if os.path.isabs(os.path.expanduser(directory)):
+            judge_hooks(os.path.expanduser(directory), None, acc, depth, via)
+        else:  # relative to the new clone: its hooks come from what the clone checks out
+            acc.unverifiable.append(
+                f"`git clone {word}` takes hooks from the clone's own files, unread before it runs"
+            )
 
 
 def _alias(line: GitLine, repo: RepoView, acc: Reader, depth: int, via: tuple[str, ...]) -> bool:

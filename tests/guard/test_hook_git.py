@@ -286,6 +286,32 @@ def test_clone_judges_the_template_hooks(root: Path, monkeypatch: pytest.MonkeyP
     assert verdict.deny and "templates/hooks/post-checkout" in verdict.reason
 
 
+@pytest.mark.parametrize(
+    "option", ["--template={templates}", "--templ={templates}", "--config=core.hooksPath={templates}/hooks",
+               "-c core.hooksPath={templates}/hooks"],
+)  # fmt: skip
+def test_clone_judges_the_hooks_its_options_name(
+    root: Path, monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    """`git clone --template=DIR` and `--config core.hooksPath=DIR` give the clone DIR's hooks, and clone runs
+    its post-checkout (a fresh attacker's finding; replayed in real bash)."""
+    _hooks(root, "post-checkout", "templates/hooks")
+    monkeypatch.chdir(root / "home")
+    line = f"git clone -q {option.format(templates=root / 'templates')} ../repo copy"
+    subprocess.run(["bash", "-c", line], cwd=root / "home", env=_env(root), capture_output=True, check=False)
+    assert "terraform destroy" in (root / "stub.log").read_text()
+    verdict = screen(line)
+    assert verdict.deny and "templates/hooks/post-checkout" in verdict.reason, verdict
+
+
+def test_a_clone_taking_hooks_from_its_own_files_is_refused(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(root / "home")
+    verdict = screen("git clone -q --config core.hooksPath=.githooks ../repo copy")
+    assert verdict.deny and verdict.kind == "unverifiable" and "the clone's own files" in verdict.reason
+
+
 def test_a_line_without_git_loads_none_of_it() -> None:
     code = (
         "import sys; from planlint.guard.screen import screen; "
