@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from planlint.guard.classify import Classification, tf_cli_args
+from planlint.guard.classify import Classification, has_flag, tf_cli_args
 from planlint.guard.redact_state import Withheld, redact_outputs, redact_show
 from planlint.records import NamedTuple
 
@@ -91,7 +91,7 @@ def reading(c: Classification) -> Reading:
         return Reading("refuse", "stack output prints every unit's outputs, sensitive ones included")
     if sub == "plan":
         return _plan(c)
-    json_flag = any(_is_flag(w, "json") for w in words)
+    json_flag = has_flag(words, "json")
     if sub == "show":
         return Reading("redact-show") if json_flag else Reading("run")
     if sub != "output":
@@ -147,8 +147,9 @@ def run_pass(c: Classification, env: Mapping[str, str], cwd: Path) -> int:
             raise Withheld(str(exc)) from None
     if how.how == "check-output":
         outputs = _outputs(c, how.options, env, cwd)
-        if outputs.get(how.name, {}).get("sensitive") is True:
-            raise Withheld(f"the output {how.name!r} is marked sensitive")
+        entry = outputs.get(how.name)  # absent: Terraform itself says there is no such output
+        if entry is not None and not (isinstance(entry, dict) and entry.get("sensitive") is False):
+            raise Withheld(f"the output {how.name!r} is marked sensitive (or does not say whether it is)")
         return subprocess.run(list(c.argv), cwd=cwd, env=dict(env), check=False).returncode
     done = subprocess.run(list(c.argv), cwd=cwd, env=dict(env), capture_output=True, check=False)
     sys.stderr.buffer.write(done.stderr)
@@ -172,7 +173,10 @@ def _outputs(c: Classification, options: Sequence[str], env: Mapping[str, str], 
     )
     if done.returncode != 0:
         raise Withheld("could not read which outputs are sensitive (output -json failed)")
-    return _dict(_json(done.stdout, "output -json"))
+    outputs = _json(done.stdout, "output -json")
+    if not isinstance(outputs, dict):
+        raise Withheld("output -json did not print an object of outputs")
+    return outputs
 
 
 def _output_name(words: Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -215,7 +219,7 @@ def logging_refusal(c: Classification) -> str | None:
     if c.tool != "pulumi":
         return None
     words = c.argv[1:]
-    if any(_is_flag(w, "show-secrets") for w in words):
+    if has_flag(words, "show-secrets"):
         return "--show-secrets prints decrypted secrets"
     for word in words:
         name = word.lstrip("-").partition("=")[0]
@@ -245,21 +249,8 @@ def _pulumi(c: Classification) -> Reading:
     return Reading("run")
 
 
-def _is_flag(word: str, flag: str) -> bool:
-    name, _, value = word.lstrip("-").partition("=")
-    return word.startswith("-") and name == flag and value.lower() not in ("false", "0")
-
-
 def _json(raw: bytes, what: str) -> Any:
     try:
         return json.loads(raw)
     except ValueError:
         raise Withheld(f"{what} did not print JSON guard can read to hide sensitive values") from None
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
