@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from planlint.conditions import SideTest
 from planlint.model import ResourceChange
 from planlint.ruleset import AttributeCondition
-
-# Does a condition hold, given the decoded top-level attributes of each side (`planlint.engine`)? A missing
-# key reads as null.
-ConditionTest = Callable[[AttributeCondition, dict[str, Any], dict[str, Any]], bool]
 
 
 class ChangeSides:
@@ -51,50 +48,58 @@ class RuleConditions:
     A condition reads only its attribute's value on each side, so where the attribute is null or absent
     on both sides (most of a rule set's attributes, on any one resource) its result is the one it has on
     an empty object: worked out once here. Only the conditions on attributes the change sets are tested.
+    `prepare` turns a condition into its test of (before, after) (`planlint.conditions.prepare`).
     """
 
-    __slots__ = ("_holds", "all_by_key", "any_by_key", "any_given", "fails_unset_all", "holds_unset_any")
+    __slots__ = ("all_by_key", "any_by_key", "any_given", "fails_unset_all", "holds_unset_any", "ordered")
 
     def __init__(
         self,
         attributes: tuple[AttributeCondition, ...],
         attributes_any: tuple[AttributeCondition, ...],
-        holds: ConditionTest,
+        prepare: Callable[[AttributeCondition], SideTest],
     ) -> None:
-        self._holds = holds
-        self.all_by_key = _by_key(attributes)
-        self.any_by_key = _by_key(attributes_any)
+        every = [(c, c.path[0], prepare(c)) for c in (*attributes, *attributes_any)]
+        # every condition in the rule's order, with its attribute and its result where that attribute is unset
+        self.ordered = tuple((c, key, test, test({}, {})) for c, key, test in every)
+        self.all_by_key = _by_key(self.ordered[: len(attributes)])
+        self.any_by_key = _by_key(self.ordered[len(attributes) :])
         self.any_given = bool(attributes_any)
         # attributes whose `attributes` conditions do not all hold when it is unset on both sides
         self.fails_unset_all = frozenset(
-            k for k, group in self.all_by_key.items() if not all(holds(c, {}, {}) for c in group)
+            key for _, key, _, unset in self.ordered[: len(attributes)] if not unset
         )
         # attributes with an `attributes_any` condition that holds when it is unset on both sides
-        self.holds_unset_any = frozenset(
-            k for k, group in self.any_by_key.items() if any(holds(c, {}, {}) for c in group)
-        )
+        self.holds_unset_any = frozenset(key for _, key, _, unset in self.ordered[len(attributes) :] if unset)
 
     def hold(self, sides: ChangeSides) -> bool:
         """Every `attributes` condition holds, and some `attributes_any` condition (when there are any)."""
         set_keys = sides.decode()
         if not self.fails_unset_all <= set_keys:
             return False
-        before, after, holds = sides.before, sides.after, self._holds
-        for key, group in self.all_by_key.items():
-            if key in set_keys and not all(holds(c, before, after) for c in group):
-                return False
+        before, after, all_by_key = sides.before, sides.after, self.all_by_key
+        for key in set_keys:
+            for test in all_by_key.get(key, ()):
+                if not test(before, after):
+                    return False
         if not self.any_given or not self.holds_unset_any <= set_keys:
             return True
-        return any(
-            holds(c, before, after)
-            for key, group in self.any_by_key.items()
-            if key in set_keys
-            for c in group
-        )
+        any_by_key = self.any_by_key
+        return any(test(before, after) for key in set_keys for test in any_by_key.get(key, ()))
+
+    def holding(self, sides: ChangeSides) -> list[AttributeCondition]:
+        """The conditions that hold for this change, in the rule's order (what a finding names)."""
+        set_keys = sides.decode()
+        before, after = sides.before, sides.after
+        return [
+            c for c, key, test, unset in self.ordered if (test(before, after) if key in set_keys else unset)
+        ]
 
 
-def _by_key(conditions: tuple[AttributeCondition, ...]) -> dict[str, tuple[AttributeCondition, ...]]:
-    grouped: dict[str, list[AttributeCondition]] = {}
-    for condition in conditions:
-        grouped.setdefault(condition.path[0], []).append(condition)
+def _by_key(
+    conditions: tuple[tuple[AttributeCondition, str, SideTest, bool], ...],
+) -> dict[str, tuple[SideTest, ...]]:
+    grouped: dict[str, list[SideTest]] = {}
+    for _, key, test, _ in conditions:
+        grouped.setdefault(key, []).append(test)
     return {k: tuple(group) for k, group in grouped.items()}

@@ -7,36 +7,33 @@ never taken as unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from planlint.model import REDACTED, ResourceChange
 from planlint.ruleset import ABSENT, AttributeCondition
 
-
-def attribute_holds(condition: AttributeCondition, change: ResourceChange) -> bool:
-    key = condition.path[:1]
-    return values_hold(condition, change.values.fields("before", key), change.values.fields("after", key))
+SideTest = Callable[[dict[str, Any], dict[str, Any]], bool]
 
 
-def values_hold(
-    condition: AttributeCondition, before_fields: dict[str, Any], after_fields: dict[str, Any]
-) -> bool:
-    """`before_fields`/`after_fields`: the decoded top-level attributes the condition's path starts with.
-
-    A path with `*` steps holds when some element on each side meets that side's tests.
-    """
+def prepare(condition: AttributeCondition) -> SideTest:
+    """The condition as one test of (before, after): each side's decoded top-level attributes, a missing
+    key reading as null. What the condition asks of each side is worked out here once, not per change (the
+    engine tests a rule's conditions on thousands of changes of a big plan)."""
     key = condition.path[0]
     if condition.element:
-        return bool(_elements_found(condition, before_fields.get(key), after_fields.get(key)))
-    tests = _before_tests(condition)
-    if tests is not None and not _any_passes(before_fields.get(key), condition.path, tests):
-        return False
-    tests = _after_tests(condition)
-    if tests is not None and not _any_passes(after_fields.get(key), condition.path, tests):
-        return False
-    return not condition.decreased or _decreased(
-        before_fields.get(key), after_fields.get(key), condition.path
-    )
+        return lambda before, after: bool(_elements_found(condition, before.get(key), after.get(key)))
+    path, decreased = condition.path, condition.decreased
+    before_tests, after_tests = _before_tests(condition), _after_tests(condition)
+
+    def test(before: dict[str, Any], after: dict[str, Any]) -> bool:
+        if before_tests is not None and not _any_passes(before.get(key), path, before_tests):
+            return False
+        if after_tests is not None and not _any_passes(after.get(key), path, after_tests):
+            return False
+        return not decreased or _decreased(before.get(key), after.get(key), path)
+
+    return test
 
 
 def _decreased(before: Any, after: Any, path: tuple[str, ...]) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from planlint.blast_radius import PlanStats, condition_holds, plan_stats, share_text
 from planlint.catalogue import SENSITIVE_KIND, Catalogue, Classification
 from planlint.condition_groups import ChangeSides, RuleConditions
-from planlint.conditions import attribute_holds, matched_paths, values_hold
+from planlint.conditions import matched_paths, prepare
 from planlint.config import DEFAULT_POLICY, Policy
 from planlint.decision import decide
 from planlint.digest import destructive_digest
@@ -15,7 +15,7 @@ from planlint.mitigations import mitigation_of
 from planlint.model import Finding, Plan, ResourceChange, Verdict
 from planlint.patterns import hidden_tag_keys, resource_matches
 from planlint.report.wording import action_text, reason_text
-from planlint.ruleset import Rule, RuleSet
+from planlint.ruleset import AttributeCondition, Rule, RuleSet
 from planlint.shapes import Shapes, change_kind, plain_match
 from planlint.ungated import ungated_destroys
 from planlint.waivers import apply_waivers
@@ -52,7 +52,10 @@ def evaluate(plans: Sequence[Plan], ruleset: RuleSet, policy: Policy = DEFAULT_P
                 sides = ChangeSides(change, attribute_keys)
                 for rule in candidates:
                     if _dynamic_match(rule, change, context, sides, conditions):
-                        finding = make_finding(rule, change, plan, classification, policy, context=context)
+                        holding = conditions[rule.id].holding(sides) if rule.match.attribute_keys else []
+                        finding = make_finding(
+                            rule, change, plan, classification, policy, context=context, holding=holding
+                        )
                         matched.append((finding, change))
     findings = apply_waivers(
         matched,
@@ -94,7 +97,7 @@ def _dynamic_match(
     if m.attribute_keys:
         grouped = conditions.get(rule.id)
         if grouped is None:
-            grouped = conditions[rule.id] = RuleConditions(m.attributes, m.attributes_any, values_hold)
+            grouped = conditions[rule.id] = RuleConditions(m.attributes, m.attributes_any, prepare)
         if not grouped.hold(sides):
             return False
     if m.protected and not resource_matches(context.policy.protect, change, hidden_matches=True):
@@ -110,7 +113,10 @@ def make_finding(
     policy: Policy,
     *,
     context: PlanContext,
+    holding: Sequence[AttributeCondition] = (),
 ) -> Finding:
+    """The finding of `rule` on `change`; `holding`: the rule's attribute conditions that hold for it
+    (`RuleConditions.holding`), named in the message."""
     override = policy.rules.get(rule.id)
     severity = (override.severity if override else None) or rule.severity
     default = policy.unknown_types if rule.match.unknown is not None else None
@@ -134,7 +140,7 @@ def make_finding(
         "class_it": class_it(change.type, classification),
         "unknown_why": unknown_why(classification),
         "protect_note": _protect_note(rule, change, policy),
-        "attribute": _attribute_text(rule, change),
+        "attribute": _attribute_text(holding, change),
         **_plan_fields(rule, context),
     }
     return Finding(
@@ -157,12 +163,10 @@ def make_finding(
     )
 
 
-def _attribute_text(rule: Rule, change: ResourceChange) -> str:
+def _attribute_text(holding: Sequence[AttributeCondition], change: ResourceChange) -> str:
     """The attribute conditions that matched; a wildcard one by the concrete paths it matched."""
     parts = []
-    for condition in (*rule.match.attributes, *rule.match.attributes_any):
-        if not attribute_holds(condition, change):
-            continue
+    for condition in holding:
         if condition.wildcard:
             paths = matched_paths(condition, change)
             parts.append(", ".join(paths[:5]) + (f" (+{len(paths) - 5} more)" if len(paths) > 5 else ""))
