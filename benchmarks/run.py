@@ -3,14 +3,15 @@
 
     python benchmarks/run.py                      # every workload; plans of 1k, 10k, 100k changes
     python benchmarks/run.py --sizes 1k,10k --repeat 3 --json
-    python benchmarks/run.py --workloads diff,hook   # only some of plans,small,hook,diff,source,many,locate
+    python benchmarks/run.py --workloads diff,hook   # some of plans,small,hook,floors,diff,source,many,locate
     python benchmarks/run.py --profile 10k        # cProfile of an in-process check, top 25 cumulative
 
 Workloads (issue 13's table): `check` of generated plans (vs `json.load` and
 ../shared/tools/floor/reflint.py --parser msgspec-struct), `check` of a 50-change plan and one
-`hook claude` call (vs bare `python -c pass`), `diff` of synthetic 1k/4k-resource templates (vs
-`json.load` of both), `check --source` of a synthetic 300-file tree (vs bare start), 20 plans x 1k in
-one `check` (peak RSS vs the largest file) and a 10k plan with `--source` (locating per change).
+`hook claude` call (vs bare `python -c pass`, beside the libraries those paths import:
+benchmarks/floors.py), `diff` of synthetic 1k/4k-resource templates (vs `json.load` of both),
+`check --source` of a synthetic 300-file tree (vs bare start), 20 plans x 1k in one `check` (peak RSS
+vs the largest file) and a 10k plan with `--source` (locating per change).
 Plans come from ../shared/tools/genplan.py (override with --genplan); plans, templates and trees are
 cached in benchmarks/out/. Every measurement is a fresh child process; its wall time and peak RSS
 (ru_maxrss of exactly that child, from os.wait4) are taken N times and the median is reported.
@@ -32,13 +33,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from combined import bench_locate, bench_many  # beside this script
+from floors import bench_floors
 from workloads import Sample, compile_package, measure, planlint_cmd, write_source_tree, write_templates
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "benchmarks" / "out"
 DEFAULT_GENPLAN = REPO.parent / "shared" / "tools" / "genplan.py"
 FLOOR = REPO.parent / "shared" / "tools" / "floor" / "reflint.py"
-WORKLOADS = ("plans", "small", "hook", "diff", "source", "many", "locate")
+WORKLOADS = ("plans", "small", "hook", "floors", "diff", "source", "many", "locate")
 TEMPLATE_SIZES = (1_000, 4_000)
 SOURCE_TREE = (300, 2_000)  # .tf files, resource/module blocks
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
@@ -207,6 +209,16 @@ def bench_hook(runs: int, bare: Sample) -> list[Row]:
         rows.append(Row(f"hook claude, `{line}` (no hooks)", sample, {"+s over bare": over},
                         f"<= +{MAX_HOOK_GIT_OVER_BARE_S} s", over <= MAX_HOOK_GIT_OVER_BARE_S))  # fmt: skip
     return rows
+
+
+def floors(genplan: Path, runs: int) -> list[Row]:
+    """The libraries `hook claude` and a small `check` import, measured interleaved with them."""
+    plan = ensure_plan(SMALL_PLAN, genplan)
+    assert plan is not None  # a 50-change plan is ~300 KB
+    event = OUT / "hook-floor-event.json"
+    event.write_text(json.dumps(HOOK_INPUT), encoding="utf-8")
+    targets = {"hook_target_s": MAX_HOOK_OVER_BARE_S, "check_target_s": MAX_SMALL_OVER_BARE_S}
+    return bench_floors(2 * runs + 1, plan, event, **targets, row=Row)
 
 
 def bench_diff(runs: int, bare: Sample) -> list[Row]:
@@ -381,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(bench_small(genplan, args.repeat, bare))
         if "hook" in chosen:
             rows.extend(bench_hook(args.repeat, bare))
+        if "floors" in chosen:
+            rows.extend(floors(genplan, args.repeat))
         if "diff" in chosen:
             rows.extend(bench_diff(args.repeat, bare))
         if "source" in chosen:
