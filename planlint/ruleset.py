@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from planlint.blast_radius import PlanCondition, parse_condition
-from planlint.catalogue import Catalogue, load_catalogue
+from planlint.catalogue import Catalogue, catalogue_from_rows, load_catalogue
 from planlint.errors import RuleError
 from planlint.model import ENFORCEMENTS, SEVERITIES, Enforcement, Severity
 
@@ -165,19 +165,15 @@ def load_ruleset(
     Built-in rules are validated against the schema by the test suite, not on every run: jsonschema
     costs more to import than the whole check of a small plan.
     """
-    from planlint.rules_index import catalogue_names, load_index, relative_name
+    from planlint.rules_index import relative_name
 
     builtin = builtin_rules_path()
-    index = load_index(builtin) or {}
+    documents, catalogue = read_builtin(builtin)
 
     def document(path: str | os.PathLike[str]) -> Any:
         key = relative_name(path, builtin)
-        return index[key] if key in index else read_yaml(path)
+        return documents[key] if key is not None and key in documents else read_yaml(path)
 
-    catalogue = load_catalogue(
-        os.path.join(builtin, "catalogue"),
-        ((path, document(path)) for path in (os.path.join(builtin, n) for n in catalogue_names(builtin))),
-    )
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
     for path, stem, validate in _rule_files(builtin, extra_dirs, validate_builtin):
@@ -190,6 +186,29 @@ def load_ruleset(
         rules[rule.id] = rule
         names[rule.name] = rule
     return RuleSet(tuple(rules[k] for k in sorted(rules)), catalogue)
+
+
+def read_builtin(rules_dir: str) -> tuple[Mapping[str, Any], Catalogue]:
+    """The rule files' parsed documents by relative name and the catalogue of the rules directory
+    `rules_dir`: from its index (planlint.rules_index) while the index matches the files, else no
+    documents (each rule file is then parsed) and the catalogue built from the YAML (`build_catalogue`).
+    RuleError when a catalogue file is unreadable or wrong."""
+    from planlint.rules_index import load_index
+
+    index = load_index(rules_dir)
+    catalogue = catalogue_from_rows(index.catalogue) if index is not None else None
+    if index is None or catalogue is None:  # an index that does not decode is not trusted in part
+        return {}, build_catalogue(rules_dir)
+    return index.documents, catalogue
+
+
+def build_catalogue(rules_dir: str) -> Catalogue:
+    """The catalogue built from the YAML catalogue files of the rules directory `rules_dir`, each parsed
+    and checked by `load_catalogue` (RuleError when one is unreadable or wrong)."""
+    from planlint.rules_index import catalogue_names
+
+    paths = [os.path.join(rules_dir, name) for name in catalogue_names(rules_dir)]
+    return load_catalogue(os.path.join(rules_dir, "catalogue"), ((path, read_yaml(path)) for path in paths))
 
 
 def _rule_files(

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from planlint.catalogue import Catalogue, catalogue_from_rows
 from planlint.errors import RuleError
 from planlint.rules_index import INDEX_NAME, load_index, render_index
-from planlint.ruleset import builtin_rules_dir, load_ruleset, read_yaml, validate_rule_document
+from planlint.ruleset import (
+    build_catalogue,
+    builtin_rules_dir,
+    load_ruleset,
+    read_builtin,
+    read_yaml,
+    validate_rule_document,
+)
 
 
 def test_builtin_rules_validate_against_the_schema() -> None:
@@ -37,6 +46,132 @@ def test_stale_index_falls_back_to_yaml(tmp_path: Path) -> None:
     pl001 = rules_dir / "PL001.yaml"
     pl001.write_text(pl001.read_text().replace("severity: high", "severity: low"))
     assert load_index(rules_dir) is None
+
+
+def _same_in_order(one: Catalogue, other: Catalogue) -> None:
+    assert one == other
+    # the same order too: listings and messages iterate the catalogue's mappings
+    for field in ("entries", "stateless", "kind_types", "kinds", "stateless_kinds"):
+        assert list(getattr(one, field).items()) == list(getattr(other, field).items()), field
+    assert one.storage_words == other.storage_words
+
+
+def test_index_catalogue_is_the_one_built_from_the_yaml() -> None:
+    rules_dir = builtin_rules_dir()
+    index = load_index(rules_dir)
+    assert index is not None, "rules/_index.json is stale: run `python -m planlint.rules_index`"
+    from_index = catalogue_from_rows(index.catalogue)
+    assert from_index is not None
+    from_yaml = build_catalogue(str(rules_dir))
+    assert len(from_yaml.entries) > 1000 and len(from_yaml.stateless) > 5000
+    _same_in_order(from_index, from_yaml)
+    documents, catalogue = read_builtin(str(rules_dir))  # what a run uses: the index, not the YAML
+    assert sorted(documents) == sorted(p.name for p in rules_dir.glob("PL*.yaml"))
+    assert catalogue is not from_yaml
+    _same_in_order(catalogue, from_yaml)
+    _same_in_order(load_ruleset().catalogue, from_yaml)
+
+
+def _copy_rules(tmp_path: Path) -> Path:
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules_dir)
+    documents, _ = read_builtin(str(rules_dir))
+    assert documents, "the copy's index should match before the edit"
+    return rules_dir
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        (
+            "catalogue/aws.yaml",
+            "aws_db_instance: {class: data, what: RDS database instance}",
+            "aws_db_instance: {class: environment, what: edited}",
+        ),
+        (
+            "catalogue/stateless/hcloud.yaml",
+            "  - hcloud_firewall\n",
+            "  - hcloud_firewall\n  - hcloud_edited\n",
+        ),
+        ("catalogue/pulumi/aws.yaml", "  aws:alb/loadBalancer:LoadBalancer: aws_alb\n", ""),
+    ],
+)
+def test_edited_catalogue_file_falls_back_to_yaml(tmp_path: Path, name: str, old: str, new: str) -> None:
+    rules_dir = _copy_rules(tmp_path)
+    path = rules_dir / name
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    assert load_index(rules_dir) is None
+    documents, catalogue = read_builtin(str(rules_dir))
+    assert documents == {}
+    _same_in_order(catalogue, build_catalogue(str(rules_dir)))
+    shipped = build_catalogue(str(builtin_rules_dir()))
+    assert catalogue != shipped
+    if "RDS" in old:
+        assert catalogue.entries["aws_db_instance"].klass == "environment"
+    elif "hcloud" in old:
+        assert catalogue.classify("hcloud_edited").standing == "stateless"
+    else:
+        assert catalogue.classify("aws:alb/loadBalancer:LoadBalancer").standing == "unknown"
+
+
+def test_added_or_wrong_catalogue_file_is_read_and_checked(tmp_path: Path) -> None:
+    rules_dir = _copy_rules(tmp_path)
+    # synthetic: a new catalogue file beside the shipped ones
+    added = rules_dir / "catalogue" / "acme.yaml"
+    added.write_text("types:\n  acme_vault: {class: data, what: synthetic vault}\n", encoding="utf-8")
+    _, catalogue = read_builtin(str(rules_dir))
+    assert catalogue.classify("acme_vault").standing == "stateful"
+    added.write_text("types:\n  acme_vault: {class: precious, what: synthetic vault}\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="acme_vault: `class` must be one of"):
+        read_builtin(str(rules_dir))
+    added.unlink()
+    (rules_dir / "catalogue" / "unknown.yaml").unlink()
+    assert load_index(rules_dir) is None
+    assert read_builtin(str(rules_dir))[1].storage_words == ()
+
+
+def _rewrite_catalogue(index_path: Path, change: str) -> None:
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    rows = index["catalogue"]
+    if change == "class":
+        rows["entries"][0][1] = "precious"
+    elif change == "position":
+        rows["stateless_source_of"][-1] = len(rows["stateless_sources"])
+    elif change == "twice":
+        rows["entries"].append(rows["entries"][0])
+    elif change == "short":
+        rows["stateless_source_of"].pop()
+    else:
+        del rows["storage_words"]
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["class", "position", "twice", "short", "missing"])
+def test_malformed_index_catalogue_falls_back_to_yaml(tmp_path: Path, change: str) -> None:
+    """synthetic: an index whose files all match but whose catalogue rows are wrong is not used at all."""
+    rules_dir = _copy_rules(tmp_path)
+    _rewrite_catalogue(rules_dir / INDEX_NAME, change)
+    index = load_index(rules_dir)
+    assert index is not None and catalogue_from_rows(index.catalogue) is None
+    documents, catalogue = read_builtin(str(rules_dir))
+    assert documents == {}
+    _same_in_order(catalogue, build_catalogue(str(builtin_rules_dir())))
+
+
+def test_index_of_another_shape_is_not_used(tmp_path: Path) -> None:
+    rules_dir = _copy_rules(tmp_path)
+    index_path = rules_dir / INDEX_NAME
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index_path.write_text(json.dumps({**index, "extra": 1}), encoding="utf-8")
+    assert load_index(rules_dir) is None
+    index_path.write_text(json.dumps({k: v for k, v in index.items() if k != "catalogue"}), encoding="utf-8")
+    assert load_index(rules_dir) is None
+    index_path.write_text("[]", encoding="utf-8")
+    assert load_index(rules_dir) is None
+    index_path.unlink()
+    assert read_builtin(str(rules_dir))[0] == {}
 
 
 def _write_rule(directory: Path, rule_id: str, **changes: object) -> Path:
