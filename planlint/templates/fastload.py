@@ -10,6 +10,9 @@ unknown tag, aliases expanding past cfn-lint's node limit, a syntax error, unusu
 `None`: the caller then asks cfn-lint's own decoder, which gives the verdict and the message. Only the
 happy path is fast; no input is accepted here that cfn-lint refuses.
 
+PyYAML is imported only for a text that is not plain JSON (or that the JSON walk hands over):
+the YAML side lives in `fastload_yaml`, so decoding a JSON template never imports `yaml`.
+
 Marks: `Spans` maps `id(mapping)` of the `Resources` mapping (and of each `Fn::ForEach` fragment) to
 {key: (key line, value end (line, column))}, 0-based like YAML marks; None where cfn-lint has no mark.
 """
@@ -21,26 +24,28 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
-import yaml
-
 Mark = tuple[int, int]
 KeySpan = tuple[int | None, Mark | None]
 Spans = dict[int, dict[Any, KeySpan]]
 
 FOREACH_PREFIX = "Fn::ForEach::"
-MAX_EXPANDED_NODES = 250_000  # cfn-lint's limit on alias-expanded templates (decode/cfn_yaml.py)
-_MERGE = "tag:yaml.org,2002:merge"
-_UNCONVERTED = ("Ref", "Condition")  # short tags that do not get the "Fn::" prefix
 # YAML 1.1 floats as PyYAML resolves them: a '.' is required, an exponent needs its sign.
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")
-# Outside YAML's printable set, or a line break YAML counts but `\n`-counting would not.
-_NOT_PLAIN_JSON = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Outside YAML's printable set ([\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]), or a line
+# break YAML counts but `\n`-counting would not (\x85, \u2028, \u2029). Written as the complement's ranges:
+# the same characters (tests/source/test_template_fastload.py checks every code point), compiled in under
+# 1 ms where the negated class with the astral range took 10-20 ms on a loaded 2-core machine.
+_NOT_PLAIN_JSON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """This text needs cfn-lint's decoder (for its verdict or its message)."""
+
+
+# What makes `load` return None, so that cfn-lint's decoder decides; `fastload_yaml` adds `yaml.YAMLError`.
+REFUSALS = (Refused, ValueError, TypeError, IndexError, StopIteration, RecursionError)
 
 
 def load(text: str) -> tuple[Any, Spans, bool] | None:
@@ -52,11 +57,13 @@ def load(text: str) -> tuple[Any, Spans, bool] | None:
         if text.lstrip(" \r\n")[:1] == "{" and _plain_json(text):
             try:
                 return (*_JsonWalk(text).document(), False)
-            except _Refused:
-                pass
-        return (*_load_yaml(text), True)
-    except (_Refused, yaml.YAMLError, ValueError, TypeError, IndexError, StopIteration, RecursionError):
+            except Refused:
+                pass  # read as YAML below
+    except REFUSALS:
         return None
+    from planlint.templates.fastload_yaml import load_yaml
+
+    return load_yaml(text)
 
 
 # ---- JSON -------------------------------------------------------------------------------------------
@@ -73,7 +80,7 @@ def _plain_json(text: str) -> bool:
 def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping = dict(pairs)
     if len(mapping) != len(pairs):
-        raise _Refused("duplicate key")
+        raise Refused("duplicate key")
     return mapping
 
 
@@ -82,7 +89,7 @@ def _yaml_float(literal: str) -> float | str:
 
 
 def _refuse_constant(literal: str) -> Any:
-    raise _Refused(literal)  # NaN / Infinity: not JSON, and plain strings to YAML
+    raise Refused(literal)  # NaN / Infinity: not JSON, and plain strings to YAML
 
 
 _DECODER = json.JSONDecoder(
@@ -103,7 +110,7 @@ class _JsonWalk:
         text = self.text
         document, end = self._object(_WS.match(text, 0).end(), "top")  # type: ignore[union-attr]
         if _WS.match(text, end).end() != len(text):  # type: ignore[union-attr]
-            raise _Refused("content after the document")
+            raise Refused("content after the document")
         return document, self.spans
 
     def _mark(self, pos: int) -> Mark:
@@ -117,7 +124,7 @@ class _JsonWalk:
     def _object(self, pos: int, level: str) -> tuple[dict[Any, Any], int]:
         text = self.text
         if text[pos] != "{":
-            raise _Refused("not an object")
+            raise Refused("not an object")
         mapping: dict[Any, Any] = {}
         spans: dict[Any, KeySpan] = {}
         pos = self._ws(pos + 1)
@@ -125,12 +132,12 @@ class _JsonWalk:
             pos += 1
         while text[pos - 1] != "}":
             if text[pos] != '"':
-                raise _Refused("expected a key")
+                raise Refused("expected a key")
             key_line = self._mark(pos)[0] if level == "resources" else None
             key, pos = scanstring(text, pos + 1, True)
             pos = self._ws(pos)
             if text[pos] != ":" or key in mapping:
-                raise _Refused("expected ':' or a new key")
+                raise Refused("expected ':' or a new key")
             pos = self._ws(pos + 1)
             value: Any
             if level == "top" and key == "Resources" and text[pos] == "{":
@@ -144,7 +151,7 @@ class _JsonWalk:
             mapping[key] = value
             pos = self._ws(pos)
             if text[pos] not in ",}":
-                raise _Refused("expected ',' or '}'")
+                raise Refused("expected ',' or '}'")
             pos = self._ws(pos + 1) if text[pos] == "," else pos + 1
         if level == "resources":
             self.spans[id(mapping)] = spans
@@ -165,111 +172,7 @@ class _JsonWalk:
             if text[pos] == ",":
                 pos = self._ws(pos + 1)
                 if text[pos] == "]":
-                    raise _Refused("trailing comma")
+                    raise Refused("trailing comma")
             elif text[pos] != "]":
-                raise _Refused("expected ',' or ']'")
+                raise Refused("expected ',' or ']'")
         return items, pos + 1
-
-
-# ---- YAML -------------------------------------------------------------------------------------------
-
-
-class _Loader(yaml.CSafeLoader):
-    """PyYAML's C safe loader building plain dicts, refusing what cfn-lint's loader refuses."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.mapping_nodes: dict[int, tuple[dict[Any, Any], yaml.MappingNode]] = {}
-
-
-def _map(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    merged = any(key_node.tag == _MERGE for key_node, _ in node.value)
-    loader.flatten_mapping(node)
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=False)
-        if key is None or (key in mapping and not merged):  # `in` raises TypeError when unhashable
-            raise _Refused("null or duplicate key")
-        mapping[key] = loader.construct_object(value_node, deep=False)
-    loader.mapping_nodes[id(mapping)] = (mapping, node)
-    return mapping
-
-
-def _seq(loader: _Loader, node: yaml.SequenceNode) -> list[Any]:
-    return [loader.construct_object(child, deep=False) for child in node.value]
-
-
-def _short_form(loader: _Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    """`!Ref x` -> {"Ref": "x"}, `!Sub s` -> {"Fn::Sub": "s"}, `!GetAtt a.b` -> {"Fn::GetAtt": ["a", "b"]}."""
-    name = suffix if suffix in _UNCONVERTED else f"Fn::{suffix}"
-    value: Any
-    if name == "Fn::GetAtt" and isinstance(node, yaml.ScalarNode):
-        value = node.value.split(".", 1)
-    elif name == "Fn::GetAtt" and isinstance(node, yaml.MappingNode):
-        plain = yaml.MappingNode("tag:yaml.org,2002:map", node.value, node.start_mark, node.end_mark)
-        value = loader.construct_object(plain, deep=True)
-    elif name == "Fn::GetAtt" and isinstance(node, yaml.SequenceNode):
-        value = [loader.construct_object(child, deep=True) for child in node.value]
-    elif isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, True)
-    elif isinstance(node, yaml.MappingNode):
-        value = loader.construct_mapping(node, True)
-    else:
-        raise _Refused(f"bad tag !{suffix}")
-    return {name: value}
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _seq)
-_Loader.add_multi_constructor("!", _short_form)
-
-
-def _load_yaml(text: str) -> tuple[Any, Spans]:
-    loader = _Loader(text)
-    try:
-        document = loader.get_single_data()
-    finally:
-        loader.dispose()
-    if document is None:
-        document = {}
-    if "&" in text:
-        _expanded_size(document, {})
-    spans: Spans = {}
-    resources = document.get("Resources") if isinstance(document, dict) else None
-    if isinstance(resources, dict):
-        _yaml_spans(loader, resources, spans)
-    return document, spans
-
-
-def _yaml_spans(loader: _Loader, mapping: dict[Any, Any], spans: Spans) -> None:
-    entry = loader.mapping_nodes.get(id(mapping))
-    if entry is None or entry[0] is not mapping:
-        raise _Refused("resources not written as a plain mapping")
-    found: dict[Any, KeySpan] = {}
-    for key_node, value_node in entry[1].value:
-        key = loader.construct_object(key_node, deep=True)
-        line = found[key][0] if key in found else (key_node.start_mark.line if isinstance(key, str) else None)
-        value = mapping[key]
-        end = value_node.end_mark if isinstance(value, dict) else None
-        found[key] = (line, (end.line, end.column) if end is not None else None)
-        foreach = isinstance(key, str) and key.startswith(FOREACH_PREFIX) and isinstance(value, list)
-        if foreach and len(value) == 3 and isinstance(value[2], dict):
-            _yaml_spans(loader, value[2], spans)
-    spans[id(mapping)] = found
-
-
-def _expanded_size(node: Any, memo: dict[int, int]) -> int:
-    """Nodes once aliases are expanded; over cfn-lint's limit -> refused (cfn-lint names the problem)."""
-    known = memo.get(id(node))
-    if known is not None:
-        return known
-    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-    total = 1
-    for child in children:
-        total += _expanded_size(child, memo)
-        if total > MAX_EXPANDED_NODES:
-            raise _Refused("alias expansion")
-    memo[id(node)] = total
-    return total

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +177,16 @@ def test_what_cfn_lint_refuses_goes_to_cfn_lint(text: str, monkeypatch: pytest.M
     assert fastload.load(text) is None
     fast, slow = _both(text, monkeypatch)
     assert isinstance(fast, str) and fast == slow and "not a readable CloudFormation template" in fast
+
+
+def test_not_plain_json_is_every_character_outside_yamls_printable_set_or_a_yaml_line_break() -> None:
+    """`_NOT_PLAIN_JSON` is written as the complement's ranges (cheap to compile): check every code point
+    against PyYAML's own definition (yaml/reader.py NON_PRINTABLE) plus the breaks \\x85, \\u2028, \\u2029."""
+    pyyaml = re.compile(
+        "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]"
+    )
+    everything = "".join(map(chr, range(0x110000)))
+    assert fastload._NOT_PLAIN_JSON.findall(everything) == pyyaml.findall(everything)
 
 
 def test_decoding_a_template_does_not_import_cfn_lint() -> None:
