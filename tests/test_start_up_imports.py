@@ -109,3 +109,35 @@ def test_change_set_check_imports_only_what_it_needs(corpus: Path) -> None:
     assert json.loads(out)["decision"] in ("pass", "approval_required")
     assert "planlint.loaders.cloudformation" in modules
     assert sorted(modules & CHECK_NEVER) == []
+
+
+# `diff` of two JSON templates: decoded with `json` (PyYAML only for YAML text, planlint/templates/
+# fastload_yaml.py), records are msgspec structs (no dataclasses, hence no inspect/ast/dis), paths shown
+# without the Terraform source index, cfn-lint's schemas read by path.
+DIFF_NEVER = frozenset(
+    ("yaml", "dataclasses", "inspect", "ast", "dis", "typing_extensions", "cfnlint", "planlint.source.index",
+     "planlint.source.hcl", "planlint.templates.fastload_yaml")
+)  # fmt: skip
+# synthetic: a bucket and a queue; the new template drops the bucket and renames the queue's QueueName
+OLD_TEMPLATE = {
+    "Resources": {
+        "Logs": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "logs"}},
+        "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs"}},
+    }
+}
+NEW_TEMPLATE = {"Resources": {"Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs-2"}}}}
+
+
+def test_json_template_diff_imports_neither_yaml_nor_dataclasses(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(OLD_TEMPLATE, indent=2))
+    new.write_text(json.dumps(NEW_TEMPLATE, indent=2))
+    code, out, modules = _run(["diff", str(old), str(new), "--format", "json"])
+    assert code == 1  # the bucket is deleted and the queue replaced: the diff really ran
+    assert '"Logs"' in out and '"cfn_replacement_true"' in out
+    assert sorted(modules & DIFF_NEVER) == []
+    # the same templates as YAML: the probe sees PyYAML when it is imported
+    old.write_text(f"# synthetic\n{json.dumps(OLD_TEMPLATE)}\n")
+    code, out, modules = _run(["diff", str(old), str(new), "--format", "json"])
+    assert code == 1 and '"Logs"' in out
+    assert modules >= {"yaml", "planlint.templates.fastload_yaml"}

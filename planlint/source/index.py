@@ -14,6 +14,7 @@ from planlint.errors import InputError
 from planlint.model import Plan, SourceLocation
 from planlint.source.address import BlockAddress, module_call, parse_address
 from planlint.source.hcl import HclBlock, expression_text, parse_file
+from planlint.source.paths import shown_path
 
 SOURCE_SUFFIXES = (".tf", ".tofu")
 MAX_MODULE_DEPTH = 24  # a module tree deeper than this is a cycle (a module calling itself via ../)
@@ -48,15 +49,6 @@ class SourceIndex:
 
     def of_kind(self, kind: str) -> tuple[IndexedBlock, ...]:
         return tuple(b for b in self.blocks if b.block.kind == kind)
-
-
-def shown_path(path: Path) -> str:
-    """A path relative to the working directory when under it (what SARIF and annotations need), POSIX style."""
-    resolved = path.resolve()
-    try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return resolved.as_posix()
 
 
 def has_source_files(directory: Path) -> bool:

@@ -42,7 +42,7 @@ def read_template(origin: str) -> Template:
 
 def _decode(raw: RawInput) -> Template:
     from planlint.errors import InputError
-    from planlint.source.index import shown_path
+    from planlint.source.paths import shown_path
     from planlint.templates.decode import decode_template
 
     try:

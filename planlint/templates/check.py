@@ -8,8 +8,9 @@ exactly as for a real change set.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final, Literal
+
+import msgspec
 
 from planlint.model import Plan, ResourceChange, SourceLocation, Values
 from planlint.templates.decode import Template, TemplateResource
@@ -26,8 +27,7 @@ KEEPS_DATA = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyGap:
+class PolicyGap(msgspec.Struct, frozen=True):
     """A resource whose delete or replacement would not keep its data."""
 
     resource: TemplateResource

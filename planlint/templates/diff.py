@@ -14,7 +14,6 @@ resolved named). These are predictions from the templates; AWS's change set rema
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
@@ -34,8 +33,7 @@ SCHEMA_REGION = "us-east-1"  # resource schemas differ little by region; us-east
 _MISSING: Any = object()
 
 
-@dataclass(frozen=True, slots=True)
-class CreateOnly:
+class CreateOnly(msgspec.Struct, frozen=True):
     """A type's property paths that force replacement, from its CloudFormation resource schema."""
 
     always: tuple[tuple[str, ...], ...]
@@ -177,10 +175,10 @@ def _expanded(template: Template) -> Template:
         )
         notes = [n for n in notes if n != note]
         resources.extend(
-            replace(resource, logical_id=i, properties=substitute(resource.properties, bound))
+            msgspec.structs.replace(resource, logical_id=i, properties=substitute(resource.properties, bound))
             for i, bound in copies
         )
-    return replace(template, resources=tuple(resources), notes=tuple(notes))
+    return msgspec.structs.replace(template, resources=tuple(resources), notes=tuple(notes))
 
 
 FOREACH = "Fn::ForEach::"

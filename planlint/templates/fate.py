@@ -17,8 +17,9 @@ resources" (what each `AWS::Serverless::*` type becomes).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from planlint.model import Action
 from planlint.templates.decode import Template, TemplateResource
@@ -50,8 +51,7 @@ SAM_STATELESS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Fate:
+class Fate(msgspec.Struct, frozen=True):
     """The worst case for one resource, why, and what a reviewer must resolve."""
 
     action: Action
