@@ -97,6 +97,8 @@ _ENGINE_TESTS = (
     "tests/test_rule_attribute_conditions.py",
     "tests/test_rule_element_conditions.py",
     "tests/test_finding_message_text.py",
+    "tests/test_kind_unreadable.py",
+    "tests/test_protect_sensitive_tags.py",
     "tests/test_custom_rule_match.py",
     "tests/test_rule_cases.py",
     "tests/test_rule_messages.py",

@@ -15,7 +15,7 @@ from planlint.cli import main
 PVC = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "data"}}
 
 
-def _plan(tmp_path: Path, before_sensitive: Any) -> Path:
+def _plan(tmp_path: Path, before_sensitive: Any, manifest: dict[str, Any] = PVC) -> Path:
     change = {
         "address": "kubernetes_manifest.x",
         "mode": "managed",
@@ -23,7 +23,7 @@ def _plan(tmp_path: Path, before_sensitive: Any) -> Path:
         "name": "x",
         "change": {
             "actions": ["delete"],
-            "before": {"manifest": PVC, "object": PVC},
+            "before": {"manifest": manifest, "object": manifest},
             "after": None,
             "before_sensitive": before_sensitive,
             "after_sensitive": False,
@@ -67,3 +67,23 @@ def test_catalogue_command_never_suggests_classing_a_kind_judged_type(
     assert main(["catalogue", "kubernetes_manifest", "--kind", "Widget"]) == 1
     out = capsys.readouterr().out
     assert "judged by each object's kind" in out and "stateful_types" not in out
+
+
+@pytest.mark.parametrize(
+    ("manifest", "why"),
+    [
+        (
+            {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}},
+            "its object kind, Widget, is in neither the catalogue's kinds nor its stateless kinds",
+        ),
+        ({"apiVersion": "v1", "metadata": {"name": "w"}}, "its values do not name its object kind"),
+    ],
+    ids=["unknown-kind", "no-kind"],
+)
+def test_unknown_or_missing_kind_is_asked_about_saying_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], manifest: dict[str, Any], why: str
+) -> None:
+    assert main(["check", str(_plan(tmp_path, {}, manifest)), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["rule_id"] == "PL003"
+    assert why in finding["message"]
