@@ -113,7 +113,7 @@ def make_finding(
     policy: Policy,
     *,
     context: PlanContext,
-    holding: Sequence[AttributeCondition] = (),
+    holding: Sequence[AttributeCondition],
 ) -> Finding:
     """The finding of `rule` on `change`; `holding`: the rule's attribute conditions that hold for it
     (`RuleConditions.holding`), named in the message."""
